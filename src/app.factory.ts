@@ -1,0 +1,23 @@
+import { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { LoadedConfig } from './config/loaded-config';
+import { acceptRawJson } from './ingress/raw-body';
+
+export interface CreateAppOptions {
+  logger?: LoggerService | false;
+}
+
+/** Builds the bridge's Nest application (not yet listening). */
+export async function createApp(config: LoadedConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimit });
+  acceptRawJson(adapter.getInstance(), config.server.bodyLimit);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bodyParser: false,
+    logger: options.logger ?? undefined,
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { Clock } from './common/clock';
+import { BridgeConfigModule } from './config/bridge-config.module';
+import { LoadedConfig } from './config/loaded-config';
+import { DeliveryModule } from './delivery/delivery.module';
+import { IngressModule } from './ingress/ingress.module';
+import { DomainExceptionFilter } from './ops/domain-exception.filter';
+import { HealthController } from './ops/health.controller';
+import { StoreModule } from './store/store.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: LoadedConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [BridgeConfigModule.forRoot(config), StoreModule, DeliveryModule, IngressModule],
+      controllers: [HealthController],
+      providers: [Clock, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      exports: [Clock],
+    };
+  }
+}

@@ -1,0 +1,80 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { ConsoleTemplates, FileTemplates, HttpTemplates, RetryConfig } from './sink-config';
+import { IsDuration, IsSize } from './validators';
+
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export class ServerConfig {
+  @IsInt() @Min(0) @Max(65535) port = 3000;
+  @IsString() host = '0.0.0.0';
+  /** Largest webhook body accepted; larger ones get 413. */
+  @IsSize() bodyLimit: string | number = '1mb';
+  /** Events whose `timestamp` is older than this get 400. */
+  @IsDuration() maxEventAge: string | number = '72h';
+  /** Events whose `timestamp` is further than this in the future get 400. */
+  @IsDuration() maxFutureSkew: string | number = '5m';
+}
+
+export class StoreConfig {
+  @IsIn(['sqlite']) driver: 'sqlite' = 'sqlite';
+  /** SQLite database file, relative to the working directory. */
+  @IsString() @MinLength(1) path = './data/bridge.db';
+}
+
+export class JoggEndpointConfig {
+  /** Used in the URL: /webhooks/jogg/<name>. */
+  @Matches(NAME_PATTERN, { message: 'name must start with a letter or digit and use only letters, digits, "_", "-" and "."' })
+  name!: string;
+  /** Secrets that verify webhooks sent to this endpoint (several at once during a rotation). */
+  @IsArray() @IsString({ each: true }) secrets: string[] = [];
+}
+
+export class JoggConfig {
+  /** Secrets that verify webhooks sent to /webhooks/jogg. Empty strings are ignored. */
+  @IsArray() @IsString({ each: true }) secrets: string[] = [];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => JoggEndpointConfig) endpoints: JoggEndpointConfig[] = [];
+}
+
+export class DeliveryConfig {
+  /** Deliveries in flight per sink, unless the sink sets its own. */
+  @IsInt() @Min(1) @Max(1000) concurrency = 8;
+  /** Longest wait before the dispatcher looks for due deliveries again. */
+  @IsDuration() pollInterval: string | number = '1s';
+  /** How long a claimed delivery belongs to its worker; a crashed worker's claims expire after it. */
+  @IsDuration() lease: string | number = '60s';
+}
+
+export class MatchConfig {
+  /** Event names or globs (`*_failed`, `generated_*_video_success`, `*`). */
+  @IsArray() @ArrayMinSize(1) @IsString({ each: true }) events!: string[];
+  /** Payload conditions, all of which must hold: `{ "data.status": "failed", "data.duration": { gt: 0 } }`. */
+  @IsOptional() @IsObject() where?: Record<string, unknown>;
+}
+
+export class RouteConfig {
+  @Matches(NAME_PATTERN, { message: 'name must start with a letter or digit and use only letters, digits, "_", "-" and "."' })
+  name!: string;
+  @ValidateNested() @Type(() => MatchConfig) match!: MatchConfig;
+  /** Sink names. */
+  @IsArray() @ArrayMinSize(1) @IsString({ each: true }) to!: string[];
+  /** false: routes after this one are not evaluated when this one matches. */
+  @IsBoolean() continue = true;
+  @IsOptional() @ValidateNested() @Type(() => HttpTemplates) http?: HttpTemplates;
+  @IsOptional() @ValidateNested() @Type(() => FileTemplates) file?: FileTemplates;
+  @IsOptional() @ValidateNested() @Type(() => ConsoleTemplates) console?: ConsoleTemplates;
+}
+
+export class BridgeConfigFile {
+  @ValidateNested() @Type(() => ServerConfig) server: ServerConfig = new ServerConfig();
+  @ValidateNested() @Type(() => StoreConfig) store: StoreConfig = new StoreConfig();
+  @ValidateNested() @Type(() => JoggConfig) jogg: JoggConfig = new JoggConfig();
+  @ValidateNested() @Type(() => DeliveryConfig) delivery: DeliveryConfig = new DeliveryConfig();
+  @ValidateNested() @Type(() => RetryConfig) retry: RetryConfig = new RetryConfig();
+  /** Sinks by name; validated per type after the rest of the file. */
+  @IsObject() sinks: Record<string, unknown> = {};
+  @IsArray() @ValidateNested({ each: true }) @Type(() => RouteConfig) routes: RouteConfig[] = [];
+}

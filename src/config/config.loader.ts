@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { Document, isScalar, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { compileRoutes, compileTemplateSet, Path, RouteDefinition } from '../rules/route';
+import { BridgeConfigFile, NAME_PATTERN } from './bridge-config';
+import { ConfigError, ConfigProblem, formatPath } from './config.error';
+import { interpolate, InterpolationError } from './interpolate';
+import { LoadedConfig, LoadedSink } from './loaded-config';
+import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS } from './sink-config';
+import { parseDuration, parseSize } from './units';
+import { locate } from './yaml-locator';
+
+export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LoadOptions {
+  /** Defaults to BRIDGE_CONFIG, then config/bridge.yaml. */
+  path?: string;
+  env?: Env;
+}
+
+/** Reads, interpolates and validates the config file; throws ConfigError listing every problem. */
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const file = options.path ?? env.BRIDGE_CONFIG ?? DEFAULT_CONFIG_PATH;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [{ file, path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}` }]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, file: string, env: Env = process.env): LoadedConfig {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const problems = new ProblemList(file, doc, counter);
+  for (const error of [...doc.errors, ...doc.warnings]) {
+    const pos = counter.linePos(error.pos[0]);
+    problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] });
+  }
+  if (doc.errors.length) throw problems.error();
+  interpolateScalars(doc, env, problems);
+  const plain = (doc.toJS() ?? {}) as unknown;
+  if (typeof plain !== 'object' || Array.isArray(plain)) {
+    problems.add([], 'the file must be a YAML mapping (key: value)');
+    throw problems.error();
+  }
+  const source = plainToInstance(BridgeConfigFile, plain, { exposeDefaultValues: true });
+  problems.addValidation(validate(source), []);
+  applyPortOverride(source, env, problems);
+  const sinks = loadSinks(source.sinks ?? {}, problems);
+  const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()));
+  routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
+  checkEndpoints(source, problems);
+  if (problems.count) throw problems.error();
+  return resolve(file, source, sinks, routes.routes);
+}
+
+function validate(target: object): ValidationError[] {
+  return validateSync(target, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+}
+
+function interpolateScalars(doc: Document, env: Env, problems: ProblemList): void {
+  visit(doc, {
+    Scalar(key, node: Scalar) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
+      const whole = /^\$\{[^}]*\}$/.test(node.value) && node.type === Scalar.PLAIN;
+      try {
+        const value = interpolate(node.value, env);
+        node.value = whole ? retype(value) : value;
+      } catch (error) {
+        if (!(error instanceof InterpolationError)) throw error;
+        const pos = node.range ? problems.counter.linePos(node.range[0]) : undefined;
+        problems.raw({ file: problems.file, line: pos?.line, col: pos?.col, path: '', message: error.message });
+      }
+    },
+  });
+}
+
+/** `port: ${PORT:-3000}` should be a number, as if the value had been written in place. */
+function retype(value: string): string | number | boolean {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+function applyPortOverride(source: BridgeConfigFile, env: Env, problems: ProblemList): void {
+  if (env.PORT === undefined || env.PORT === '') return;
+  const port = Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.raw({ file: 'environment', path: 'PORT', message: 'PORT must be an integer from 0 to 65535' });
+    return;
+  }
+  source.server.port = port;
+}
+
+function loadSinks(raw: Record<string, unknown>, problems: ProblemList): Map<string, LoadedSink> {
+  const sinks = new Map<string, LoadedSink>();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return sinks;
+  for (const [name, value] of Object.entries(raw)) {
+    const base: Path = ['sinks', name];
+    if (!NAME_PATTERN.test(name)) problems.add(base, 'sink names use letters, digits, "_", "-" and "."', true);
+    const type = (value as { type?: unknown } | null)?.type;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.add(base, 'a sink must be a mapping with a "type"');
+      continue;
+    }
+    if (!SINK_TYPES.includes(type as SinkType)) {
+      problems.add([...base, 'type'], `type must be one of: ${SINK_TYPES.join(', ')}`);
+      continue;
+    }
+    const config = plainToInstance(SINK_CONFIG_CLASSES[type as SinkType], value, { exposeDefaultValues: true }) as SinkConfig;
+    const errors = validate(config);
+    problems.addValidation(errors, base);
+    if (config.type === 'http') checkSigning(config, base, problems);
+    const fields = Object.fromEntries(TEMPLATE_FIELDS[config.type].map((f) => [f, (config as unknown as Record<string, string | undefined>)[f]]));
+    const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message));
+    sinks.set(name, { name, config, templates });
+  }
+  return sinks;
+}
+
+function checkSigning(config: HttpSinkConfig, base: Path, problems: ProblemList): void {
+  const secret = config.sign?.secret;
+  if (secret === undefined) return;
+  const key = secret.startsWith('whsec_') ? secret.slice(6) : '';
+  if (!key || !/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < 16) {
+    problems.add([...base, 'sign', 'secret'], 'must be a Standard Webhooks secret: "whsec_" and at least 16 bytes of base64');
+  }
+}
+
+function routeDefinitions(source: BridgeConfigFile): RouteDefinition[] {
+  return (source.routes ?? []).map((route) => ({
+    name: route.name,
+    match: { events: route.match?.events ?? [], where: route.match?.where },
+    to: route.to ?? [],
+    continue: route.continue,
+    overrides: Object.fromEntries(SINK_TYPES.map((type) => [type, route[type] as Record<string, string | undefined> | undefined])),
+  }));
+}
+
+function checkEndpoints(source: BridgeConfigFile, problems: ProblemList): void {
+  const seen = new Set<string>();
+  (source.jogg?.endpoints ?? []).forEach((endpoint, i) => {
+    if (seen.has(endpoint.name)) problems.add(['jogg', 'endpoints', i, 'name'], `duplicate endpoint name "${endpoint.name}"`);
+    seen.add(endpoint.name);
+  });
+}
+
+function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): LoadedConfig {
+  const secrets = (list: string[]) => list.filter((secret) => secret !== '');
+  return {
+    file,
+    source,
+    server: {
+      port: source.server.port,
+      host: source.server.host,
+      bodyLimit: parseSize(source.server.bodyLimit)!,
+      maxEventAgeMs: parseDuration(source.server.maxEventAge)!,
+      maxFutureSkewMs: parseDuration(source.server.maxFutureSkew)!,
+    },
+    store: { driver: source.store.driver, path: source.store.path },
+    jogg: {
+      secrets: secrets(source.jogg.secrets),
+      endpoints: source.jogg.endpoints.map((e) => ({ name: e.name, secrets: secrets(e.secrets) })),
+    },
+    delivery: {
+      concurrency: source.delivery.concurrency,
+      pollIntervalMs: parseDuration(source.delivery.pollInterval)!,
+      leaseMs: parseDuration(source.delivery.lease)!,
+    },
+    sinks,
+    routes,
+  };
+}
+
+/** Collects problems and gives each the position of its path in the document. */
+class ProblemList {
+  private readonly problems: ConfigProblem[] = [];
+
+  constructor(readonly file: string, private readonly doc: Document, readonly counter: LineCounter) {}
+
+  get count(): number {
+    return this.problems.length;
+  }
+
+  raw(problem: ConfigProblem): void {
+    this.problems.push(problem);
+  }
+
+  add(path: Path, message: string, atKey = false): void {
+    const pos = locate(this.doc, this.counter, path, atKey);
+    this.problems.push({ file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message });
+  }
+
+  addValidation(errors: ValidationError[], base: Path, parentIsArray = false): void {
+    for (const error of errors) {
+      const segment = parentIsArray && /^\d+$/.test(error.property) ? Number(error.property) : error.property;
+      const path = [...base, segment];
+      for (const [name, message] of Object.entries(error.constraints ?? {})) {
+        if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"`, true);
+        else this.add(path, message);
+      }
+      if (error.children?.length) this.addValidation(error.children, path, Array.isArray(error.value));
+    }
+  }
+
+  error(): ConfigError {
+    const sorted = [...this.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+    return new ConfigError(this.file, sorted);
+  }
+}

@@ -1,0 +1,31 @@
+import { CompiledRoute, TemplateSet } from '../rules/route';
+import { BridgeConfigFile } from './bridge-config';
+import { SinkConfig } from './sink-config';
+
+export interface LoadedSink {
+  readonly name: string;
+  readonly config: SinkConfig;
+  /** The sink's own templates, compiled. */
+  readonly templates: TemplateSet;
+}
+
+/** A validated config, with units resolved and routes and templates compiled. */
+export interface LoadedConfig {
+  readonly file: string;
+  readonly source: BridgeConfigFile;
+  readonly server: {
+    port: number;
+    host: string;
+    bodyLimit: number;
+    maxEventAgeMs: number;
+    maxFutureSkewMs: number;
+  };
+  readonly store: { driver: 'sqlite'; path: string };
+  readonly jogg: {
+    secrets: readonly string[];
+    endpoints: readonly { name: string; secrets: readonly string[] }[];
+  };
+  readonly delivery: { concurrency: number; pollIntervalMs: number; leaseMs: number };
+  readonly sinks: ReadonlyMap<string, LoadedSink>;
+  readonly routes: readonly CompiledRoute[];
+}

@@ -1,0 +1,43 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { parseDuration, parseSize } from './units';
+
+export function IsDuration(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDuration',
+      validator: {
+        validate: (value) => parseDuration(value) !== undefined,
+        defaultMessage: (args) => `${args?.property} must be a duration such as "500ms", "30s", "10m", "72h" or "7d"`,
+      },
+    },
+    options,
+  );
+}
+
+export function IsSize(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSize',
+      validator: {
+        validate: (value) => parseSize(value) !== undefined,
+        defaultMessage: (args) => `${args?.property} must be a size such as "512kb" or "1mb", or a number of bytes`,
+      },
+    },
+    options,
+  );
+}
+
+export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isStringRecord',
+      validator: {
+        validate: (value) =>
+          value !== null && typeof value === 'object' && !Array.isArray(value) &&
+          Object.values(value).every((v) => typeof v === 'string'),
+        defaultMessage: (args) => `${args?.property} must be a map of strings`,
+      },
+    },
+    options,
+  );
+}

@@ -1,0 +1,40 @@
+import { Document, isMap, isScalar, isSeq, LineCounter, Node } from 'yaml';
+
+export interface Position { line: number; col: number }
+
+/** Finds the position of a path inside a parsed YAML document (the deepest node that exists). */
+export function locate(
+  doc: Document,
+  counter: LineCounter,
+  path: readonly (string | number)[],
+  wantKey = false,
+): Position | undefined {
+  let node: unknown = doc.contents;
+  let found: Node | undefined = node as Node | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      if (!pair) break;
+      if (last && wantKey && pair.key) return position(counter, pair.key as Node);
+      node = pair.value;
+      found = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      node = node.items[segment];
+      found = node as Node;
+    } else {
+      break;
+    }
+  }
+  return found ? position(counter, found) : undefined;
+}
+
+function keyText(key: unknown): string | undefined {
+  return isScalar(key) ? String(key.value) : undefined;
+}
+
+function position(counter: LineCounter, node: Node): Position | undefined {
+  if (!node.range) return undefined;
+  return counter.linePos(node.range[0]);
+}

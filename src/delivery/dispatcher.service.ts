@@ -1,0 +1,176 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { JoggEnvelope } from '../common/jogg-event';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { RoutingService } from '../rules/routing.service';
+import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/sink';
+import { SinkRegistry } from '../sinks/sink.registry';
+import { ClaimedDelivery, EventStore, Settlement } from '../store/event-store';
+import { TokenBucket } from './rate-limiter';
+import { decideRetry, resolvePolicy, RetryPolicy } from './retry-policy';
+
+interface SinkLane {
+  sink: Sink;
+  concurrency: number;
+  policy: RetryPolicy;
+  bucket?: TokenBucket;
+  inFlight: number;
+  claiming: boolean;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Moves due deliveries to their sinks: claims them with a lease, sends, records every attempt and
+ * retries transient failures with backoff until the policy gives up (then dead-letters). Woken by new
+ * events, finished sends and a timer; never on the webhook's request path.
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DispatcherService.name);
+  private readonly lanes = new Map<string, SinkLane>();
+  private readonly running = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private scheduled = false;
+  private stopped = true;
+
+  constructor(
+    private readonly config: BridgeConfigService,
+    private readonly sinks: SinkRegistry,
+    private readonly routing: RoutingService,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { delivery, source } = this.config.current;
+    const now = this.clock.now();
+    for (const name of this.sinks.names()) {
+      const sink = this.sinks.get(name)!;
+      const sinkConfig = this.config.current.sinks.get(name)!.config;
+      const rate = sinkConfig.rateLimit;
+      this.lanes.set(name, {
+        sink,
+        concurrency: sinkConfig.concurrency ?? delivery.concurrency,
+        policy: resolvePolicy(source.retry, sinkConfig.retry),
+        bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
+        inFlight: 0,
+        claiming: false,
+      });
+    }
+    const orphans = await this.store.deadLetterUnknownSinks(this.sinks.names(), now);
+    if (orphans) this.logger.warn(`${orphans} waiting deliveries name sinks that are no longer configured: dead-lettered (replay them once the sink is back)`);
+    this.stopped = false;
+    this.notify();
+  }
+
+  /** Look for due work soon (called after new events are stored and after replays). */
+  notify(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => this.tick());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    await Promise.race([Promise.allSettled([...this.running]), grace]);
+  }
+
+  private tick(): void {
+    this.scheduled = false;
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    let wait = this.config.current.delivery.pollIntervalMs;
+    const now = this.clock.now();
+    for (const lane of this.lanes.values()) {
+      void this.fill(lane);
+      if (lane.bucket) wait = Math.min(wait, Math.max(1, lane.bucket.waitMs(now)));
+    }
+    this.timer = setTimeout(() => this.notify(), wait);
+    this.timer.unref();
+  }
+
+  private async fill(lane: SinkLane): Promise<void> {
+    const now = this.clock.now();
+    let free = lane.concurrency - lane.inFlight;
+    if (lane.bucket) free = Math.min(free, lane.bucket.available(now));
+    if (free <= 0 || lane.claiming) return;
+    lane.claiming = true;
+    let claimed: ClaimedDelivery[] = [];
+    try {
+      claimed = await this.store.claimDue(lane.sink.name, free, now, this.config.current.delivery.leaseMs);
+    } catch (error) {
+      this.logger.error(`cannot claim deliveries for ${lane.sink.name}: ${(error as Error).message}`);
+    } finally {
+      lane.claiming = false;
+    }
+    for (const delivery of claimed) {
+      lane.bucket?.take(this.clock.now());
+      this.track(lane, this.deliver(lane, delivery));
+    }
+    if (claimed.length === free) this.notify();
+  }
+
+  private track(lane: SinkLane, work: Promise<void>): void {
+    lane.inFlight++;
+    this.running.add(work);
+    void work.finally(() => {
+      lane.inFlight--;
+      this.running.delete(work);
+      this.notify();
+    });
+  }
+
+  private async deliver(lane: SinkLane, delivery: ClaimedDelivery): Promise<void> {
+    const startedAt = this.clock.now();
+    const result = await this.attempt(lane, delivery);
+    const finishedAt = this.clock.now();
+    const label = `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
+    if (result.status === 'dead') this.logger.warn(`${label} dead-lettered: ${result.error}`);
+    else if (result.status === 'retrying') this.logger.debug?.(`${label} will retry: ${result.error}`);
+    try {
+      const settled = await this.store.settle({ delivery, startedAt, finishedAt, result });
+      if (!settled) this.logger.warn(`${label}: lease lost before the result was recorded; it will be tried again`);
+    } catch (error) {
+      this.logger.error(`${label}: cannot record the result (${(error as Error).message}); it will be tried again`);
+    }
+  }
+
+  private async attempt(lane: SinkLane, delivery: ClaimedDelivery): Promise<Settlement> {
+    try {
+      const event = toSinkEvent(delivery);
+      const message = this.routing.render(delivery.route, lane.sink, event);
+      await lane.sink.send(message, event);
+      return { status: 'delivered' };
+    } catch (error) {
+      return this.afterFailure(lane.policy, delivery, error);
+    }
+  }
+
+  private afterFailure(policy: RetryPolicy, delivery: ClaimedDelivery, error: unknown): Settlement {
+    const message = (error as Error)?.message ?? String(error);
+    if (error instanceof PermanentSinkError) return { status: 'dead', error: message };
+    const retryAfterMs = error instanceof TransientSinkError ? error.retryAfterMs : undefined;
+    const decision = decideRetry(policy, {
+      attempt: delivery.attempts + 1,
+      createdAt: delivery.createdAt,
+      now: this.clock.now(),
+      retryAfterMs,
+    });
+    if (!decision.retry) return { status: 'dead', error: `${message} (${decision.reason})` };
+    return { status: 'retrying', nextAt: decision.nextAt, error: message };
+  }
+}
+
+function toSinkEvent(delivery: ClaimedDelivery): SinkEvent {
+  const { event } = delivery;
+  let envelope: JoggEnvelope;
+  try {
+    envelope = JSON.parse(event.body) as JoggEnvelope;
+  } catch {
+    throw new PermanentSinkError('stored body is not JSON');
+  }
+  return { id: event.id, deliveryId: delivery.id, envelope, body: event.body, endpoint: event.endpoint, receivedAt: event.receivedAt };
+}

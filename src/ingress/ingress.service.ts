@@ -1,0 +1,51 @@
+import { BadRequestException, Injectable, Optional } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { formatDuration } from '../config/units';
+import { DispatcherService } from '../delivery/dispatcher.service';
+import { RoutingService } from '../rules/routing.service';
+import { EventStore } from '../store/event-store';
+import { dedupeKey, ReceivedWebhook } from './envelope';
+
+export interface AcceptResult {
+  status: 'accepted' | 'duplicate';
+  id: number;
+  deliveries: number;
+}
+
+/** Checks the event's age, routes it and commits it with its deliveries; resolves once durable. */
+@Injectable()
+export class IngressService {
+  constructor(
+    private readonly config: BridgeConfigService,
+    private readonly routing: RoutingService,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    @Optional() private readonly dispatcher?: DispatcherService,
+  ) {}
+
+  async accept({ envelope, raw }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
+    const now = this.clock.now();
+    this.checkAge(envelope.timestamp, now);
+    const deliveries = this.routing.plan(envelope);
+    const result = await this.store.ingest({
+      dedupeKey: dedupeKey(envelope, raw),
+      eventId: envelope.event_id,
+      event: envelope.event,
+      timestamp: envelope.timestamp,
+      endpoint,
+      receivedAt: now,
+      body: raw.toString('utf8'),
+      deliveries,
+    });
+    if (!result.duplicate && deliveries.length) this.dispatcher?.notify();
+    return { status: result.duplicate ? 'duplicate' : 'accepted', id: result.id, deliveries: result.duplicate ? 0 : deliveries.length };
+  }
+
+  private checkAge(timestamp: number, now: number): void {
+    const { maxEventAgeMs, maxFutureSkewMs } = this.config.current.server;
+    const at = timestamp * 1000;
+    if (now - at > maxEventAgeMs) throw new BadRequestException(`event is older than ${formatDuration(maxEventAgeMs)}`);
+    if (at - now > maxFutureSkewMs) throw new BadRequestException(`event timestamp is more than ${formatDuration(maxFutureSkewMs)} in the future`);
+  }
+}

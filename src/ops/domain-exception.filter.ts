@@ -1,0 +1,29 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { FastifyReply } from 'fastify';
+import { StoreUnavailableError } from '../store/event-store';
+
+/**
+ * Maps errors to HTTP answers: HTTP exceptions as they are; a store that cannot write to 503 with
+ * Retry-After (so JoggAI retries the webhook); anything else to 500 with an error id that is logged.
+ */
+@Catch()
+export class DomainExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException) {
+      void reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
+    const errorId = randomUUID();
+    if (exception instanceof StoreUnavailableError) {
+      this.logger.error(`${exception.message} (error id ${errorId})`);
+      void reply.status(503).header('retry-after', '5').send({ statusCode: 503, error: 'Service Unavailable', message: 'store unavailable, retry later', errorId });
+      return;
+    }
+    this.logger.error(`unexpected error ${errorId}: ${(exception as Error)?.stack ?? exception}`);
+    void reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error', errorId });
+  }
+}

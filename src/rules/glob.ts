@@ -1,0 +1,18 @@
+export class RuleError extends Error {
+  /** @param path where inside the rule the problem is, relative to the rule's own node */
+  constructor(message: string, readonly path: readonly (string | number)[] = []) {
+    super(message);
+  }
+}
+
+const GLOB = /^[A-Za-z0-9_.\-*?]+$/;
+
+/** Event-name globs: `*` any run of characters, `?` one character; everything else literal. */
+export function compileGlob(pattern: string): RegExp {
+  if (typeof pattern !== 'string' || !GLOB.test(pattern)) {
+    throw new RuleError(`bad event pattern "${pattern}": use letters, digits, "_", "-", "." and the wildcards "*" and "?"`);
+  }
+  if (pattern.includes('**')) throw new RuleError(`bad event pattern "${pattern}": "**" means nothing here, use "*"`);
+  const body = pattern.replace(/[.\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}

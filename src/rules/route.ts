@@ -1,0 +1,110 @@
+import { JoggEnvelope } from '../common/jogg-event';
+import { compileWhere, Predicate } from './condition';
+import { compileGlob, RuleError } from './glob';
+import { compileTemplate, Template, TemplateError } from './template';
+
+export type Path = readonly (string | number)[];
+export interface RuleProblem { path: Path; message: string }
+
+/** Compiled templates of one sink or one route override, by field name. */
+export type TemplateSet = Readonly<Record<string, Template>>;
+
+export interface RouteDefinition {
+  name: string;
+  match: { events: string[]; where?: Record<string, unknown> };
+  to: string[];
+  continue: boolean;
+  /** Per sink type, the template fields this route overrides. */
+  overrides: Readonly<Record<string, Record<string, string | undefined> | undefined>>;
+}
+
+export interface CompiledRoute {
+  readonly name: string;
+  readonly events: readonly RegExp[];
+  readonly where: Predicate;
+  readonly to: readonly string[];
+  readonly continue: boolean;
+  readonly templates: Readonly<Record<string, TemplateSet>>;
+}
+
+/** Compiles every route, collecting all problems (paths relative to `routes`). */
+export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: ReadonlySet<string>) {
+  const problems: RuleProblem[] = [];
+  const compiled: CompiledRoute[] = [];
+  const seen = new Set<string>();
+  routes.forEach((route, index) => {
+    const at = (path: Path, message: string) => problems.push({ path: [index, ...path], message });
+    if (seen.has(route.name)) at(['name'], `duplicate route name "${route.name}"`);
+    seen.add(route.name);
+    route.to.forEach((sink, i) => {
+      if (!sinkNames.has(sink)) at(['to', i], `unknown sink "${sink}"${suggest(sink, sinkNames)}`);
+    });
+    const events = route.match.events.flatMap((pattern, i) => attempt(() => compileGlob(pattern), ['match', 'events', i], at));
+    const where = attempt(() => compileWhere(route.match.where, (e) => at(['match', 'where', ...e.path], e.message)), ['match', 'where'], at);
+    const templates: Record<string, TemplateSet> = {};
+    for (const [type, fields] of Object.entries(route.overrides)) {
+      if (fields) templates[type] = compileTemplateSet(fields, [type], at);
+    }
+    if (where.length) compiled.push({ name: route.name, events, where: where[0], to: route.to, continue: route.continue, templates });
+  });
+  return { routes: compiled, problems };
+}
+
+/** Compiles the template fields of one object; problems are reported through `at`. */
+export function compileTemplateSet(
+  fields: Readonly<Record<string, string | undefined>>,
+  base: Path,
+  at: (path: Path, message: string) => void,
+): TemplateSet {
+  const set: Record<string, Template> = {};
+  for (const [field, source] of Object.entries(fields)) {
+    if (source === undefined) continue;
+    try {
+      set[field] = compileTemplate(source);
+    } catch (error) {
+      const e = error as TemplateError;
+      at([...base, field], `template does not compile: ${e.message} (at character ${e.offset + 1})`);
+    }
+  }
+  return set;
+}
+
+function attempt<T>(fn: () => T, path: Path, at: (path: Path, message: string) => void): T[] {
+  try {
+    return [fn()];
+  } catch (error) {
+    if (!(error instanceof RuleError)) throw error;
+    at([...path, ...error.path], error.message);
+    return [];
+  }
+}
+
+function suggest(name: string, known: ReadonlySet<string>): string {
+  const close = [...known].find((candidate) => distance(candidate, name) <= 2);
+  return close ? ` (did you mean "${close}"?)` : known.size ? ` (known: ${[...known].join(', ')})` : ' (no sinks are defined)';
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row[j];
+      row[j] = next;
+    }
+  }
+  return row[b.length];
+}
+
+/** Every matching route fires, in order, until a matching route says `continue: false`. */
+export function matchRoutes(routes: readonly CompiledRoute[], event: JoggEnvelope): CompiledRoute[] {
+  const matched: CompiledRoute[] = [];
+  for (const route of routes) {
+    if (!route.events.some((glob) => glob.test(event.event)) || !route.where(event)) continue;
+    matched.push(route);
+    if (!route.continue) break;
+  }
+  return matched;
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { JoggEnvelope } from '../common/jogg-event';
+import { Sink, SinkEvent } from '../sinks/sink';
+import { CompiledRoute, matchRoutes } from './route';
+
+export interface PlannedDelivery {
+  route: string;
+  sink: string;
+}
+
+/** Applies the configured routes: which deliveries an event gets, and how each message renders. */
+@Injectable()
+export class RoutingService {
+  constructor(private readonly config: BridgeConfigService) {}
+
+  /** The routes that match, in order. */
+  match(envelope: JoggEnvelope): CompiledRoute[] {
+    return matchRoutes(this.config.current.routes, envelope);
+  }
+
+  /** One delivery per (matching route, sink it names). */
+  plan(envelope: JoggEnvelope): PlannedDelivery[] {
+    return this.match(envelope).flatMap((route) => route.to.map((sink) => ({ route: route.name, sink })));
+  }
+
+  /** The message `sink` would send for `event` on `routeName` (the route's templates override the sink's). */
+  render(routeName: string, sink: Sink, event: SinkEvent): unknown {
+    const route = this.config.current.routes.find((candidate) => candidate.name === routeName);
+    return sink.render(event, route?.templates[sink.type]);
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { open, FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { FileSinkConfig } from '../config/sink-config';
+import { templateContext } from '../rules/context';
+import { TemplateSet } from '../rules/route';
+import { Sink, SinkEvent, TransientSinkError } from './sink';
+
+interface PendingLine {
+  line: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Appends one line per event (JSON lines by default) and fsyncs before reporting success. Lines sent
+ * at the same time share one write and one fsync.
+ */
+export class FileSink extends Sink<string> {
+  readonly type = 'file';
+  private handle?: Promise<FileHandle>;
+  private pending: PendingLine[] = [];
+  private writing = false;
+
+  constructor(name: string, templates: TemplateSet, private readonly config: FileSinkConfig) {
+    super(name, templates);
+  }
+
+  render(event: SinkEvent, overrides?: TemplateSet): string {
+    const template = this.template('format', overrides);
+    const line = template ? template.render(templateContext(event)) : JSON.stringify(event.envelope);
+    return line.replace(/\r?\n/g, ' ');
+  }
+
+  send(line: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line: `${line}\n`, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  override async check(): Promise<void> {
+    await this.file();
+  }
+
+  override async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    if (handle) await (await handle).close().catch(() => undefined);
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        const file = await this.file();
+        await file.write(batch.map((p) => p.line).join(''));
+        await file.datasync();
+        batch.forEach((p) => p.resolve());
+      } catch (error) {
+        this.handle = undefined;
+        const failure = new TransientSinkError(`cannot write ${this.config.path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+        batch.forEach((p) => p.reject(failure));
+      }
+    }
+    this.writing = false;
+  }
+
+  private file(): Promise<FileHandle> {
+    this.handle ??= (async () => {
+      mkdirSync(dirname(this.config.path), { recursive: true });
+      return open(this.config.path, 'a');
+    })();
+    return this.handle;
+  }
+}

@@ -1,0 +1,55 @@
+import { JoggEnvelope } from '../common/jogg-event';
+import { TemplateSet } from '../rules/route';
+
+/** A failure worth retrying (network, 5xx, 429); `retryAfterMs` is the server's own wish, if it said one. */
+export class TransientSinkError extends Error {
+  constructor(message: string, readonly retryAfterMs?: number) {
+    super(message);
+    this.name = 'TransientSinkError';
+  }
+}
+
+/** A failure that retrying cannot fix (4xx, bad payload): the delivery is dead-lettered at once. */
+export class PermanentSinkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentSinkError';
+  }
+}
+
+/** One stored event as sinks see it. */
+export interface SinkEvent {
+  /** The bridge's own id of the event. */
+  id: number;
+  deliveryId: number;
+  envelope: JoggEnvelope;
+  /** The body exactly as JoggAI sent it. */
+  body: string;
+  endpoint: string | null;
+  receivedAt: number;
+}
+
+/**
+ * What every sink does: turn an event into its own message (pure, so it can be shown without sending),
+ * send that message, report whether it is reachable, and release what it holds.
+ */
+export abstract class Sink<M = unknown> {
+  abstract readonly type: string;
+
+  constructor(readonly name: string, protected readonly templates: TemplateSet) {}
+
+  /** Renders the message for this event; `overrides` are the route's templates for this sink type. */
+  abstract render(event: SinkEvent, overrides?: TemplateSet): M;
+
+  /** Sends; throws TransientSinkError or PermanentSinkError (anything else counts as transient). */
+  abstract send(message: M, event: SinkEvent): Promise<void>;
+
+  /** Throws when the sink cannot currently be reached. */
+  async check(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  protected template(field: string, overrides?: TemplateSet) {
+    return overrides?.[field] ?? this.templates[field];
+  }
+}

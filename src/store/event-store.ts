@@ -1,0 +1,126 @@
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'dead'];
+
+export interface NewEvent {
+  dedupeKey: string;
+  eventId?: string;
+  event: string;
+  timestamp: number;
+  endpoint: string | null;
+  receivedAt: number;
+  /** The raw body exactly as received (the signed bytes, as UTF-8). */
+  body: string;
+  deliveries: readonly { route: string; sink: string }[];
+}
+
+export interface IngestResult {
+  id: number;
+  duplicate: boolean;
+}
+
+export interface StoredEvent {
+  id: number;
+  dedupeKey: string;
+  eventId: string | null;
+  event: string;
+  timestamp: number;
+  endpoint: string | null;
+  receivedAt: number;
+  /** Deliveries created for it; 0 means no route matched (unrouted). */
+  routed: number;
+  body: string;
+}
+
+export interface Delivery {
+  id: number;
+  eventPk: number;
+  route: string;
+  sink: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ClaimedDelivery extends Delivery {
+  /** Proves the claim when settling: a claim that expired and was taken by someone else is not ours. */
+  leaseToken: string;
+  event: StoredEvent;
+}
+
+export interface Attempt {
+  deliveryId: number;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'delivered' | 'retry' | 'dead';
+  error: string | null;
+}
+
+export type Settlement =
+  | { status: 'delivered' }
+  | { status: 'retrying'; nextAt: number; error: string }
+  | { status: 'dead'; error: string };
+
+export interface SettleRequest {
+  delivery: ClaimedDelivery;
+  startedAt: number;
+  finishedAt: number;
+  result: Settlement;
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  sink?: string;
+  eventPk?: number;
+  /** Updated at or after this time (ms since epoch). */
+  since?: number;
+  limit?: number;
+}
+
+export interface EventQuery {
+  event?: string;
+  since?: number;
+  limit?: number;
+}
+
+export interface ReplayFilter {
+  ids?: readonly number[];
+  /** Without ids: every dead letter matching sink and since. */
+  sink?: string;
+  since?: number;
+}
+
+/** The store could not take the write (disk full, read-only, locked): the caller should answer 503. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`store unavailable: ${(cause as Error)?.message ?? cause}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * The durable inbox and delivery queue. Writes resolve only once they are committed to disk;
+ * adapters group concurrent writes into one transaction.
+ */
+export abstract class EventStore {
+  /** Stores the event and its deliveries atomically, or reports it as a duplicate. */
+  abstract ingest(event: NewEvent): Promise<IngestResult>;
+  /** Leases up to `limit` due deliveries of one sink, oldest first. */
+  abstract claimDue(sink: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /** Records an attempt and moves the delivery on; ignored when the lease is no longer ours. */
+  abstract settle(request: SettleRequest): Promise<boolean>;
+  /** Re-queues deliveries; returns how many. */
+  abstract replay(filter: ReplayFilter, now: number): Promise<number>;
+  /** Dead-letters waiting deliveries whose sink is no longer configured; returns how many. */
+  abstract deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number>;
+  abstract getEvent(id: number): Promise<StoredEvent | undefined>;
+  abstract listEvents(query: EventQuery): Promise<StoredEvent[]>;
+  abstract getDelivery(id: number): Promise<Delivery | undefined>;
+  abstract listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
+  abstract listAttempts(deliveryId: number): Promise<Attempt[]>;
+  abstract countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+/** Versioned schema; append only. Each entry runs once, in its own transaction. */
+export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'events, deliveries, attempts',
+    sql: `
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        event_id TEXT,
+        event TEXT NOT NULL,
+        endpoint TEXT,
+        timestamp INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        routed INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX events_received_at ON events(received_at);
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        event_pk INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        route TEXT NOT NULL,
+        sink TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'retrying', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        lease_token TEXT,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (event_pk, route, sink)
+      );
+      CREATE INDEX deliveries_due ON deliveries(sink, next_at) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_status ON deliveries(status, updated_at);
+      CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT
+      );
+      CREATE INDEX attempts_delivery ON attempts(delivery_id);
+    `,
+  },
+];

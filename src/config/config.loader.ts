@@ -37,7 +37,8 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const problems = new ProblemList(file, doc, counter);
-  for (const error of [...doc.errors, ...doc.warnings]) {
+  // After the first few syntax errors the rest are usually echoes of them.
+  for (const error of [...doc.errors, ...doc.warnings].slice(0, 5)) {
     const pos = counter.linePos(error.pos[0]);
     problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] });
   }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { FastifyReply } from 'fastify';
 import { StoreUnavailableError } from '../store/event-store';
 
@@ -14,7 +15,11 @@ export class DomainExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof HttpException) {
-      void reply.status(exception.getStatus()).send(exception.getResponse());
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      // Errors raised by Fastify itself (415, 413, …) arrive with a bare string: give them the usual shape.
+      const shaped = typeof body === 'string' ? { statusCode: status, error: STATUS_CODES[status], message: body } : body;
+      void reply.status(status).send(shaped);
       return;
     }
     const errorId = randomUUID();

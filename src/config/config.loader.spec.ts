@@ -1,0 +1,97 @@
+import { ConfigError } from './config.error';
+import { loadConfig, parseConfig } from './config.loader';
+
+const problemsOf = (yaml: string, env: Record<string, string> = {}) => {
+  try {
+    parseConfig(yaml, 'bridge.yaml', env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`);
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+};
+
+const MINIMAL = `
+sinks:
+  out: { type: file, path: ./data/out.jsonl }
+routes:
+  - name: all
+    match: { events: ["*"] }
+    to: [out]
+`;
+
+describe('config loader', () => {
+  it('loads the shipped default config with every default filled in', () => {
+    const config = loadConfig({ path: 'config/bridge.yaml', env: { JOGG_WEBHOOK_SECRET: 's3cret' } });
+    expect(config.server).toEqual({ port: 3000, host: '0.0.0.0', bodyLimit: 1_048_576, maxEventAgeMs: 259_200_000, maxFutureSkewMs: 300_000 });
+    expect(config.store).toEqual({ driver: 'sqlite', path: './data/bridge.db' });
+    expect(config.jogg.secrets).toEqual(['s3cret']);
+    expect([...config.sinks.keys()]).toEqual(['events-file', 'console']);
+    expect(config.routes.map((r) => [r.name, r.to])).toEqual([['everything-to-file', ['events-file']], ['failures-to-console', ['console']]]);
+    expect(config.delivery).toEqual({ concurrency: 8, pollIntervalMs: 1000, leaseMs: 60_000 });
+  });
+
+  it('drops empty secrets, so an unset JOGG_WEBHOOK_SECRET leaves the keyring empty', () => {
+    expect(loadConfig({ path: 'config/bridge.yaml', env: {} }).jogg.secrets).toEqual([]);
+  });
+
+  it('takes BRIDGE_CONFIG for the path and PORT over the file', () => {
+    expect(() => loadConfig({ env: { BRIDGE_CONFIG: 'does/not/exist.yaml' } })).toThrow('does/not/exist.yaml');
+    expect(loadConfig({ path: 'config/bridge.yaml', env: { PORT: '4567' } }).server.port).toBe(4567);
+    expect(() => loadConfig({ path: 'config/bridge.yaml', env: { PORT: 'eighty' } })).toThrow('PORT must be an integer');
+  });
+
+  it('interpolates ${VAR} and ${VAR:-default} in values, typing a whole-value reference', () => {
+    const config = parseConfig(`server:\n  port: \${P:-8080}\n  host: "\${H:-127.0.0.1}"\n${MINIMAL}`, 'f', { P: '9000' });
+    expect(config.server.port).toBe(9000);
+    expect(config.server.host).toBe('127.0.0.1');
+  });
+
+  it('reports every problem at once, each with line, column and path', () => {
+    const yaml = [
+      'server:',
+      '  port: 99999',
+      '  colour: blue',
+      'sinks:',
+      '  out: { type: file, path: ./x }',
+      '  hook: { type: http, url: "not a url", sign: { secret: plain } }',
+      '  odd: { type: smoke }',
+      'routes:',
+      '  - name: failures',
+      '    match: { events: ["*_failed", "bad glob"], where: { "data.n": { gt: "x" } } }',
+      '    to: [out, slak]',
+      '    http: { body: "{{ data.x | nope }}" }',
+      '  - name: failures',
+      '    match: { events: [] }',
+      '    to: [out]',
+      '    extra: ${MISSING}',
+    ].join('\n');
+    expect(problemsOf(yaml)).toEqual([
+      '2:9 server.port: port must not be greater than 65535',
+      '3:3 server.colour: unknown key "colour"',
+      '6:28 sinks.hook.url: url must be a URL address',
+      '6:57 sinks.hook.sign.secret: must be a Standard Webhooks secret: "whsec_" and at least 16 bytes of base64',
+      '7:16 sinks.odd.type: type must be one of: http, file, console',
+      '10:35 routes[0].match.events[1]: bad event pattern "bad glob": use letters, digits, "_", "-", "." and the wildcards "*" and "?"',
+      '10:73 routes[0].match.where["data.n"].gt: "gt" takes a number',
+      '11:15 routes[0].to[1]: unknown sink "slak" (known: out, hook)',
+      '12:19 routes[0].http.body: template does not compile: unknown filter "nope" (known: iso, json, default, upper, lower, truncate) (at character 1)',
+      '13:11 routes[1].name: duplicate route name "failures"',
+      '14:22 routes[1].match.events: events must contain at least 1 elements',
+      '16:5 routes[1].extra: unknown key "extra"',
+      '16:12 : environment variable MISSING is not set (write ${MISSING:-} to allow it to be empty)',
+    ]);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their position', () => {
+    expect(problemsOf('server:\n  port: 1\n  port: 2\n')).toEqual([expect.stringMatching(/^3:3 : Map keys must be unique/)]);
+    expect(problemsOf('routes: [\n')[0]).toMatch(/^2:1 /);
+    expect(problemsOf('- just\n- a list\n')).toEqual(['1:1 : the file must be a YAML mapping (key: value)']);
+  });
+
+  it('never puts an interpolated secret into an error message', () => {
+    const yaml = `sinks:\n  hook: { type: http, url: "\${HOOK_URL}" }\nroutes: []\n`;
+    const problems = problemsOf(yaml, { HOOK_URL: 'not-a-url-but-very-secret-token' });
+    expect(problems.join('\n')).not.toContain('very-secret-token');
+  });
+});

@@ -40,7 +40,9 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   // After the first few syntax errors the rest are usually echoes of them.
   for (const error of [...doc.errors, ...doc.warnings].slice(0, 5)) {
     const pos = counter.linePos(error.pos[0]);
-    problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] });
+    const line = text.split('\n')[pos.line - 1] ?? '';
+    const hint = /[{[].*\$\{/.test(line) ? ' (inside { } or [ ], quote values that contain ${...})' : '';
+    problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint });
   }
   if (doc.errors.length) throw problems.error();
   interpolateScalars(doc, env, problems);

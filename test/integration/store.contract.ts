@@ -1,0 +1,137 @@
+import { EventStore, NewEvent } from '../../src/store/event-store';
+
+/**
+ * The behaviour every EventStore adapter must have. Each adapter's spec calls this with a factory
+ * that opens a fresh, empty store (and can reopen the same one).
+ */
+export function eventStoreContract(name: string, open: () => Promise<{ store: EventStore; reopen: () => Promise<EventStore> }>) {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    let reopen: () => Promise<EventStore>;
+    let n = 0;
+
+    beforeEach(async () => {
+      ({ store, reopen } = await open());
+    });
+    afterEach(() => store.close());
+
+    const event = (over: Partial<NewEvent> = {}): NewEvent => {
+      n += 1;
+      return {
+        dedupeKey: `id:e${n}`, eventId: `e${n}`, event: 'generated_video_success', timestamp: 1_700_000_000, endpoint: null,
+        receivedAt: 1_000, body: `{"n":${n}}`, deliveries: [{ route: 'r', sink: 'a' }, { route: 'r', sink: 'b' }], ...over,
+      };
+    };
+
+    it('stores an event with its deliveries, pending and due at once', async () => {
+      const input = event();
+      const { id, duplicate } = await store.ingest(input);
+      expect(duplicate).toBe(false);
+      expect(await store.getEvent(id)).toMatchObject({ id, dedupeKey: input.dedupeKey, eventId: input.eventId, body: input.body, routed: 2 });
+      const deliveries = await store.listDeliveries({ eventPk: id });
+      expect(deliveries.map((d) => [d.sink, d.status, d.attempts, d.nextAt]).sort()).toEqual([
+        ['a', 'pending', 0, 1000],
+        ['b', 'pending', 0, 1000],
+      ]);
+    });
+
+    it('dedupes by key, also within one group commit', async () => {
+      const input = event();
+      const [a, b] = await Promise.all([store.ingest(input), store.ingest({ ...input, body: 'other' })]);
+      expect([a.duplicate, b.duplicate]).toEqual([false, true]);
+      expect(b.id).toBe(a.id);
+      const c = await store.ingest(input);
+      expect(c).toEqual({ id: a.id, duplicate: true });
+      expect(await store.listDeliveries({ eventPk: a.id })).toHaveLength(2);
+    });
+
+    it('keeps an unrouted event with no deliveries', async () => {
+      const { id } = await store.ingest(event({ deliveries: [] }));
+      expect(await store.getEvent(id)).toMatchObject({ routed: 0 });
+      expect(await store.listDeliveries({ eventPk: id })).toEqual([]);
+    });
+
+    it('lets concurrent ingests all commit', async () => {
+      const results = await Promise.all(Array.from({ length: 200 }, () => store.ingest(event())));
+      expect(new Set(results.map((r) => r.id)).size).toBe(200);
+      expect((await store.countDeliveries()).pending).toBe(400);
+    });
+
+    it('claims due deliveries of one sink with a lease, oldest first, and never twice while leased', async () => {
+      const first = await store.ingest(event({ receivedAt: 100 }));
+      await store.ingest(event({ receivedAt: 200 }));
+      await store.ingest(event({ receivedAt: 5_000 }));
+      const claimed = await store.claimDue('a', 10, 1_000, 30_000);
+      expect(claimed.map((d) => [d.eventPk, d.sink])).toEqual([[first.id, 'a'], [first.id + 1, 'a']]);
+      expect(claimed[0].event).toMatchObject({ id: first.id, body: expect.any(String) });
+      expect(await store.claimDue('a', 10, 2_000, 30_000)).toEqual([]);
+      expect((await store.claimDue('a', 10, 31_000, 30_000)).map((d) => d.eventPk)).toEqual([first.id, first.id + 1, first.id + 2]);
+    });
+
+    it('respects the claim limit', async () => {
+      await Promise.all(Array.from({ length: 5 }, () => store.ingest(event())));
+      expect(await store.claimDue('a', 3, 1_000, 1_000)).toHaveLength(3);
+      expect(await store.claimDue('a', 3, 1_000, 1_000)).toHaveLength(2);
+    });
+
+    it('settles a delivery, records the attempt, and ignores a settle whose lease was lost', async () => {
+      await store.ingest(event());
+      const [stale] = await store.claimDue('a', 1, 1_000, 100);
+      const [fresh] = await store.claimDue('a', 1, 2_000, 100);
+      expect(fresh.id).toBe(stale.id);
+      expect(await store.settle({ delivery: stale, startedAt: 1_000, finishedAt: 1_050, result: { status: 'delivered' } })).toBe(false);
+      expect(await store.settle({ delivery: fresh, startedAt: 2_000, finishedAt: 2_040, result: { status: 'retrying', nextAt: 9_000, error: 'HTTP 503' } })).toBe(true);
+      expect(await store.getDelivery(fresh.id)).toMatchObject({ status: 'retrying', attempts: 1, nextAt: 9_000, lastError: 'HTTP 503' });
+      expect(await store.claimDue('a', 1, 8_999, 100)).toEqual([]);
+      const [again] = await store.claimDue('a', 1, 9_000, 100);
+      expect(again.attempts).toBe(1);
+      await store.settle({ delivery: again, startedAt: 9_000, finishedAt: 9_010, result: { status: 'delivered' } });
+      expect(await store.getDelivery(fresh.id)).toMatchObject({ status: 'delivered', attempts: 2, lastError: null });
+      expect(await store.listAttempts(fresh.id)).toEqual([
+        { deliveryId: fresh.id, attempt: 1, startedAt: 2_000, durationMs: 40, outcome: 'retry', error: 'HTTP 503' },
+        { deliveryId: fresh.id, attempt: 2, startedAt: 9_000, durationMs: 10, outcome: 'delivered', error: null },
+      ]);
+    });
+
+    it('replays dead letters by id, by sink and by time, resetting the attempt count', async () => {
+      await store.ingest(event());
+      await store.ingest(event());
+      const claimed = [...(await store.claimDue('a', 10, 1_000, 100)), ...(await store.claimDue('b', 10, 1_000, 100))];
+      for (const [i, d] of claimed.entries()) {
+        await store.settle({ delivery: d, startedAt: 1_000, finishedAt: 1_000 + i * 1000, result: { status: 'dead', error: 'HTTP 400' } });
+      }
+      expect((await store.countDeliveries()).dead).toBe(4);
+      expect(await store.replay({ ids: [claimed[0].id] }, 10_000)).toBe(1);
+      expect(await store.getDelivery(claimed[0].id)).toMatchObject({ status: 'pending', attempts: 0, nextAt: 10_000 });
+      expect(await store.replay({ sink: 'b', since: 3_500 }, 10_000)).toBe(1);
+      expect(await store.replay({ sink: 'a' }, 10_000)).toBe(1);
+      expect(await store.replay({}, 10_000)).toBe(1);
+      expect(await store.replay({}, 10_000)).toBe(0);
+      expect((await store.countDeliveries()).pending).toBe(4);
+    });
+
+    it('dead-letters waiting deliveries of sinks that are no longer configured', async () => {
+      const { id } = await store.ingest(event());
+      expect(await store.deadLetterUnknownSinks(['a'], 5_000)).toBe(1);
+      const deliveries = await store.listDeliveries({ eventPk: id, status: 'dead' });
+      expect(deliveries).toEqual([expect.objectContaining({ sink: 'b', lastError: 'sink "b" is not configured' })]);
+    });
+
+    it('filters deliveries and events for listing', async () => {
+      await store.ingest(event({ event: 'generated_video_failed', receivedAt: 5 }));
+      await store.ingest(event({ receivedAt: 50 }));
+      expect((await store.listEvents({ event: 'generated_video_failed' })).map((e) => e.event)).toEqual(['generated_video_failed']);
+      expect(await store.listEvents({ since: 10 })).toHaveLength(1);
+      expect(await store.listDeliveries({ sink: 'b', limit: 1 })).toHaveLength(1);
+      expect(await store.listDeliveries({ status: 'dead' })).toEqual([]);
+    });
+
+    it('keeps everything it acknowledged across a reopen', async () => {
+      const { id } = await store.ingest(event());
+      await store.close();
+      store = await reopen();
+      expect(await store.getEvent(id)).toMatchObject({ id });
+      expect(await store.listDeliveries({ eventPk: id })).toHaveLength(2);
+    });
+  });
+}

@@ -71,8 +71,22 @@ export class FileSink extends Sink<string> {
   private file(): Promise<FileHandle> {
     this.handle ??= (async () => {
       mkdirSync(dirname(this.config.path), { recursive: true });
-      return open(this.config.path, 'a');
+      const handle = await open(this.config.path, 'a+');
+      await endTornLine(handle);
+      return handle;
     })();
     return this.handle;
   }
+}
+
+/**
+ * A crash can cut the last write short. That line was never acknowledged (its delivery is sent again),
+ * but the next line must not be glued to the fragment: start on a fresh line.
+ */
+async function endTornLine(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] !== 0x0a) await handle.write('\n');
 }

@@ -16,16 +16,30 @@ eventStoreContract('SQLite', async () => {
 });
 
 describe('SqliteEventStore specifics', () => {
-  it('commits concurrent writes in one transaction (group commit)', async () => {
+  it('commits writes that queue up during a commit together (group commit)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jogg-store-'));
     dirs.push(dir);
     const store = new SqliteEventStore(join(dir, 'b.db'));
-    const db = (store as unknown as { db: { transaction: (fn: () => unknown) => unknown } }).db;
-    const spy = jest.spyOn(db, 'transaction');
     const base = { eventId: undefined, event: 'e', timestamp: 1, endpoint: null, receivedAt: 1, body: '{}', deliveries: [] };
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.ingest({ ...base, dedupeKey: `k${i}` })));
-    // one outer transaction plus one savepoint per write
-    expect(spy).toHaveBeenCalledTimes(51);
+    expect(store.stats).toEqual({ batches: 1, writes: 50 });
+    await store.close();
+  });
+
+  it('fails only the bad write of a group, committing the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jogg-store-'));
+    dirs.push(dir);
+    const store = new SqliteEventStore(join(dir, 'b.db'));
+    const base = { event: 'e', timestamp: 1, endpoint: null, receivedAt: 1, body: '{}' };
+    const bad = { ...base, dedupeKey: 'bad', deliveries: [{ route: 'r', sink: null as unknown as string }] };
+    const [a, b, c] = await Promise.allSettled([
+      store.ingest({ ...base, dedupeKey: 'a', deliveries: [{ route: 'r', sink: 's' }] }),
+      store.ingest(bad),
+      store.ingest({ ...base, dedupeKey: 'c', deliveries: [] }),
+    ]);
+    expect([a.status, b.status, c.status]).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((b as PromiseRejectedResult).reason.message).toMatch(/NOT NULL/);
+    expect((await store.listEvents({})).map((e) => e.dedupeKey).sort()).toEqual(['a', 'c']);
     await store.close();
   });
 
@@ -45,17 +59,22 @@ describe('SqliteEventStore specifics', () => {
     await second.close();
   });
 
-  it('rejects writes with StoreUnavailableError when the database cannot be written', async () => {
+  it('rejects writes with StoreUnavailableError when the database cannot grow, and keeps serving reads', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jogg-store-'));
     dirs.push(dir);
     const path = join(dir, 'b.db');
-    const store = new SqliteEventStore(path);
-    const db = (store as unknown as { db: { pragma: (s: string) => unknown } }).db;
-    db.pragma('query_only = ON');
-    const write = store.ingest({ dedupeKey: 'k', event: 'e', timestamp: 1, endpoint: null, receivedAt: 1, body: '{}', deliveries: [] });
-    await expect(write).rejects.toBeInstanceOf(StoreUnavailableError);
-    db.pragma('query_only = OFF');
-    await expect(store.ingest({ dedupeKey: 'k', event: 'e', timestamp: 1, endpoint: null, receivedAt: 1, body: '{}', deliveries: [] })).resolves.toMatchObject({ duplicate: false });
-    await store.close();
+    new SqliteEventStore(path).close();
+    const full = new SqliteEventStore(path, { pragmas: ['max_page_count = 12'] });
+    const big = (i: number) => ({ dedupeKey: `k${i}`, event: 'e', timestamp: 1, endpoint: null, receivedAt: 1, body: 'x'.repeat(8000), deliveries: [] });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => full.ingest(big(i))));
+    const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(failed.length).toBeGreaterThan(0);
+    failed.forEach((r) => expect(r.reason).toBeInstanceOf(StoreUnavailableError));
+    expect(failed[0].reason.message).toMatch(/full/i);
+    await expect(full.listEvents({})).resolves.toEqual(expect.any(Array));
+    await full.close();
+    const roomy = new SqliteEventStore(path);
+    await expect(roomy.ingest(big(100))).resolves.toMatchObject({ duplicate: false });
+    await roomy.close();
   });
 });

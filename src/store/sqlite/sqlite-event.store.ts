@@ -1,21 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import Database, { Database as Db, Statement } from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Database as Db } from 'better-sqlite3';
 import {
   Attempt, ClaimedDelivery, Delivery, DeliveryQuery, DeliveryStatus, EventQuery, EventStore, IngestResult, NewEvent,
   ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError,
 } from '../event-store';
-import { SQLITE_MIGRATIONS } from './migrations';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from './sqlite.mapper';
-
-const WAITING = `status IN ('pending', 'retrying')`;
-
-interface QueuedWrite {
-  op: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
+import { migrate, openDatabase, SqliteWriter, WriteOp, WriteResult } from './sqlite-writer';
 
 export interface SqliteOptions {
   /**
@@ -23,104 +15,62 @@ export interface SqliteOptions {
    * (SQLite is single-instance, so no other dispatcher can hold them).
    */
   owner?: boolean;
+  /** Extra PRAGMA statements for both connections (e.g. "cache_size = -20000"). */
+  pragmas?: string[];
+}
+
+interface PendingWrite {
+  op: WriteOp;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
- * SQLite adapter: WAL with synchronous=FULL, so a resolved write survives a crash. Writes that arrive
- * in the same turn of the event loop share one transaction (group commit); each runs in its own
- * savepoint so one failing write does not undo the others.
+ * SQLite adapter: WAL with synchronous=FULL, so a resolved write survives a crash. Writes go to a
+ * writer thread; those that queue up while a commit is in progress are committed together in one
+ * transaction (group commit), so the main thread never waits on an fsync. Reads use a connection of
+ * their own on the main thread.
  */
 export class SqliteEventStore extends EventStore {
+  /** Commits and writes so far; writes / batches is the mean group size. */
+  readonly stats = { batches: 0, writes: 0 };
   private readonly db: Db;
-  private readonly stmts: ReturnType<typeof prepare>;
-  private queue: QueuedWrite[] = [];
+  private worker?: Worker;
+  private queue: PendingWrite[] = [];
+  private inFlight?: PendingWrite[];
   private scheduled = false;
   private closed = false;
+  private drained?: () => void;
 
-  constructor(readonly path: string, options: SqliteOptions = {}) {
+  constructor(readonly path: string, private readonly options: SqliteOptions = {}) {
     super();
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(path, options.pragmas);
     migrate(this.db);
-    this.stmts = prepare(this.db);
-    if (options.owner) this.db.prepare(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE lease_until IS NOT NULL`).run();
+    if (options.owner) new SqliteWriter(this.db).releaseLeases();
   }
 
   ingest(event: NewEvent): Promise<IngestResult> {
-    return this.write(() => {
-      const inserted = this.stmts.insertEvent.get({
-        dedupe_key: event.dedupeKey, event_id: event.eventId ?? null, event: event.event, endpoint: event.endpoint,
-        timestamp: event.timestamp, received_at: event.receivedAt, routed: event.deliveries.length, body: event.body,
-      }) as { id: number } | undefined;
-      if (!inserted) {
-        const existing = this.stmts.eventByKey.get(event.dedupeKey) as { id: number };
-        return { id: existing.id, duplicate: true };
-      }
-      for (const d of event.deliveries) {
-        this.stmts.insertDelivery.run({ event_pk: inserted.id, route: d.route, sink: d.sink, now: event.receivedAt });
-      }
-      return { id: inserted.id, duplicate: false };
-    });
+    return this.write({ kind: 'ingest', event });
   }
 
   claimDue(sink: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.write(() => {
-      const token = randomUUID();
-      const rows = this.stmts.claim.all({ sink, limit, now, lease_until: now + leaseMs, token }) as DeliveryRow[];
-      rows.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
-      return rows.map((row) => ({
-        ...toDelivery(row),
-        leaseToken: token,
-        event: toEvent(this.stmts.eventById.get(row.event_pk) as EventRow),
-      }));
-    });
+    return this.write({ kind: 'claim', sink, limit, now, leaseMs });
   }
 
   settle({ delivery, startedAt, finishedAt, result }: SettleRequest): Promise<boolean> {
-    return this.write(() => {
-      const error = result.status === 'delivered' ? null : result.error;
-      const nextAt = result.status === 'retrying' ? result.nextAt : delivery.nextAt;
-      const changed = this.stmts.settle.run({
-        id: delivery.id, token: delivery.leaseToken, status: result.status, next_at: nextAt, error, now: finishedAt,
-      }).changes;
-      if (!changed) return false;
-      this.stmts.insertAttempt.run({
-        delivery_id: delivery.id, started_at: startedAt,
-        duration_ms: Math.max(0, finishedAt - startedAt), error,
-        outcome: result.status === 'retrying' ? 'retry' : result.status,
-      });
-      return true;
-    });
+    return this.write({ kind: 'settle', id: delivery.id, token: delivery.leaseToken, nextAt: delivery.nextAt, startedAt, finishedAt, result });
   }
 
   replay(filter: ReplayFilter, now: number): Promise<number> {
-    return this.write(() => {
-      if (filter.ids) {
-        return filter.ids.reduce((count, id) => count + this.stmts.replayOne.run({ id, now }).changes, 0);
-      }
-      return this.stmts.replayDead.run({ sink: filter.sink ?? null, since: filter.since ?? null, now }).changes;
-    });
+    return this.write({ kind: 'replay', filter, now });
   }
 
   deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number> {
-    return this.write(() => {
-      const marks = known.map(() => '?').join(',');
-      const rows = this.db
-        .prepare(`SELECT id, sink FROM deliveries WHERE ${WAITING} ${known.length ? `AND sink NOT IN (${marks})` : ''}`)
-        .all(...known) as { id: number; sink: string }[];
-      for (const row of rows) {
-        this.stmts.markDead.run({ id: row.id, now, error: `sink "${row.sink}" is not configured` });
-      }
-      return rows.length;
-    });
+    return this.write({ kind: 'deadLetterUnknownSinks', known, now });
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
-    const row = this.stmts.eventById.get(id) as EventRow | undefined;
+    const row = this.db.prepare(`SELECT * FROM events WHERE id = ?`).get(id) as EventRow | undefined;
     return row && toEvent(row);
   }
 
@@ -163,91 +113,82 @@ export class SqliteEventStore extends EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    if (this.inFlight || this.queue.length) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.worker?.terminate();
+    this.worker = undefined;
     this.db.close();
   }
 
-  private write<T>(op: () => T): Promise<T> {
+  private write<T>(op: WriteOp): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError(new Error('store is closed')));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
+      if (!this.scheduled && !this.inFlight) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        queueMicrotask(() => this.send());
       }
     });
   }
 
-  private flush(): void {
+  private send(): void {
     this.scheduled = false;
-    const batch = this.queue;
+    if (this.inFlight || !this.queue.length) return;
+    this.inFlight = this.queue;
     this.queue = [];
-    if (!batch.length) return;
-    let outcomes: { ok: boolean; value: unknown }[];
-    try {
-      outcomes = this.db.transaction(() => batch.map((item) => this.runIsolated(item.op)))();
-    } catch (error) {
-      const failure = new StoreUnavailableError(error);
-      batch.forEach((item) => item.reject(failure));
-      return;
+    const worker = this.writer();
+    worker.ref();
+    worker.postMessage(JSON.stringify(this.inFlight.map((p) => p.op)));
+  }
+
+  private onResult(text: string): void {
+    const message = JSON.parse(text) as { results?: WriteResult[]; fatal?: { message: string; code?: string } };
+    const batch = this.inFlight ?? [];
+    this.inFlight = undefined;
+    this.stats.batches += 1;
+    this.stats.writes += batch.length;
+    if (message.fatal) {
+      const failure = new StoreUnavailableError(Object.assign(new Error(message.fatal.message), { code: message.fatal.code }));
+      batch.forEach((p) => p.reject(failure));
+    } else {
+      message.results!.forEach((r, i) =>
+        r.ok ? batch[i].resolve(r.value) : batch[i].reject(Object.assign(new Error(r.error.message), { code: r.error.code })),
+      );
     }
-    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i].resolve(outcome.value) : batch[i].reject(outcome.value)));
+    this.afterBatch();
   }
 
-  private runIsolated(op: () => unknown): { ok: boolean; value: unknown } {
-    try {
-      return { ok: true, value: this.db.transaction(op)() };
-    } catch (error) {
-      if (isStorageFailure(error)) throw error;
-      return { ok: false, value: error };
-    }
+  private afterBatch(): void {
+    if (this.queue.length) return this.send();
+    this.worker?.unref();
+    this.drained?.();
+  }
+
+  private writer(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(workerFile(), { workerData: { path: this.path, pragmas: this.options.pragmas ?? [] } });
+    worker.on('message', (message) => this.onResult(message));
+    worker.on('error', (error) => this.onWorkerDeath(worker, error));
+    worker.on('exit', (code) => this.onWorkerDeath(worker, new Error(`writer thread exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** The writer thread died: fail the batch it held (so callers answer 503) and start afresh on the next write. */
+  private onWorkerDeath(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    const batch = this.inFlight ?? [];
+    this.inFlight = undefined;
+    const failure = new StoreUnavailableError(error);
+    batch.forEach((p) => p.reject(failure));
+    this.afterBatch();
   }
 }
 
-/** Errors that mean the database cannot be written at all: they abort the whole group. */
-function isStorageFailure(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(code);
-}
-
-function migrate(db: Db): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = new Set((db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map((r) => r.version));
-  for (const migration of SQLITE_MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, Date.now());
-    }).immediate();
-  }
-}
-
-function prepare(db: Db) {
-  const s = (sql: string): Statement => db.prepare(sql);
-  return {
-    insertEvent: s(`INSERT INTO events (dedupe_key, event_id, event, endpoint, timestamp, received_at, routed, body)
-                    VALUES (@dedupe_key, @event_id, @event, @endpoint, @timestamp, @received_at, @routed, @body)
-                    ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`),
-    eventByKey: s(`SELECT id FROM events WHERE dedupe_key = ?`),
-    eventById: s(`SELECT * FROM events WHERE id = ?`),
-    insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at)
-                       VALUES (@event_pk, @route, @sink, 'pending', 0, @now, @now, @now) ON CONFLICT DO NOTHING`),
-    claim: s(`UPDATE deliveries SET lease_until = @lease_until, lease_token = @token
-              WHERE id IN (SELECT id FROM deliveries WHERE sink = @sink AND ${WAITING} AND next_at <= @now
-                           AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_at, id LIMIT @limit)
-              RETURNING *`),
-    settle: s(`UPDATE deliveries SET status = @status, attempts = attempts + 1, next_at = @next_at, last_error = @error,
-               lease_until = NULL, lease_token = NULL, updated_at = @now
-               WHERE id = @id AND lease_token = @token`),
-    insertAttempt: s(`INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
-                      VALUES (@delivery_id, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = @delivery_id),
-                              @started_at, @duration_ms, @outcome, @error)`),
-    replayOne: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
-                  updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered')`),
-    replayDead: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
-                   updated_at = @now WHERE status = 'dead' AND (@sink IS NULL OR sink = @sink) AND (@since IS NULL OR updated_at >= @since)`),
-    markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now
-                 WHERE id = @id`),
-  };
+/** The compiled writer thread; when running from TypeScript sources (tests), the build's copy. */
+function workerFile(): string {
+  const beside = join(__dirname, 'sqlite-writer.worker.js');
+  if (existsSync(beside)) return beside;
+  return resolve(__dirname, '..', '..', '..', 'dist', 'store', 'sqlite', 'sqlite-writer.worker.js');
 }

@@ -1,0 +1,44 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { FileSinkConfig } from '../config/sink-config';
+import { compileTemplate } from '../rules/template';
+import { FileSink } from './file.sink';
+import { SinkEvent } from './sink';
+
+const event = (n: number): SinkEvent => ({
+  id: n, deliveryId: n, endpoint: null, receivedAt: 0, body: '',
+  envelope: { event_id: `e${n}`, event: 'generated_video_success', timestamp: 1764115200, data: { video_id: `v${n}`, note: 'multi\nline' } },
+});
+
+describe('FileSink', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'jogg-file-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const sink = (path: string, format?: string) =>
+    new FileSink('f', format ? { format: compileTemplate(format) } : {}, plainToInstance(FileSinkConfig, { type: 'file', path }));
+
+  it('appends one JSON line per event, creating the folder, and concurrent sends all land', async () => {
+    const path = join(dir, 'nested', 'events.jsonl');
+    const file = sink(path);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => file.send(file.render(event(n)))));
+    await file.close();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).event_id).sort()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+  });
+
+  it('renders a format template on one line', () => {
+    expect(sink(join(dir, 'x'), '{{ event }} {{ data.note }}').render(event(1))).toBe('generated_video_success multi line');
+  });
+
+  it('starts on a fresh line after a torn last line left by a crash', async () => {
+    const path = join(dir, 'events.jsonl');
+    appendFileSync(path, '{"event_id":"e0"}\n{"event_id":"tor');
+    const file = sink(path);
+    await file.send(file.render(event(1)));
+    await file.close();
+    expect(readFileSync(path, 'utf8').split('\n')).toEqual(['{"event_id":"e0"}', '{"event_id":"tor', expect.stringContaining('"e1"'), '']);
+  });
+});

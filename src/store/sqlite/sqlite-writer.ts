@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database, { Database as Db, Statement } from 'better-sqlite3';
+import { ClaimedDelivery, IngestResult, NewEvent, ReplayFilter, Settlement } from '../event-store';
+import { SQLITE_MIGRATIONS } from './migrations';
+import { DeliveryRow, EventRow, toDelivery, toEvent } from './sqlite.mapper';
+
+export const WAITING = `status IN ('pending', 'retrying')`;
+
+/** A write, as plain data, so it can cross to the writer thread. */
+export type WriteOp =
+  | { kind: 'ingest'; event: NewEvent }
+  | { kind: 'claim'; sink: string; limit: number; now: number; leaseMs: number }
+  | { kind: 'settle'; id: number; token: string; startedAt: number; finishedAt: number; nextAt: number; result: Settlement }
+  | { kind: 'replay'; filter: ReplayFilter; now: number }
+  | { kind: 'deadLetterUnknownSinks'; known: readonly string[]; now: number };
+
+export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
+
+export function openDatabase(path: string, pragmas: readonly string[] = []): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  for (const pragma of pragmas) db.pragma(pragma);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set((db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map((r) => r.version));
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, Date.now());
+    }).immediate();
+  }
+}
+
+/**
+ * Runs writes against one connection: a batch is one transaction (one fsync), each write in its own
+ * savepoint so a failing write does not undo the others. Errors that mean the file cannot be written
+ * abort the whole batch.
+ */
+export class SqliteWriter {
+  private readonly stmts: ReturnType<typeof prepare>;
+  private readonly together: (ops: readonly WriteOp[]) => WriteResult[];
+  private readonly alone: (op: WriteOp) => unknown;
+
+  constructor(private readonly db: Db) {
+    this.stmts = prepare(db);
+    this.alone = db.transaction((op: WriteOp) => this.apply(op));
+    this.together = db.transaction((ops: readonly WriteOp[]) => ops.map((op): WriteResult => ({ ok: true, value: this.apply(op) })));
+  }
+
+  /**
+   * One transaction for the whole batch. Should any write fail for a reason of its own (not the
+   * storage), the batch is rolled back and each write runs in a transaction of its own, so one bad
+   * write never takes the others down with it.
+   */
+  run(ops: readonly WriteOp[]): WriteResult[] {
+    try {
+      return this.together(ops);
+    } catch (error) {
+      if (isStorageFailure(error)) throw error;
+      return ops.map((op) => this.attempt(op));
+    }
+  }
+
+  releaseLeases(): void {
+    this.db.prepare(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE lease_until IS NOT NULL`).run();
+  }
+
+  private attempt(op: WriteOp): WriteResult {
+    try {
+      return { ok: true, value: this.alone(op) };
+    } catch (error) {
+      if (isStorageFailure(error)) throw error;
+      return { ok: false, error: { message: (error as Error).message, code: (error as { code?: string }).code } };
+    }
+  }
+
+  private apply(op: WriteOp): unknown {
+    switch (op.kind) {
+      case 'ingest':
+        return this.ingest(op.event);
+      case 'claim':
+        return this.claim(op.sink, op.limit, op.now, op.leaseMs);
+      case 'settle':
+        return this.settle(op);
+      case 'replay':
+        return this.replay(op.filter, op.now);
+      case 'deadLetterUnknownSinks':
+        return this.deadLetterUnknownSinks(op.known, op.now);
+    }
+  }
+
+  private ingest(event: NewEvent): IngestResult {
+    const inserted = this.stmts.insertEvent.get({
+      dedupe_key: event.dedupeKey, event_id: event.eventId ?? null, event: event.event, endpoint: event.endpoint,
+      timestamp: event.timestamp, received_at: event.receivedAt, routed: event.deliveries.length, body: event.body,
+    }) as { id: number } | undefined;
+    if (!inserted) return { id: (this.stmts.eventByKey.get(event.dedupeKey) as { id: number }).id, duplicate: true };
+    for (const d of event.deliveries) {
+      this.stmts.insertDelivery.run({ event_pk: inserted.id, route: d.route, sink: d.sink, now: event.receivedAt });
+    }
+    return { id: inserted.id, duplicate: false };
+  }
+
+  private claim(sink: string, limit: number, now: number, leaseMs: number): ClaimedDelivery[] {
+    const token = randomUUID();
+    const rows = this.stmts.claim.all({ sink, limit, now, lease_until: now + leaseMs, token }) as DeliveryRow[];
+    rows.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
+    return rows.map((row) => ({
+      ...toDelivery(row),
+      leaseToken: token,
+      event: toEvent(this.stmts.eventById.get(row.event_pk) as EventRow),
+    }));
+  }
+
+  private settle(op: Extract<WriteOp, { kind: 'settle' }>): boolean {
+    const { result } = op;
+    const error = result.status === 'delivered' ? null : result.error;
+    const nextAt = result.status === 'retrying' ? result.nextAt : op.nextAt;
+    const changed = this.stmts.settle.run({ id: op.id, token: op.token, status: result.status, next_at: nextAt, error, now: op.finishedAt }).changes;
+    if (!changed) return false;
+    this.stmts.insertAttempt.run({
+      delivery_id: op.id, started_at: op.startedAt, duration_ms: Math.max(0, op.finishedAt - op.startedAt), error,
+      outcome: result.status === 'retrying' ? 'retry' : result.status,
+    });
+    return true;
+  }
+
+  private replay(filter: ReplayFilter, now: number): number {
+    if (filter.ids) return filter.ids.reduce((count, id) => count + this.stmts.replayOne.run({ id, now }).changes, 0);
+    return this.stmts.replayDead.run({ sink: filter.sink ?? null, since: filter.since ?? null, now }).changes;
+  }
+
+  private deadLetterUnknownSinks(known: readonly string[], now: number): number {
+    const marks = known.map(() => '?').join(',');
+    const rows = this.db
+      .prepare(`SELECT id, sink FROM deliveries WHERE ${WAITING} ${known.length ? `AND sink NOT IN (${marks})` : ''}`)
+      .all(...known) as { id: number; sink: string }[];
+    for (const row of rows) this.stmts.markDead.run({ id: row.id, now, error: `sink "${row.sink}" is not configured` });
+    return rows.length;
+  }
+}
+
+/** Errors that mean the database cannot be written at all. */
+export function isStorageFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)/.test(code);
+}
+
+function prepare(db: Db) {
+  const s = (sql: string): Statement => db.prepare(sql);
+  return {
+    insertEvent: s(`INSERT INTO events (dedupe_key, event_id, event, endpoint, timestamp, received_at, routed, body)
+                    VALUES (@dedupe_key, @event_id, @event, @endpoint, @timestamp, @received_at, @routed, @body)
+                    ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`),
+    eventByKey: s(`SELECT id FROM events WHERE dedupe_key = ?`),
+    eventById: s(`SELECT * FROM events WHERE id = ?`),
+    insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at)
+                       VALUES (@event_pk, @route, @sink, 'pending', 0, @now, @now, @now) ON CONFLICT DO NOTHING`),
+    claim: s(`UPDATE deliveries SET lease_until = @lease_until, lease_token = @token
+              WHERE id IN (SELECT id FROM deliveries WHERE sink = @sink AND ${WAITING} AND next_at <= @now
+                           AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_at, id LIMIT @limit)
+              RETURNING *`),
+    settle: s(`UPDATE deliveries SET status = @status, attempts = attempts + 1, next_at = @next_at, last_error = @error,
+               lease_until = NULL, lease_token = NULL, updated_at = @now
+               WHERE id = @id AND lease_token = @token`),
+    insertAttempt: s(`INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
+                      VALUES (@delivery_id, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = @delivery_id),
+                              @started_at, @duration_ms, @outcome, @error)`),
+    replayOne: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
+                  updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered')`),
+    replayDead: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
+                   updated_at = @now WHERE status = 'dead' AND (@sink IS NULL OR sink = @sink) AND (@since IS NULL OR updated_at >= @since)`),
+    markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now
+                 WHERE id = @id`),
+  };
+}

@@ -95,3 +95,10 @@ describe('config loader', () => {
     expect(problems.join('\n')).not.toContain('very-secret-token');
   });
 });
+
+describe('shipped example configs', () => {
+  const { readdirSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  it.each(readdirSync('config/examples').filter((f) => f.endsWith('.yaml')))('%s is valid', (file) => {
+    expect(() => loadConfig({ path: `config/examples/${file}`, env: {} })).not.toThrow();
+  });
+});

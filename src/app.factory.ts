@@ -18,6 +18,5 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     logger: options.logger ?? undefined,
     abortOnError: false,
   });
-  app.enableShutdownHooks();
   return app;
 }

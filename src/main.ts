@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
 import { ConfigError } from './config/config.error';
@@ -22,10 +22,30 @@ export async function serve(): Promise<void> {
   if (app.get(KeyringService).isEmpty()) {
     Logger.warn('No webhook secret is configured (set JOGG_WEBHOOK_SECRET): every webhook will be answered 401.', 'Ingress');
   }
+  stopOnSignals(app);
   await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   Logger.log(`listening on http://${config.server.host}:${port} (config ${config.file}, store ${config.store.path})`, 'Bootstrap');
+}
+
+/** SIGTERM / SIGINT: close the app (stop dispatching, finish in-flight work, close sinks and store), exit 0. */
+function stopOnSignals(app: INestApplication): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    Logger.log(`${signal} received, shutting down`, 'Bootstrap');
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`jogg-bridge: error while shutting down: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 if (require.main === module) {

@@ -180,6 +180,15 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
   };
 }
 
+const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'nestedValidation', 'whitelistValidation']);
+
+/** When a value has the wrong type, say that alone ("must be an integer"), not also that it is out of range. */
+function relevant(constraints: Record<string, string>): [string, string][] {
+  const all = Object.entries(constraints);
+  const typeErrors = all.filter(([name]) => TYPE_CONSTRAINTS.has(name));
+  return typeErrors.length ? typeErrors : all;
+}
+
 /** Collects problems and gives each the position of its path in the document. */
 class ProblemList {
   private readonly problems: ConfigProblem[] = [];
@@ -203,7 +212,7 @@ class ProblemList {
     for (const error of errors) {
       const segment = parentIsArray && /^\d+$/.test(error.property) ? Number(error.property) : error.property;
       const path = [...base, segment];
-      for (const [name, message] of Object.entries(error.constraints ?? {})) {
+      for (const [name, message] of relevant(error.constraints ?? {})) {
         if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"`, true);
         else this.add(path, message);
       }

@@ -165,4 +165,25 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       await down.close();
     }
   });
+
+  it('keeps to a sink rate limit', async () => {
+    const limited = await startBridge(`
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+sinks: { hook: { type: http, url: "${receiver.url}/limited", rateLimit: { perSecond: 4, burst: 1 } } }
+routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
+`);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const text = JSON.stringify(videoEvent());
+        expect((await limited.post('/webhooks/jogg', text, signedHeaders(text, SECRET))).status).toBe(200);
+      }
+      await waitFor(() => receiver.requests.filter((r) => r.url === '/limited').length === 5, 5000);
+      const times = receiver.requests.filter((r) => r.url === '/limited').map((r) => r.at);
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      gaps.forEach((gap) => expect(gap).toBeGreaterThanOrEqual(200));
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -1,0 +1,28 @@
+import { PassThrough } from 'node:stream';
+import { plainToInstance } from 'class-transformer';
+import { ConsoleSinkConfig } from '../config/sink-config';
+import { compileTemplate } from '../rules/template';
+import { ConsoleSink } from './console.sink';
+import { SinkEvent } from './sink';
+
+const failed: SinkEvent = {
+  id: 1, deliveryId: 1, endpoint: null, receivedAt: 0, body: '',
+  envelope: { event: 'generated_image_failed', timestamp: 1764115221, data: { photo_id: 'photo_1', error: 'bad\nprompt' } },
+};
+
+describe('ConsoleSink', () => {
+  const config = plainToInstance(ConsoleSinkConfig, { type: 'console' });
+
+  it('prints one line per event with the resource id and the error', async () => {
+    const out = new PassThrough();
+    const sink = new ConsoleSink('console', {}, config, out);
+    await sink.send(sink.render(failed));
+    expect(out.read().toString()).toBe('[jogg] 2025-11-26T00:00:21.000Z generated_image_failed photo_1 error="bad prompt"\n');
+  });
+
+  it('uses a route override, then the sink format', () => {
+    const sink = new ConsoleSink('console', { format: compileTemplate('sink {{ event }}') }, config, new PassThrough());
+    expect(sink.render(failed)).toBe('sink generated_image_failed');
+    expect(sink.render(failed, { format: compileTemplate('route {{ resource_id }}') })).toBe('route photo_1');
+  });
+});

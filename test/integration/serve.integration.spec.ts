@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { BridgeProcess } from '../support/bridge-process';
+import { videoEvent } from '../support/fixtures';
+import { signedHeaders } from '../support/signing';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('the service process', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'jogg-serve-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts without a secret, warns once, and answers every webhook 401', async () => {
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `store: { path: "${dir}/b.db" }\njogg: { secrets: ["\${JOGG_WEBHOOK_SECRET:-}"] }\n`);
+    const bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: '' });
+    try {
+      const body = JSON.stringify(videoEvent());
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, '') });
+        expect(res.status).toBe(401);
+      }
+      expect(bridge.output.match(/No webhook secret is configured/g)).toHaveLength(1);
+    } finally {
+      expect(await bridge.stop()).toBe(0);
+    }
+  });
+
+  it('refuses a bad config with every problem and its position, and exits 1', () => {
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, 'server:\n  port: http\nroutes:\n  - name: x\n    match: { events: ["*"] }\n    to: [nowhere]\n');
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], { env: { ...process.env, BRIDGE_CONFIG: config }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`invalid config ${config} (2 problems):`);
+    expect(run.stderr).toContain(`${config}:2:9  server.port: port must be an integer number`);
+    expect(run.stderr).toContain(`${config}:6:10  routes[0].to[0]: unknown sink "nowhere" (no sinks are defined)`);
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});

@@ -15,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [BridgeConfigModule.forRoot(config), StoreModule, DeliveryModule, IngressModule],
+      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), DeliveryModule, IngressModule],
       controllers: [HealthController],
       providers: [Clock, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
       exports: [Clock],

@@ -6,11 +6,11 @@ import { ConfigError } from './config/config.error';
 import { KeyringService } from './ingress/keyring.service';
 
 /** `npm start` / `jogg-bridge serve`: load the config, open the store, listen. */
-export async function serve(): Promise<void> {
+export async function serve(configPath?: string): Promise<void> {
   const logger = new ConsoleLogger('jogg-bridge', { json: process.env.NODE_ENV === 'production' });
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig({ path: configPath });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

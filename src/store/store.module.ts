@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { EventStore } from './event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event.store';
@@ -7,19 +7,24 @@ export const STORE_OWNER = Symbol('STORE_OWNER');
 
 /** Provides the EventStore port, backed by the adapter the config names. */
 @Global()
-@Module({
-  providers: [
-    { provide: STORE_OWNER, useValue: true },
-    {
-      provide: EventStore,
-      inject: [BridgeConfigService, STORE_OWNER],
-      useFactory: (config: BridgeConfigService, owner: boolean) =>
-        new SqliteEventStore(config.current.store.path, { owner }),
-    },
-  ],
-  exports: [EventStore],
-})
+@Module({})
 export class StoreModule implements OnApplicationShutdown {
+  /** @param owner true for the serving process (it dispatches); false for tools that only read and re-queue */
+  static forRoot(owner: boolean): DynamicModule {
+    return {
+      module: StoreModule,
+      providers: [
+        { provide: STORE_OWNER, useValue: owner },
+        {
+          provide: EventStore,
+          inject: [BridgeConfigService, STORE_OWNER],
+          useFactory: (config: BridgeConfigService, isOwner: boolean) => new SqliteEventStore(config.current.store.path, { owner: isOwner }),
+        },
+      ],
+      exports: [EventStore],
+    };
+  }
+
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 
   async onApplicationShutdown(): Promise<void> {

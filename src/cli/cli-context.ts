@@ -1,0 +1,51 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '../config/config.error';
+import { loadConfig } from '../config/config.loader';
+import { LoadedConfig } from '../config/loaded-config';
+import { DryRunService } from '../delivery/dry-run.service';
+import { ReplayService } from '../delivery/replay.service';
+import { EventStore } from '../store/event-store';
+import { ToolsModule } from '../tools.module';
+import { CliError } from './cli-error';
+
+export interface Tools {
+  config: LoadedConfig;
+  store: EventStore;
+  dryRun: DryRunService;
+  replay: ReplayService;
+  close(): Promise<void>;
+}
+
+/** Loads the config; a config error becomes one CLI error listing every problem. */
+export function loadCliConfig(path?: string): LoadedConfig {
+  try {
+    return loadConfig({ path });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** The bridge's own services for one config, without the HTTP server or the dispatcher. */
+export async function openTools(configPath?: string): Promise<Tools> {
+  const config = loadCliConfig(configPath);
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(ToolsModule.forRoot(config), { logger: false });
+  return {
+    config,
+    store: app.get(EventStore),
+    dryRun: app.get(DryRunService),
+    replay: app.get(ReplayService),
+    close: () => app.close(),
+  };
+}
+
+/** Runs `work` with the tools open, closing them afterwards whatever happens. */
+export async function withTools<T>(configPath: string | undefined, work: (tools: Tools) => Promise<T>): Promise<T> {
+  const tools = await openTools(configPath);
+  try {
+    return await work(tools);
+  } finally {
+    await tools.close();
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CheckCommand } from './commands/check.command';
+import { RoutesCommand, RoutesTestCommand } from './commands/routes.command';
+import { ServeCommand } from './commands/serve.command';
+import {
+  DeliveriesCommand, DeliveriesListCommand, DeliveriesShowCommand, EventsCommand, EventsListCommand, EventsShowCommand,
+  ReplayCommand,
+} from './commands/store.commands';
+import { TriggerCommand } from './commands/trigger.command';
+
+/** The command line's own root module: the commands, which open the bridge's services per config. */
+@Module({
+  providers: [
+    ServeCommand, CheckCommand, RoutesCommand, RoutesTestCommand, TriggerCommand,
+    EventsCommand, EventsListCommand, EventsShowCommand, DeliveriesCommand, DeliveriesListCommand, DeliveriesShowCommand,
+    ReplayCommand,
+  ],
+})
+export class CliModule {}

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
+import { JoggEnvelope } from '../../common/jogg-event';
+import { DryRunResult } from '../../delivery/dry-run.service';
+import { EnvelopeError, parseEnvelope } from '../../ingress/envelope';
+import { withTools } from '../cli-context';
+import { CliError } from '../cli-error';
+import { print, printJson } from '../format';
+import { BaseOptions, JsonCommand } from './base.command';
+
+interface RoutesTestOptions extends BaseOptions {
+  event?: string;
+  data?: string;
+  expect?: string;
+}
+
+@SubCommand({
+  name: 'test',
+  arguments: '[fixture]',
+  description: 'show which routes an event matches and what each sink would send, without sending anything',
+  argsDescription: { fixture: 'a JSON file with a JoggAI webhook body' },
+})
+export class RoutesTestCommand extends JsonCommand<RoutesTestOptions> {
+  async run([fixture]: string[], options: RoutesTestOptions): Promise<void> {
+    const envelope = readEvent(fixture, options);
+    const result = await withTools(options.config, async (tools) => tools.dryRun.run(envelope));
+    if (options.json) printJson(result);
+    else print(describe(result));
+    if (options.expect !== undefined) expectRoutes(result, options.expect);
+  }
+
+  @Option({ flags: '-e, --event <name>', description: 'the event name, instead of a fixture file' })
+  parseEvent(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-d, --data <json>', description: 'the event data as JSON, with --event (default: {})' })
+  parseData(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--expect <routes>', description: 'comma-separated route names that must be exactly the ones matched (any order); exit 1 otherwise' })
+  parseExpect(value: string): string {
+    return value;
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return [
+      '',
+      'Examples:',
+      '  jogg-bridge routes test test/fixtures/jogg/generated_video_failed.json',
+      `  jogg-bridge routes test --event generated_image_failed --data '{"photo_id":"p1","error":"bad prompt"}' --json`,
+      '  jogg-bridge routes test my-event.json --expect everything-to-file,failures-to-console',
+    ].join('\n');
+  }
+}
+
+@Command({ name: 'routes', description: 'work with routing rules', subCommands: [RoutesTestCommand] })
+export class RoutesCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
+
+function readEvent(fixture: string | undefined, options: RoutesTestOptions): JoggEnvelope {
+  if (fixture && options.event) throw new CliError('give either a fixture file or --event, not both');
+  if (fixture) {
+    let raw: Buffer;
+    try {
+      raw = readFileSync(fixture);
+    } catch (error) {
+      throw new CliError(`cannot read ${fixture}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+    return parse(raw, fixture);
+  }
+  if (!options.event) throw new CliError('give a fixture file or --event <name>');
+  const data = options.data === undefined ? '{}' : options.data;
+  const body = `{"event":${JSON.stringify(options.event)},"timestamp":${Math.floor(Date.now() / 1000)},"data":${data}}`;
+  return parse(Buffer.from(body), '--data');
+}
+
+function parse(raw: Buffer, source: string): JoggEnvelope {
+  try {
+    return parseEnvelope(raw);
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw new CliError(`${source}: ${error.message}`);
+    throw error;
+  }
+}
+
+function describe(result: DryRunResult): string {
+  const lines = [`event ${result.event}${result.eventId ? ` (event_id ${result.eventId})` : ''}`];
+  if (!result.routes.length) return [...lines, 'no route matches: the event would be stored as unrouted'].join('\n');
+  lines.push(`matches ${result.routes.length} route(s): ${result.routes.map((r) => r.route).join(', ')}`);
+  for (const route of result.routes) {
+    for (const delivery of route.deliveries) {
+      lines.push('', `${route.route} → ${delivery.sink} (${delivery.type})`);
+      const text = typeof delivery.message === 'string' ? delivery.message : JSON.stringify(delivery.message, null, 2);
+      lines.push(...text.split('\n').map((line) => `  ${line}`));
+    }
+  }
+  return lines.join('\n');
+}
+
+function expectRoutes(result: DryRunResult, expected: string): void {
+  const want = expected.split(',').map((r) => r.trim()).filter(Boolean);
+  const got = result.routes.map((r) => r.route);
+  if ([...want].sort().join('\n') === [...got].sort().join('\n')) return;
+  throw new CliError(`expected routes [${want.join(', ')}] but the event matches [${got.join(', ')}]`);
+}

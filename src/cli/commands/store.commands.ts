@@ -1,0 +1,195 @@
+import { InvalidArgumentError } from 'commander';
+import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../../store/event-store';
+import { withTools } from '../cli-context';
+import { CliError } from '../cli-error';
+import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
+import { BaseOptions, JsonCommand } from './base.command';
+
+interface ListOptions extends BaseOptions {
+  since?: string;
+  limit: number;
+  event?: string;
+  status?: DeliveryStatus;
+  sink?: string;
+}
+
+abstract class ListCommand extends JsonCommand<ListOptions> {
+  @Option({ flags: '--since <when>', description: 'only newer than this: a duration back from now (30m, 1h, 7d) or a date' })
+  parseSince(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-n, --limit <n>', description: 'at most this many, newest first', defaultValue: 50 })
+  parseLimit(value: string): number {
+    if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('a positive integer is needed');
+    return Number(value);
+  }
+}
+
+@SubCommand({ name: 'list', description: 'list stored events, newest first' })
+export class EventsListCommand extends ListCommand {
+  async run(_params: string[], options: ListOptions): Promise<void> {
+    const events = await withTools(options.config, (tools) =>
+      tools.store.listEvents({ event: options.event, since: parseSince(options.since), limit: options.limit }),
+    );
+    if (options.json) return printJson(events.map(({ body, ...event }) => ({ ...event, body: JSON.parse(body) })));
+    print(table(
+      ['ID', 'RECEIVED', 'EVENT', 'EVENT_ID', 'ENDPOINT', 'DELIVERIES'],
+      events.map((e) => [e.id, isoTime(e.receivedAt), e.event, e.eventId ?? '-', e.endpoint ?? '-', e.routed || 'unrouted']),
+    ));
+  }
+
+  @Option({ flags: '-e, --event <name>', description: 'only this event name' })
+  parseEvent(value: string): string {
+    return value;
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExamples:\n  jogg-bridge events list --since 1h\n  jogg-bridge events list --event generated_video_failed --json';
+  }
+}
+
+@SubCommand({ name: 'show', arguments: '<id>', description: 'one stored event with its body and deliveries' })
+export class EventsShowCommand extends JsonCommand {
+  async run([id]: string[], options: BaseOptions): Promise<void> {
+    const { event, deliveries } = await withTools(options.config, async (tools) => {
+      const found = await tools.store.getEvent(parseId(id));
+      if (!found) throw new CliError(`no event ${id}`);
+      return { event: found, deliveries: await tools.store.listDeliveries({ eventPk: found.id, limit: 1000 }) };
+    });
+    const body = JSON.parse(event.body);
+    if (options.json) return printJson({ ...event, body, deliveries });
+    print([
+      `event ${event.id}: ${event.event}${event.eventId ? ` (event_id ${event.eventId})` : ''}`,
+      `received ${isoTime(event.receivedAt)}${event.endpoint ? ` at endpoint ${event.endpoint}` : ''}`,
+      JSON.stringify(body, null, 2),
+      '',
+      deliveries.length ? deliveryTable(deliveries) : 'unrouted: no route matched',
+    ].join('\n'));
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExample:\n  jogg-bridge events show 42';
+  }
+}
+
+@Command({ name: 'events', description: 'inspect stored events', subCommands: [EventsListCommand, EventsShowCommand] })
+export class EventsCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
+
+@SubCommand({ name: 'list', description: 'list deliveries, newest first' })
+export class DeliveriesListCommand extends ListCommand {
+  async run(_params: string[], options: ListOptions): Promise<void> {
+    const deliveries = await withTools(options.config, (tools) =>
+      tools.store.listDeliveries({ status: options.status, sink: options.sink, since: parseSince(options.since), limit: options.limit }),
+    );
+    if (options.json) return printJson(deliveries);
+    print(deliveryTable(deliveries));
+  }
+
+  @Option({ flags: '--status <status>', description: `only this status: ${DELIVERY_STATUSES.join(', ')}` })
+  parseStatus(value: string): string {
+    if (!DELIVERY_STATUSES.includes(value as DeliveryStatus)) throw new InvalidArgumentError(`use one of ${DELIVERY_STATUSES.join(', ')}`);
+    return value;
+  }
+
+  @Option({ flags: '--sink <name>', description: 'only this sink' })
+  parseSink(value: string): string {
+    return value;
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExamples:\n  jogg-bridge deliveries list --status dead --since 24h\n  jogg-bridge deliveries list --sink events-file --json';
+  }
+}
+
+@SubCommand({ name: 'show', arguments: '<id>', description: 'one delivery with every attempt' })
+export class DeliveriesShowCommand extends JsonCommand {
+  async run([id]: string[], options: BaseOptions): Promise<void> {
+    const { delivery, attempts } = await withTools(options.config, async (tools) => {
+      const found = await tools.store.getDelivery(parseId(id));
+      if (!found) throw new CliError(`no delivery ${id}`);
+      return { delivery: found, attempts: await tools.store.listAttempts(found.id) };
+    });
+    if (options.json) return printJson({ ...delivery, attempts });
+    print([
+      deliveryTable([delivery]),
+      '',
+      attempts.length
+        ? table(['ATTEMPT', 'STARTED', 'MS', 'OUTCOME', 'ERROR'], attempts.map((a) => [a.attempt, isoTime(a.startedAt), a.durationMs, a.outcome, a.error ?? '']))
+        : 'no attempts yet',
+    ].join('\n'));
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExample:\n  jogg-bridge deliveries show 7';
+  }
+}
+
+@Command({ name: 'deliveries', description: 'inspect deliveries', subCommands: [DeliveriesListCommand, DeliveriesShowCommand] })
+export class DeliveriesCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
+
+interface ReplayOptions extends BaseOptions {
+  dead?: boolean;
+  sink?: string;
+  since?: string;
+}
+
+@Command({
+  name: 'replay',
+  arguments: '[delivery-ids...]',
+  description: 'queue deliveries again: by id (dead or delivered), or every dead letter with --dead',
+})
+export class ReplayCommand extends JsonCommand<ReplayOptions> {
+  async run(ids: string[], options: ReplayOptions): Promise<void> {
+    if (ids.length && options.dead) throw new CliError('give delivery ids or --dead, not both');
+    if (!ids.length && !options.dead) throw new CliError('give delivery ids, or --dead to replay dead letters');
+    if (ids.length && (options.sink || options.since)) throw new CliError('--sink and --since go with --dead');
+    const filter = ids.length ? { ids: ids.map((id) => parseId(id, 'a delivery id')) } : { sink: options.sink, since: parseSince(options.since) };
+    const count = await withTools(options.config, (tools) => tools.replay.replay(filter));
+    if (options.json) return printJson({ replayed: count });
+    print(`replayed ${count} deliver${count === 1 ? 'y' : 'ies'}${count ? ' (the running bridge sends them within its poll interval)' : ''}`);
+  }
+
+  @Option({ flags: '--dead', description: 'every dead letter (narrow with --sink and --since)' })
+  parseDead(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--sink <name>', description: 'with --dead: only this sink' })
+  parseSink(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--since <when>', description: 'with --dead: only dead-lettered since then (30m, 1h, 7d, or a date)' })
+  parseSince(value: string): string {
+    return value;
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExamples:\n  jogg-bridge replay 12 13\n  jogg-bridge replay --dead --sink crm --since 2h';
+  }
+}
+
+function deliveryTable(deliveries: import('../../store/event-store').Delivery[]): string {
+  return table(
+    ['ID', 'EVENT', 'ROUTE', 'SINK', 'STATUS', 'ATTEMPTS', 'UPDATED', 'NEXT', 'LAST_ERROR'],
+    deliveries.map((d) => [
+      d.id, d.eventPk, d.route, d.sink, d.status, d.attempts, isoTime(d.updatedAt),
+      d.status === 'pending' || d.status === 'retrying' ? isoTime(d.nextAt) : '', truncate(d.lastError),
+    ]),
+  );
+}

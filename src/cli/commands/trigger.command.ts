@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { Command, Help, Option } from 'nest-commander';
+import { JOGG_EVENTS } from '../../common/jogg-event';
+import { sampleEvent, setPath } from '../../common/jogg-samples';
+import { sign } from '../../ingress/signature';
+import { CliError } from '../cli-error';
+import { print, printJson } from '../format';
+import { BaseOptions, JsonCommand } from './base.command';
+
+interface TriggerOptions extends BaseOptions {
+  url: string;
+  secret?: string;
+  fixture?: string;
+  set?: string[];
+}
+
+const DEFAULT_URL = 'http://127.0.0.1:3000/webhooks/jogg';
+
+@Command({
+  name: 'trigger',
+  arguments: '<event>',
+  description: 'send a realistic, signed JoggAI webhook for any event, exactly as JoggAI would',
+  argsDescription: { event: `an event name, e.g. generated_video_failed (known: ${JOGG_EVENTS.length} names; others are sent as given)` },
+})
+export class TriggerCommand extends JsonCommand<TriggerOptions> {
+  async run([event]: string[], options: TriggerOptions): Promise<void> {
+    const secret = options.secret ?? process.env.JOGG_WEBHOOK_SECRET;
+    if (!secret) throw new CliError('no secret: pass --secret or set JOGG_WEBHOOK_SECRET');
+    const body = this.build(event, options);
+    const text = JSON.stringify(body);
+    let response: Response;
+    try {
+      response = await fetch(options.url, {
+        method: 'POST',
+        body: text,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'JoggAI-Webhook/2.0',
+          'x-webhook-event': body.event as string,
+          'x-webhook-signature': sign(text, secret),
+        },
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new CliError(`cannot reach ${options.url}: ${cause}`);
+    }
+    const answer = await response.text();
+    if (options.json) printJson({ status: response.status, request: body, response: tryJson(answer) });
+    else print(`POST ${options.url} ${body.event} → ${response.status}\n${answer}`);
+    if (!response.ok) process.exitCode = 1;
+  }
+
+  private build(event: string, options: TriggerOptions): Record<string, unknown> {
+    const body: Record<string, unknown> = options.fixture ? this.fixture(options.fixture) : { ...sampleEvent(event) };
+    body.event = event;
+    if (options.fixture) body.timestamp = Math.floor(Date.now() / 1000);
+    for (const assignment of options.set ?? []) {
+      const eq = assignment.indexOf('=');
+      if (eq < 1) throw new CliError(`--set takes path=value, e.g. data.video_id=abc, not "${assignment}"`);
+      try {
+        setPath(body, assignment.slice(0, eq), tryJson(assignment.slice(eq + 1)));
+      } catch (error) {
+        throw new CliError(`--set ${assignment}: ${(error as Error).message}`);
+      }
+    }
+    return body;
+  }
+
+  private fixture(path: string): Record<string, unknown> {
+    try {
+      const parsed = JSON.parse(readFileSync(path, 'utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+    } catch (error) {
+      throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    throw new CliError(`${path}: must hold a JSON object`);
+  }
+
+  @Option({ flags: '-u, --url <url>', description: 'where to send it', defaultValue: DEFAULT_URL })
+  parseUrl(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-s, --secret <secret>', description: 'the signing secret (default: $JOGG_WEBHOOK_SECRET)' })
+  parseSecret(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-f, --fixture <file>', description: 'send this body (its timestamp is set to now) instead of a generated one' })
+  parseFixture(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--set <path=value>', description: 'override a field, e.g. data.video_id=abc (JSON values allowed); repeatable' })
+  parseSet(value: string, previous: string[] = []): string[] {
+    return [...previous, value];
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return [
+      '',
+      'Examples:',
+      '  JOGG_WEBHOOK_SECRET=dev-secret jogg-bridge trigger generated_video_failed',
+      `  jogg-bridge trigger generated_avatar_video_success --secret dev-secret --set data.duration=95 --set 'data.video_url="https://x/y.mp4"'`,
+      '  jogg-bridge trigger generated_image_failed --url http://127.0.0.1:3000/webhooks/jogg/videos --fixture my-body.json',
+      '',
+      `Known events: ${JOGG_EVENTS.join(', ')}`,
+    ].join('\n');
+  }
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,42 @@
+import { parseDuration } from '../config/units';
+import { CliError } from './cli-error';
+
+/** A plain text table: columns padded to their widest cell. */
+export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** `--since 1h` (a duration back from now) or an ISO date, as ms since the epoch. */
+export function parseSince(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const duration = parseDuration(value);
+  if (duration !== undefined && typeof value === 'string' && !/^\d+$/.test(value)) return now - duration;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) throw new CliError(`--since takes a duration such as 30m, 1h, 7d or a date such as 2026-11-26T10:00:00Z, not "${value}"`);
+  return date;
+}
+
+export function isoTime(ms: number | null | undefined): string {
+  return ms ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : '';
+}
+
+export function truncate(text: string | null | undefined, max = 60): string {
+  if (!text) return '';
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function parseId(value: string, what = 'id'): number {
+  if (!/^\d+$/.test(value)) throw new CliError(`${what} must be a positive integer, not "${value}"`);
+  return Number(value);
+}
+
+export function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  print(JSON.stringify(value, null, 2));
+}

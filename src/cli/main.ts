@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { CommandFactory } from 'nest-commander';
+import { CliError } from './cli-error';
+import { CliModule } from './cli.module';
+
+const VERSION: string = require('../../package.json').version;
+
+/** `jogg-bridge <command>`: errors are one line on stderr (a stack trace with --verbose) and a non-zero exit. */
+export async function runCli(): Promise<void> {
+  await CommandFactory.run(CliModule, {
+    cliName: 'jogg-bridge',
+    version: VERSION,
+    logger: false,
+    serviceErrorHandler: (error: Error) => {
+      const verbose = process.argv.includes('--verbose');
+      process.stderr.write(`jogg-bridge: ${verbose && error.stack ? error.stack : error.message}\n`);
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
+    },
+  });
+}
+
+if (require.main === module) {
+  runCli().catch((error: Error) => {
+    process.stderr.write(`jogg-bridge: ${error.message}\n`);
+    process.exit(1);
+  });
+}

@@ -3,6 +3,7 @@ import { Command, Help, Option } from 'nest-commander';
 import { JOGG_EVENTS } from '../../common/jogg-event';
 import { sampleEvent, setPath } from '../../common/jogg-samples';
 import { sign } from '../../ingress/signature';
+import { describeNetworkError } from '../../sinks/http.sink';
 import { CliError } from '../cli-error';
 import { print, printJson } from '../format';
 import { BaseOptions, JsonCommand } from './base.command';
@@ -42,8 +43,7 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new CliError(`cannot reach ${options.url}: ${cause}`);
+      throw new CliError(`cannot reach ${options.url}: ${describeNetworkError(error, 10_000).replace(/^network error: /, '')}`);
     }
     const answer = await response.text();
     if (options.json) printJson({ status: response.status, request: body, response: tryJson(answer) });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CheckCommand } from './commands/check.command';
 import { RoutesCommand, RoutesTestCommand } from './commands/routes.command';
+import { SchemaCommand } from './commands/schema.command';
 import { ServeCommand } from './commands/serve.command';
 import {
   DeliveriesCommand, DeliveriesListCommand, DeliveriesShowCommand, EventsCommand, EventsListCommand, EventsShowCommand,
@@ -13,7 +14,7 @@ import { TriggerCommand } from './commands/trigger.command';
   providers: [
     ServeCommand, CheckCommand, RoutesCommand, RoutesTestCommand, TriggerCommand,
     EventsCommand, EventsListCommand, EventsShowCommand, DeliveriesCommand, DeliveriesListCommand, DeliveriesShowCommand,
-    ReplayCommand,
+    ReplayCommand, SchemaCommand,
   ],
 })
 export class CliModule {}

@@ -1,0 +1,110 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
+import { ValidationTypes } from 'class-validator';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { BridgeConfigFile } from './bridge-config';
+import { SINK_CONFIG_CLASSES, SINK_TYPES } from './sink-config';
+import './bridge-config';
+
+type Schema = Record<string, unknown>;
+
+const REFERENCE = { type: 'string', pattern: '^\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$', description: 'an environment variable, ${VAR} or ${VAR:-default}' };
+
+const CUSTOM: Record<string, Schema> = {
+  isDuration: {
+    anyOf: [{ type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$' }, { type: 'number', minimum: 0 }],
+    description: 'a duration: 500ms, 30s, 10m, 72h, 7d, 1h30m (a number means milliseconds)',
+  },
+  isSize: {
+    anyOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*([bB]|[kKmMgG][iI]?[bB])?$' }, { type: 'integer', minimum: 1 }],
+    description: 'a size: 512kb, 1mb (binary units), or a number of bytes',
+  },
+  isStringRecord: { type: 'object', additionalProperties: { type: 'string' } },
+};
+
+/**
+ * The JSON Schema of bridge.yaml, generated from the same class-validator classes that validate it,
+ * so editors can complete and check the file. `jogg-bridge schema` prints it.
+ */
+export function buildConfigSchema(): Schema {
+  const definitions = validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/definitions/',
+    additionalConverters: {
+      [ValidationTypes.CUSTOM_VALIDATION]: (meta) => CUSTOM[(meta as { name?: string }).name ?? ''] ?? {},
+    },
+  }) as Record<string, Schema>;
+  for (const [name, definition] of Object.entries(definitions)) tighten(name, definition);
+  delete definitions.BaseSinkConfig;
+  for (const type of SINK_TYPES) {
+    const definition = definitions[SINK_CONFIG_CLASSES[type].name];
+    (definition.properties as Record<string, Schema>).type = { const: type };
+    definition.required = [...new Set(['type', ...((definition.required as string[]) ?? [])])];
+  }
+  const root = definitions.BridgeConfigFile;
+  (root.properties as Record<string, Schema>).sinks = {
+    type: 'object',
+    description: 'sinks by name; routes send to them',
+    propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
+    additionalProperties: { oneOf: SINK_TYPES.map((type) => ({ $ref: `#/definitions/${SINK_CONFIG_CLASSES[type].name}` })) },
+  };
+  const { properties, required } = root;
+  delete definitions.BridgeConfigFile;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'jogg-bridge configuration (bridge.yaml)',
+    type: 'object',
+    additionalProperties: false,
+    properties,
+    ...(required ? { required } : {}),
+    definitions: sortKeys(definitions),
+  };
+}
+
+/** Unknown keys are refused, keys with a default are optional, and scalars may be ${VAR} references. */
+function tighten(name: string, definition: Schema): void {
+  definition.additionalProperties = false;
+  const defaults = defaultsOf(name);
+  const required = ((definition.required as string[]) ?? []).filter((key) => defaults[key] === undefined);
+  if (required.length) definition.required = required;
+  else delete definition.required;
+  for (const [key, property] of Object.entries((definition.properties as Record<string, Schema>) ?? {})) {
+    allowReferences(property);
+    if (defaults[key] !== undefined && typeof defaults[key] !== 'object') property.default = defaults[key];
+  }
+}
+
+function allowReferences(property: Schema): void {
+  if (property.type === 'integer' || property.type === 'number' || property.type === 'boolean') {
+    const { description, ...rest } = property;
+    for (const key of Object.keys(property)) delete property[key];
+    Object.assign(property, { anyOf: [rest, REFERENCE] }, description ? { description } : {});
+  }
+}
+
+const CLASSES: Record<string, new () => object> = { BridgeConfigFile, ...Object.fromEntries(Object.values(SINK_CONFIG_CLASSES).map((c) => [c.name, c])) };
+
+function defaultsOf(name: string): Record<string, unknown> {
+  const cls = CLASSES[name] ?? findClass(name);
+  if (!cls) return {};
+  try {
+    return new cls() as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+function findClass(name: string): (new () => object) | undefined {
+  const target = defaultMetadataStorage as unknown as { _typeMetadatas: Map<new () => object, Map<string, { typeFunction: () => new () => object }>> };
+  for (const [, props] of target._typeMetadatas) {
+    for (const meta of props.values()) {
+      const cls = meta.typeFunction();
+      if (cls?.name === name) return cls;
+    }
+  }
+  return undefined;
+}
+
+function sortKeys(object: Record<string, Schema>): Record<string, Schema> {
+  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => a.localeCompare(b)));
+}

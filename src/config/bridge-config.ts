@@ -3,7 +3,7 @@ import {
   ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ConsoleTemplates, FileTemplates, HttpTemplates, RetryConfig } from './sink-config';
+import { ConsoleTemplates, EmailTemplates, FileTemplates, HttpTemplates, KafkaTemplates, RetryConfig, SlackTemplates } from './sink-config';
 import { IsDuration, IsSize } from './validators';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -66,6 +66,9 @@ export class RouteConfig {
   @IsOptional() @ValidateNested() @Type(() => HttpTemplates) http?: HttpTemplates;
   @IsOptional() @ValidateNested() @Type(() => FileTemplates) file?: FileTemplates;
   @IsOptional() @ValidateNested() @Type(() => ConsoleTemplates) console?: ConsoleTemplates;
+  @IsOptional() @ValidateNested() @Type(() => KafkaTemplates) kafka?: KafkaTemplates;
+  @IsOptional() @ValidateNested() @Type(() => SlackTemplates) slack?: SlackTemplates;
+  @IsOptional() @ValidateNested() @Type(() => EmailTemplates) email?: EmailTemplates;
 }
 
 export class BridgeConfigFile {

@@ -20,6 +20,7 @@ const CUSTOM: Record<string, Schema> = {
     description: 'a size: 512kb, 1mb (binary units), or a number of bytes',
   },
   isStringRecord: { type: 'object', additionalProperties: { type: 'string' } },
+  isBooleanOrObject: { anyOf: [{ type: 'boolean' }, { type: 'object' }] },
 };
 
 /**

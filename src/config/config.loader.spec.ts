@@ -71,7 +71,7 @@ describe('config loader', () => {
       '3:3 server.colour: unknown key "colour"',
       '6:28 sinks.hook.url: url must be a URL address',
       '6:57 sinks.hook.sign.secret: must be a Standard Webhooks secret: "whsec_" and at least 16 bytes of base64',
-      '7:16 sinks.odd.type: type must be one of: http, file, console',
+      '7:16 sinks.odd.type: type must be one of: http, file, console, kafka, slack, email',
       '10:35 routes[0].match.events[1]: bad event pattern "bad glob": use letters, digits, "_", "-", "." and the wildcards "*" and "?"',
       '10:73 routes[0].match.where["data.n"].gt: "gt" takes a number',
       '11:15 routes[0].to[1]: unknown sink "slak" (known: out, hook)',

@@ -119,7 +119,7 @@ function loadSinks(raw: Record<string, unknown>, problems: ProblemList): Map<str
     const errors = validate(config);
     problems.addValidation(errors, base);
     if (config.type === 'http') checkSigning(config, base, problems);
-    const fields = Object.fromEntries(TEMPLATE_FIELDS[config.type].map((f) => [f, (config as unknown as Record<string, string | undefined>)[f]]));
+    const fields = Object.fromEntries(TEMPLATE_FIELDS[config.type].map((f) => [f, (config as unknown as Record<string, unknown>)[f]]));
     const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message));
     sinks.set(name, { name, config, templates });
   }
@@ -141,7 +141,7 @@ function routeDefinitions(source: BridgeConfigFile): RouteDefinition[] {
     match: { events: route.match?.events ?? [], where: route.match?.where },
     to: route.to ?? [],
     continue: route.continue,
-    overrides: Object.fromEntries(SINK_TYPES.map((type) => [type, route[type] as Record<string, string | undefined> | undefined])),
+    overrides: Object.fromEntries(SINK_TYPES.map((type) => [type, route[type] as Record<string, unknown> | undefined])),
   }));
 }
 

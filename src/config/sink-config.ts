@@ -1,8 +1,9 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
-  IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateNested,
+  ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min,
+  MinLength, ValidateNested,
 } from 'class-validator';
-import { IsDuration, IsStringRecord } from './validators';
+import { IsBooleanOrObject, IsDuration, IsStringRecord } from './validators';
 
 export class BackoffConfig {
   /** First retry delay (the cap of the first jittered wait). */
@@ -36,7 +37,7 @@ export class RateLimitConfig {
   @IsInt() @Min(1) burst = 1;
 }
 
-export const SINK_TYPES = ['http', 'file', 'console'] as const;
+export const SINK_TYPES = ['http', 'file', 'console', 'kafka', 'slack', 'email'] as const;
 export type SinkType = (typeof SINK_TYPES)[number];
 
 export abstract class BaseSinkConfig {
@@ -87,12 +88,101 @@ export class ConsoleSinkConfig extends BaseSinkConfig {
   @IsOptional() @IsString() format?: string;
 }
 
-export type SinkConfig = HttpSinkConfig | FileSinkConfig | ConsoleSinkConfig;
+export class KafkaSaslConfig {
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512']) mechanism!: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  @IsString() username!: string;
+  @IsString() password!: string;
+}
+
+export class KafkaTemplates {
+  @IsOptional() @IsString() topic?: string;
+  @IsOptional() @IsString() key?: string;
+  @IsOptional() @IsString() value?: string;
+}
+
+export class KafkaSinkConfig extends BaseSinkConfig {
+  declare type: 'kafka';
+  /** host:port of one or more brokers. */
+  @Transform(({ value }) => splitList(value))
+  @IsArray() @ArrayMinSize(1) @IsString({ each: true }) brokers!: string[];
+  @IsString() clientId = 'jogg-bridge';
+  /** Topic name, or a template (e.g. "jogg.{{ event }}"). */
+  @IsString() @MinLength(1) topic!: string;
+  /** Message key template; default: the resource id (video_id, project_id, ...) else the event id. */
+  @IsOptional() @IsString() key?: string;
+  /** Message value template; default: the event JSON as JoggAI sent it. */
+  @IsOptional() @IsString() value?: string;
+  /** Extra headers (templates), added to jogg-event, jogg-event-id and content-type. */
+  @IsStringRecord() headers: Record<string, string> = {};
+  @IsIn(['none', 'gzip']) compression: 'none' | 'gzip' = 'none';
+  /** TLS to the brokers: true, or options passed to Node's tls.connect (e.g. { rejectUnauthorized: true }). */
+  @IsOptional() @IsBooleanOrObject() ssl?: boolean | Record<string, unknown>;
+  @IsOptional() @ValidateNested() @Type(() => KafkaSaslConfig) sasl?: KafkaSaslConfig;
+  @IsDuration() timeout: string | number = '10s';
+  /** Deliveries in flight; those due together are sent as one produce request. */
+  @IsInt() @Min(1) @Max(10000) override concurrency = 500;
+}
+
+export class SlackTemplates {
+  @IsOptional() @IsString() text?: string;
+  /** Block Kit blocks; every string in them is a template. */
+  @IsOptional() @IsArray() blocks?: unknown[];
+}
+
+export class SlackSinkConfig extends BaseSinkConfig {
+  declare type: 'slack';
+  /** The incoming webhook URL (keep it in the environment: it is a secret). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) url!: string;
+  @IsOptional() @IsString() text?: string;
+  @IsOptional() @IsArray() blocks?: unknown[];
+  @IsOptional() @IsString() username?: string;
+  @IsOptional() @Matches(/^:[a-z0-9_+-]+:$/, { message: 'icon_emoji must look like :robot_face:' }) icon_emoji?: string;
+  @IsDuration() timeout: string | number = '10s';
+  /** Slack accepts about one message per second per webhook. */
+  @ValidateNested() @Type(() => RateLimitConfig) override rateLimit: RateLimitConfig = Object.assign(new RateLimitConfig(), { perSecond: 1, burst: 1 });
+  @IsInt() @Min(1) @Max(1000) override concurrency = 1;
+}
+
+export class EmailTemplates {
+  @IsOptional() @IsString() subject?: string;
+  @IsOptional() @IsString() text?: string;
+  @IsOptional() @IsString() html?: string;
+}
+
+export class EmailTlsConfig {
+  @IsOptional() @IsBoolean() rejectUnauthorized?: boolean;
+  @IsOptional() @IsString() servername?: string;
+}
+
+export class EmailSinkConfig extends BaseSinkConfig {
+  declare type: 'email';
+  /** smtp://user:pass@host:587 or smtps://user:pass@host:465 (keep it in the environment). */
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'smtp must be an smtp:// or smtps:// URL' }) smtp!: string;
+  @IsString() @MinLength(3) from!: string;
+  @Transform(({ value }) => splitList(value))
+  @IsArray() @ArrayMinSize(1) @IsEmail({}, { each: true }) to!: string[];
+  @Transform(({ value }) => splitList(value))
+  @IsOptional() @IsArray() @IsEmail({}, { each: true }) cc?: string[];
+  @Transform(({ value }) => splitList(value))
+  @IsOptional() @IsArray() @IsEmail({}, { each: true }) bcc?: string[];
+  @IsOptional() @IsString() subject?: string;
+  @IsOptional() @IsString() text?: string;
+  /** HTML body template; payload values are HTML-escaped. */
+  @IsOptional() @IsString() html?: string;
+  @IsOptional() @ValidateNested() @Type(() => EmailTlsConfig) tls?: EmailTlsConfig;
+  @IsDuration() timeout: string | number = '30s';
+  @IsInt() @Min(1) @Max(100) override concurrency = 4;
+}
+
+export type SinkConfig = HttpSinkConfig | FileSinkConfig | ConsoleSinkConfig | KafkaSinkConfig | SlackSinkConfig | EmailSinkConfig;
 
 export const SINK_CONFIG_CLASSES: Record<SinkType, new () => BaseSinkConfig> = {
   http: HttpSinkConfig,
   file: FileSinkConfig,
   console: ConsoleSinkConfig,
+  kafka: KafkaSinkConfig,
+  slack: SlackSinkConfig,
+  email: EmailSinkConfig,
 };
 
 /** Which fields of each sink type are templates (compiled at load, overridable per route). */
@@ -100,11 +190,23 @@ export const TEMPLATE_FIELDS: Record<SinkType, readonly string[]> = {
   http: ['body'],
   file: ['format'],
   console: ['format'],
+  kafka: ['topic', 'key', 'value', 'headers'],
+  slack: ['text', 'blocks'],
+  email: ['subject', 'text', 'html'],
 };
 
 export const ROUTE_TEMPLATE_CLASSES: Record<SinkType, new () => object> = {
   http: HttpTemplates,
   file: FileTemplates,
   console: ConsoleTemplates,
+  kafka: KafkaTemplates,
+  slack: SlackTemplates,
+  email: EmailTemplates,
 };
 
+/** "a@x, b@y" or ["a@x", "b@y,c@z"] → ["a@x", "b@y", "c@z"]: lists often come from one environment variable. */
+function splitList(value: unknown): unknown {
+  const items = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(items)) return value;
+  return items.flatMap((item) => (typeof item === 'string' ? item.split(',').map((s) => s.trim()).filter(Boolean) : [item]));
+}

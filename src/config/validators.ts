@@ -41,3 +41,16 @@ export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+export function IsBooleanOrObject(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isBooleanOrObject',
+      validator: {
+        validate: (value) => typeof value === 'boolean' || (value !== null && typeof value === 'object' && !Array.isArray(value)),
+        defaultMessage: (args) => `${args?.property} must be true, false or a map of TLS options`,
+      },
+    },
+    options,
+  );
+}

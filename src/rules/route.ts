@@ -1,7 +1,7 @@
 import { JoggEnvelope } from '../common/jogg-event';
 import { compileWhere, Predicate } from './condition';
 import { compileGlob, RuleError } from './glob';
-import { compileTemplate, Template, TemplateError } from './template';
+import { compileStructured, compileTemplate, Template, TemplateError } from './template';
 
 export type Path = readonly (string | number)[];
 export interface RuleProblem { path: Path; message: string }
@@ -15,7 +15,7 @@ export interface RouteDefinition {
   to: string[];
   continue: boolean;
   /** Per sink type, the template fields this route overrides. */
-  overrides: Readonly<Record<string, Record<string, string | undefined> | undefined>>;
+  overrides: Readonly<Record<string, Record<string, unknown> | undefined>>;
 }
 
 export interface CompiledRoute {
@@ -52,7 +52,7 @@ export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: Rea
 
 /** Compiles the template fields of one object; problems are reported through `at`. */
 export function compileTemplateSet(
-  fields: Readonly<Record<string, string | undefined>>,
+  fields: Readonly<Record<string, unknown>>,
   base: Path,
   at: (path: Path, message: string) => void,
 ): TemplateSet {
@@ -60,7 +60,7 @@ export function compileTemplateSet(
   for (const [field, source] of Object.entries(fields)) {
     if (source === undefined) continue;
     try {
-      set[field] = compileTemplate(source);
+      set[field] = typeof source === 'string' ? compileTemplate(source) : compileStructured(source);
     } catch (error) {
       const e = error as TemplateError;
       at([...base, field], `template does not compile: ${e.message} (at character ${e.offset + 1})`);

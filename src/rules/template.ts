@@ -222,3 +222,42 @@ function truncate(text: string, max: number): string {
   if (!Number.isFinite(max) || max < 1 || text.length <= max) return text;
   return `${text.slice(0, Math.max(0, max - 1))}…`;
 }
+
+/**
+ * A template for structured data (e.g. Slack Block Kit from YAML): every string inside is a template.
+ * `render` returns the rendered structure as JSON text; `renderValue` the structure itself.
+ */
+export interface StructuredTemplate extends Template {
+  renderValue(context: unknown, escape?: Escape): unknown;
+}
+
+export function compileStructured(value: unknown): StructuredTemplate {
+  const build = compileValue(value, []);
+  return {
+    source: JSON.stringify(value),
+    renderValue: (context, escape = identity) => build(context, escape),
+    render: (context, escape = identity) => JSON.stringify(build(context, escape)),
+  };
+}
+
+function compileValue(value: unknown, path: (string | number)[]): (context: unknown, escape: Escape) => unknown {
+  if (typeof value === 'string') {
+    let template: Template;
+    try {
+      template = compileTemplate(value);
+    } catch (error) {
+      const e = error as TemplateError;
+      throw new TemplateError(`${path.length ? `at ${path.join('.')}: ` : ''}${e.message}`, e.offset);
+    }
+    return (context, escape) => template.render(context, escape);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => compileValue(item, [...path, i]));
+    return (context, escape) => items.map((item) => item(context, escape));
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => [key, compileValue(item, [...path, key])] as const);
+    return (context, escape) => Object.fromEntries(entries.map(([key, item]) => [key, item(context, escape)]));
+  }
+  return () => value;
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// A real single-node Kafka broker (KRaft, broker+controller) for tests and benchmarks, assembled from
+// Maven Central jars; no Docker. `node scripts/kafka-broker.js fetch` downloads the jars into the cache;
+// tests call start(). See docs/KAFKA-TEST-BROKER.md.
+const { spawn, execFileSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { homedir, tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const KAFKA_VERSION = '3.9.1';
+const CACHE = process.env.KAFKA_TEST_CACHE || join(homedir(), '.cache', 'jogg-bridge', `kafka-${KAFKA_VERSION}`);
+const LIBS = join(CACHE, 'libs');
+const JVM = ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+
+const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.jogg-bridge</groupId>
+  <artifactId>kafka-test-broker</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${KAFKA_VERSION}</version></dependency>
+    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+  <build><plugins><plugin>
+    <groupId>org.apache.maven.plugins</groupId><artifactId>maven-dependency-plugin</artifactId><version>3.8.1</version>
+  </plugin></plugins></build>
+</project>
+`;
+
+/** Downloads the broker's jars into the cache once (about 46 MB). */
+function ensureJars() {
+  if (existsSync(LIBS) && readdirSync(LIBS).filter((f) => f.endsWith('.jar')).length > 40) return LIBS;
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(join(CACHE, 'pom.xml'), POM);
+  execFileSync('mvn', ['-q', '-B', '-f', join(CACHE, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'], {
+    stdio: 'inherit',
+  });
+  return LIBS;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function properties(dir, port, controllerPort) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'inter.broker.listener.name=PLAINTEXT',
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${join(dir, 'data')}`,
+    'num.partitions=1',
+    'auto.create.topics.enable=true',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'log.cleaner.dedupe.buffer.size=16777216',
+    '',
+  ].join('\n');
+}
+
+/** Waits until the broker answers metadata with itself as broker and controller. */
+async function waitReady(brokers, child, logFile, timeoutMs) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Kafka exited with ${child.exitCode}:\n${tail(logFile)}`);
+    const admin = new Kafka({ clientId: 'broker-probe', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length && cluster.controller !== null && cluster.controller !== undefined) return;
+    } catch {
+      // not yet
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Kafka did not become ready in ${timeoutMs} ms:\n${tail(logFile)}`);
+}
+
+function tail(file) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Starts a throw-away broker on free loopback ports. Returns { brokers, stop(), restart(), kill() }:
+ * stop() shuts it down gracefully (its data stays, so restart() brings the same broker back).
+ */
+async function start({ timeoutMs = 120_000 } = {}) {
+  const libs = ensureJars();
+  const dir = mkdtempSync(join(tmpdir(), 'jogg-kafka-'));
+  mkdirSync(join(dir, 'tmp'));
+  const port = await freePort();
+  const controllerPort = await freePort();
+  const config = join(dir, 'server.properties');
+  writeFileSync(config, properties(dir, port, controllerPort));
+  const logFile = join(dir, 'server.log');
+  writeFileSync(join(dir, 'log4j.properties'), [
+    'log4j.rootLogger=INFO, file',
+    'log4j.appender.file=org.apache.log4j.FileAppender',
+    `log4j.appender.file.File=${logFile}`,
+    'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
+    '',
+  ].join('\n'));
+  const jvm = [...JVM, `-Djava.io.tmpdir=${join(dir, 'tmp')}`, `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, '-cp', `${libs}/*`];
+  const clusterId = randomClusterId();
+  execFileSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { stdio: 'ignore' });
+  const brokers = `127.0.0.1:${port}`;
+  let child;
+  const launch = async () => {
+    child = spawn('java', [...jvm, 'kafka.Kafka', config], { stdio: 'ignore' });
+    await waitReady(brokers, child, logFile, timeoutMs);
+  };
+  const stop = () =>
+    new Promise((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  await launch();
+  return {
+    brokers,
+    dir,
+    stop,
+    restart: launch,
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function randomClusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+module.exports = { start, ensureJars, KAFKA_VERSION, CACHE };
+
+if (require.main === module) {
+  const command = process.argv[2];
+  if (command === 'fetch') {
+    console.log(`Kafka ${KAFKA_VERSION} jars in ${ensureJars()}`);
+  } else if (command === 'run') {
+    start().then((broker) => {
+      console.log(`Kafka ${KAFKA_VERSION} ready at ${broker.brokers} (Ctrl-C stops it)`);
+      const stop = () => broker.destroy().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  } else {
+    console.error('usage: node scripts/kafka-broker.js fetch|run');
+    process.exit(2);
+  }
+}

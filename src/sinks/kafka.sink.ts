@@ -1,0 +1,178 @@
+import { Logger } from '@nestjs/common';
+import { CompressionTypes, IHeaders, Kafka, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
+import { KafkaSinkConfig } from '../config/sink-config';
+import { parseDuration } from '../config/units';
+import { templateContext } from '../rules/context';
+import { TemplateSet } from '../rules/route';
+import { StructuredTemplate } from '../rules/template';
+import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from './sink';
+
+export interface KafkaRecord {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  value: string;
+}
+
+interface Pending {
+  record: KafkaRecord;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Broker answers that retrying cannot fix. */
+const PERMANENT = new Set([
+  'TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'SASL_AUTHENTICATION_FAILED', 'UNKNOWN_TOPIC_OR_PARTITION',
+  'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_TOPIC_EXCEPTION', 'INVALID_RECORD', 'UNSUPPORTED_VERSION',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_REQUIRED_ACKS', 'POLICY_VIOLATION',
+]);
+
+/**
+ * Produces each event as one Kafka record with an idempotent producer and acks=all. Records that are
+ * due together are sent as one batch (one produce request per broker), in the order they were claimed.
+ */
+export class KafkaSink extends Sink<KafkaRecord> {
+  readonly type = 'kafka';
+  private readonly logger = new Logger(KafkaSink.name);
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private connecting?: Promise<Producer>;
+  private pending: Pending[] = [];
+  private flushing = false;
+
+  constructor(name: string, templates: TemplateSet, private readonly config: KafkaSinkConfig) {
+    super(name, templates);
+    const timeout = parseDuration(config.timeout)!;
+    const options: KafkaConfig = {
+      clientId: config.clientId,
+      brokers: config.brokers,
+      ssl: config.ssl as KafkaConfig['ssl'],
+      sasl: config.sasl as SASLOptions | undefined,
+      connectionTimeout: Math.min(timeout, 10_000),
+      requestTimeout: timeout,
+      // The dispatcher owns retries and backoff; kafkajs only bridges short hiccups.
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      logLevel: logLevel.NOTHING,
+    };
+    this.kafka = new Kafka(options);
+  }
+
+  render(event: SinkEvent, overrides?: TemplateSet): KafkaRecord {
+    const context = templateContext(event);
+    const topic = this.template('topic', overrides)!.render(context);
+    const key = this.template('key', overrides)?.render(context)
+      ?? String(context.resource_id ?? event.envelope.event_id ?? `bridge-${event.id}`);
+    const value = this.template('value', overrides)?.render(context) ?? event.body;
+    const headers: Record<string, string> = {
+      'jogg-event': event.envelope.event,
+      ...(event.envelope.event_id ? { 'jogg-event-id': event.envelope.event_id } : {}),
+      'content-type': 'application/json',
+    };
+    const extra = (this.template('headers') as StructuredTemplate | undefined)?.renderValue(context) as Record<string, string> | undefined;
+    return { topic, key, headers: { ...headers, ...extra }, value };
+  }
+
+  send(record: KafkaRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ record, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /** Ready when the cluster answers metadata (for the topic, when it is not a template). */
+  override async check(): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const topic = this.config.topic;
+      if (topic.includes('{{')) await admin.describeCluster();
+      else await admin.fetchTopicMetadata({ topics: [topic] });
+    } catch (error) {
+      throw classify(error);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  override async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    this.connecting = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    // Let every delivery claimed in this turn join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        const producer = await this.connect();
+        await producer.sendBatch({
+          acks: -1,
+          compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+          topicMessages: groupByTopic(batch.map((p) => p.record)),
+        });
+        batch.forEach((p) => p.resolve());
+      } catch (error) {
+        const failure = classify(error);
+        if (failure instanceof TransientSinkError) await this.reset();
+        batch.forEach((p) => p.reject(failure));
+      }
+    }
+    this.flushing = false;
+  }
+
+  private connect(): Promise<Producer> {
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      try {
+        await producer.connect();
+      } catch (error) {
+        this.connecting = undefined;
+        throw error;
+      }
+      this.producer = producer;
+      return producer;
+    })();
+    return this.connecting;
+  }
+
+  private async reset(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    this.connecting = undefined;
+    await producer?.disconnect().catch((error: Error) => this.logger.debug?.(`disconnect: ${error.message}`));
+  }
+}
+
+function groupByTopic(records: KafkaRecord[]): { topic: string; messages: Message[] }[] {
+  const topics = new Map<string, Message[]>();
+  for (const record of records) {
+    const messages = topics.get(record.topic) ?? [];
+    messages.push({ key: record.key, value: record.value, headers: record.headers as IHeaders });
+    topics.set(record.topic, messages);
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** kafkajs errors → transient (retriable, broker unreachable) or permanent (authorization, unknown topic, too large). */
+export function classify(error: unknown): TransientSinkError | PermanentSinkError {
+  const root = rootCause(error);
+  const type = (root as { type?: string }).type;
+  const message = `${root.name === 'KafkaJSProtocolError' && type ? type : root.name}: ${root.message}`;
+  if (type && PERMANENT.has(type)) return new PermanentSinkError(message);
+  return new TransientSinkError(message);
+}
+
+function rootCause(error: unknown): Error {
+  let current = error as Error & { originalError?: Error; cause?: Error };
+  for (let i = 0; i < 5; i++) {
+    const next = current.originalError ?? (current.name === 'KafkaJSNumberOfRetriesExceeded' ? current.cause : undefined);
+    if (!next) break;
+    current = next as typeof current;
+  }
+  return current;
+}

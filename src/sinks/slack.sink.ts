@@ -1,0 +1,77 @@
+import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
+import { SlackSinkConfig } from '../config/sink-config';
+import { parseDuration } from '../config/units';
+import { templateContext } from '../rules/context';
+import { TemplateSet } from '../rules/route';
+import { compileTemplate, StructuredTemplate } from '../rules/template';
+import { describeNetworkError } from './http.sink';
+import { parseRetryAfter } from './retry-after';
+import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from './sink';
+
+export interface SlackMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
+/** Used when neither the route nor the sink gives a text: what an on-call person needs at a glance. */
+const DEFAULT_TEXT = compileTemplate(
+  '{{#error_message}}:x:{{/error_message}}{{^error_message}}:white_check_mark:{{/error_message}} *{{ event }}*' +
+    '{{#resource_id}} `{{ resource_id }}`{{/resource_id}}{{#error_message}} failed: {{ error_message }}{{/error_message}}' +
+    ' ({{ time }})',
+);
+
+/** Slack's answers that retrying cannot fix (https://api.slack.com/messaging/webhooks#handling_errors). */
+const PERMANENT_STATUS = new Set([400, 403, 404, 410]);
+
+/** Posts to a Slack incoming webhook; 429 waits for Retry-After, Slack's documented errors are permanent. */
+export class SlackSink extends Sink<SlackMessage> {
+  readonly type = 'slack';
+  private readonly timeoutMs: number;
+
+  constructor(name: string, templates: TemplateSet, private readonly config: SlackSinkConfig) {
+    super(name, templates);
+    this.timeoutMs = parseDuration(config.timeout)!;
+  }
+
+  render(event: SinkEvent, overrides?: TemplateSet): SlackMessage {
+    const context = templateContext(event);
+    const text = (this.template('text', overrides) ?? DEFAULT_TEXT).render(context, escapeSlack);
+    const blocks = (this.template('blocks', overrides) as StructuredTemplate | undefined)?.renderValue(context, escapeSlack) as unknown[] | undefined;
+    return blocks ? { text, blocks } : { text };
+  }
+
+  async send(message: SlackMessage): Promise<void> {
+    let retryAfter: string | null = null;
+    const webhook = new IncomingWebhook(this.config.url, {
+      timeout: this.timeoutMs,
+      ...(this.config.username ? { username: this.config.username } : {}),
+      ...(this.config.icon_emoji ? { icon_emoji: this.config.icon_emoji } : {}),
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        const response = await fetch(input, init);
+        retryAfter = response.headers.get('retry-after');
+        return response;
+      },
+    });
+    try {
+      await webhook.send(message as Parameters<IncomingWebhook['send']>[0]);
+    } catch (error) {
+      throw classify(error, retryAfter, this.timeoutMs);
+    }
+  }
+}
+
+function classify(error: unknown, retryAfter: string | null, timeoutMs: number): Error {
+  if (error instanceof IncomingWebhookHTTPError) {
+    const detail = `Slack answered ${error.statusCode}${error.body ? ` ${error.body.trim().slice(0, 100)}` : ''}`;
+    if (error.statusCode === 429) return new TransientSinkError(detail, parseRetryAfter(retryAfter));
+    if (PERMANENT_STATUS.has(error.statusCode)) return new PermanentSinkError(detail);
+    return new TransientSinkError(detail, parseRetryAfter(retryAfter));
+  }
+  if (error instanceof IncomingWebhookRequestError) return new TransientSinkError(describeNetworkError(error.original, timeoutMs));
+  return new TransientSinkError((error as Error).message);
+}
+
+/** Slack mrkdwn: payload text must not become links or @-mentions (https://api.slack.com/reference/surfaces/formatting#escaping). */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

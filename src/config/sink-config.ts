@@ -138,8 +138,8 @@ export class SlackSinkConfig extends BaseSinkConfig {
   @IsOptional() @IsString() username?: string;
   @IsOptional() @Matches(/^:[a-z0-9_+-]+:$/, { message: 'icon_emoji must look like :robot_face:' }) icon_emoji?: string;
   @IsDuration() timeout: string | number = '10s';
-  /** Slack accepts about one message per second per webhook. */
-  @ValidateNested() @Type(() => RateLimitConfig) override rateLimit: RateLimitConfig = Object.assign(new RateLimitConfig(), { perSecond: 1, burst: 1 });
+  /** Slack accepts one message per second per webhook; the default stays just under it so network jitter never trips it. */
+  @ValidateNested() @Type(() => RateLimitConfig) override rateLimit: RateLimitConfig = Object.assign(new RateLimitConfig(), { perSecond: 0.95, burst: 1 });
   @IsInt() @Min(1) @Max(1000) override concurrency = 1;
 }
 

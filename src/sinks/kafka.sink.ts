@@ -33,6 +33,8 @@ const PERMANENT = new Set([
  */
 export class KafkaSink extends Sink<KafkaRecord> {
   readonly type = 'kafka';
+  /** Produce requests sent and records in them, as kafkajs reports them. */
+  readonly stats = { produceRequests: 0, records: 0 };
   private readonly logger = new Logger(KafkaSink.name);
   private readonly kafka: Kafka;
   private producer?: Producer;
@@ -51,7 +53,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
       connectionTimeout: Math.min(timeout, 10_000),
       requestTimeout: timeout,
       // The dispatcher owns retries and backoff; kafkajs only bridges short hiccups.
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
       logLevel: logLevel.NOTHING,
     };
     this.kafka = new Kafka(options);
@@ -59,7 +61,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
 
   render(event: SinkEvent, overrides?: TemplateSet): KafkaRecord {
     const context = templateContext(event);
-    const topic = this.template('topic', overrides)!.render(context);
+    const topic = this.template('topic', overrides)?.render(context) ?? this.config.topic;
     const key = this.template('key', overrides)?.render(context)
       ?? String(context.resource_id ?? event.envelope.event_id ?? `bridge-${event.id}`);
     const value = this.template('value', overrides)?.render(context) ?? event.body;
@@ -115,6 +117,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
           compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
           topicMessages: groupByTopic(batch.map((p) => p.record)),
         });
+        this.stats.records += batch.length;
         batch.forEach((p) => p.resolve());
       } catch (error) {
         const failure = classify(error);
@@ -128,6 +131,9 @@ export class KafkaSink extends Sink<KafkaRecord> {
   private connect(): Promise<Producer> {
     this.connecting ??= (async () => {
       const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      producer.on(producer.events.REQUEST, ({ payload }) => {
+        if (payload.apiName === 'Produce') this.stats.produceRequests += 1;
+      });
       try {
         await producer.connect();
       } catch (error) {

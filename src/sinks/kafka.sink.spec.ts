@@ -1,0 +1,31 @@
+import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { classify } from './kafka.sink';
+import { PermanentSinkError, TransientSinkError } from './sink';
+
+// kafkajs's own error classes, built the way its protocol layer builds them.
+const protocol = (type: string, retriable: boolean) => new KafkaJSProtocolError({ message: type.toLowerCase(), type, code: 0, retriable } as never);
+
+describe('Kafka error classification', () => {
+  it.each([
+    ['TOPIC_AUTHORIZATION_FAILED', false],
+    ['SASL_AUTHENTICATION_FAILED', false],
+    ['MESSAGE_TOO_LARGE', false],
+    ['UNKNOWN_TOPIC_OR_PARTITION', true],
+  ])('%s is permanent', (type, retriable) => {
+    expect(classify(protocol(type, retriable))).toBeInstanceOf(PermanentSinkError);
+    expect(classify(new KafkaJSNumberOfRetriesExceeded(protocol(type, retriable), { retryCount: 2, retryTime: 100 }))).toBeInstanceOf(PermanentSinkError);
+  });
+
+  it.each([
+    ['a lost connection', new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092', { broker: '127.0.0.1:9092' } as never)],
+    ['a leader election', protocol('LEADER_NOT_AVAILABLE', true)],
+    ['exhausted retries of a timeout', new KafkaJSNumberOfRetriesExceeded(protocol('REQUEST_TIMED_OUT', true), { retryCount: 2, retryTime: 100 })],
+    ['a non-retriable wrapper of a connection error', new KafkaJSNonRetriableError(new KafkaJSConnectionError('Connection timeout'))],
+  ])('%s is transient', (_name, error) => {
+    expect(classify(error)).toBeInstanceOf(TransientSinkError);
+  });
+
+  it('names the broker error type in the message', () => {
+    expect(classify(protocol('MESSAGE_TOO_LARGE', false)).message).toBe('MESSAGE_TOO_LARGE: message_too_large');
+  });
+});

@@ -1,0 +1,122 @@
+import { plainToInstance } from 'class-transformer';
+import { EmailSinkConfig } from '../../src/config/sink-config';
+import { EmailSink } from '../../src/sinks/email.sink';
+import { PermanentSinkError } from '../../src/sinks/sink';
+import { startBridge, TestBridge } from '../support/bridge';
+import { videoEvent } from '../support/fixtures';
+import { signedHeaders } from '../support/signing';
+import { SmtpTestServer } from '../support/smtp';
+import { waitFor } from '../support/wait';
+
+const SECRET = 'email-test-secret';
+
+describe('email sink against a real SMTP server', () => {
+  let smtp: SmtpTestServer;
+  let bridge: TestBridge;
+
+  beforeAll(async () => {
+    smtp = await SmtpTestServer.start();
+    bridge = await startBridge(`
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+delivery: { pollInterval: 100ms }
+retry: { attempts: 4, backoff: { initial: 200ms, max: 500ms, jitter: false } }
+sinks:
+  ops:
+    type: email
+    smtp: "\${SMTP_URL}"
+    from: "jogg-bridge <bridge@example.com>"
+    to: "ops@example.com, oncall@example.com"
+    cc: [lead@example.com]
+  rejecting: { type: email, smtp: "\${SMTP_URL}", from: bridge@example.com, to: [reject@example.com] }
+  busy: { type: email, smtp: "\${SMTP_URL}", from: bridge@example.com, to: [busy@example.com] }
+  unreachable: { type: email, smtp: "smtp://user:hunter2@127.0.0.1:9", from: bridge@example.com, to: [x@example.com], timeout: 2s }
+routes:
+  - { name: default, match: { events: ["default_*"] }, to: [ops] }
+  - name: templated
+    match: { events: ["templated_*"] }
+    to: [ops]
+    email:
+      subject: "Failed: {{ event }} {{ resource_id }}"
+      text: "Error: {{ error_message }}"
+      html: "<h1>{{ event }}</h1><p>{{ error_message }}</p>"
+  - { name: rejected, match: { events: ["rejected_*"] }, to: [rejecting] }
+  - { name: busy, match: { events: ["busy_*"] }, to: [busy] }
+  - { name: unreachable, match: { events: ["unreachable_*"] }, to: [unreachable] }
+`, { SMTP_URL: smtp.url() });
+  });
+  afterAll(async () => {
+    await bridge.close();
+    await smtp.close();
+  });
+
+  async function send(body: object): Promise<number> {
+    const text = JSON.stringify(body);
+    const res = await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET));
+    expect(res.status).toBe(200);
+    return res.body.id;
+  }
+  const settled = (id: number, statuses = ['delivered', 'dead']) =>
+    waitFor(async () => {
+      const [d] = await bridge.store.listDeliveries({ eventPk: id });
+      return d && statuses.includes(d.status) ? d : undefined;
+    }, 15_000, `delivery of event ${id}`);
+
+  it('sends a default mail with the event, resource, error and data', async () => {
+    const body = videoEvent('default_video_failed', { error: { code: 50000, message: 'Video generation failed' } });
+    const delivery = await settled(await send(body));
+    expect(delivery.status).toBe('delivered');
+    const received = smtp.received.find((r) => r.mail.subject?.includes(body.data.video_id))!;
+    expect(received.from).toBe('bridge@example.com');
+    expect(received.to.sort()).toEqual(['lead@example.com', 'oncall@example.com', 'ops@example.com']);
+    expect(received.mail.subject).toBe(`[jogg] default_video_failed ${body.data.video_id}`);
+    expect(received.mail.headers.get('x-jogg-event')).toBe('default_video_failed');
+    expect(received.mail.headers.get('x-jogg-event-id')).toBe(body.event_id);
+    expect(received.mail.text).toContain(`Resource: ${body.data.video_id}\nError: Video generation failed\n`);
+    expect(received.mail.text).toContain('"code":50000');
+    expect(received.mail.html).toBe(false);
+  });
+
+  it('renders route templates, HTML-escaping payload values in the HTML part', async () => {
+    const body = videoEvent('templated_video_failed', { error: { message: '<script>alert("x")</script> & more' } });
+    await settled(await send(body));
+    const received = smtp.received.find((r) => r.mail.subject === `Failed: templated_video_failed ${body.data.video_id}`)!;
+    expect(received.mail.text?.trim()).toBe('Error: <script>alert("x")</script> & more');
+    expect(received.mail.html).toBe('<h1>templated_video_failed</h1><p>&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; more</p>');
+  });
+
+  it('dead-letters a 550 at once', async () => {
+    const delivery = await settled(await send(videoEvent('rejected_video_failed')));
+    expect([delivery.status, delivery.attempts]).toEqual(['dead', 1]);
+    expect(delivery.lastError).toMatch(/^SMTP 550: .*mailbox unavailable/);
+  });
+
+  it('retries a 451 and then delivers', async () => {
+    const delivery = await settled(await send(videoEvent('busy_video_failed')));
+    expect([delivery.status, delivery.attempts]).toEqual(['delivered', 2]);
+    expect(smtp.answers.filter((a) => a.code === 451)).toHaveLength(1);
+    const attempts = await bridge.store.listAttempts(delivery.id);
+    expect(attempts[0]).toMatchObject({ outcome: 'retry', error: expect.stringMatching(/^SMTP 451: .*try again later/) });
+  });
+
+  it('retries connection failures, and never shows the SMTP password', async () => {
+    const id = await send(videoEvent('unreachable_video_failed'));
+    const delivery = await waitFor(async () => {
+      const [d] = await bridge.store.listDeliveries({ eventPk: id });
+      return d && d.attempts >= 2 ? d : undefined;
+    }, 15_000);
+    expect(['retrying', 'dead']).toContain(delivery.status);
+    expect(delivery.lastError).toMatch(/^(ECONNECTION|ESOCKET|ETIMEDOUT)/);
+    expect(delivery.lastError).not.toContain('hunter2');
+  });
+
+  it('checks readiness with SMTP verify (login included)', async () => {
+    const sink = (url: string) => new EmailSink('ops', {}, plainToInstance(EmailSinkConfig, { type: 'email', smtp: url, from: 'a@example.com', to: ['b@example.com'] }));
+    const good = sink(smtp.url());
+    await expect(good.check()).resolves.toBeUndefined();
+    await good.close();
+    const bad = sink(smtp.url('user', 'wrong'));
+    await expect(bad.check()).rejects.toBeInstanceOf(PermanentSinkError);
+    await bad.close();
+  });
+});

@@ -69,13 +69,28 @@ function tighten(name: string, definition: Schema): void {
   const required = ((definition.required as string[]) ?? []).filter((key) => defaults[key] === undefined);
   if (required.length) definition.required = required;
   else delete definition.required;
+  const cls = CLASSES[name] ?? findClass(name);
   for (const [key, property] of Object.entries((definition.properties as Record<string, Schema>) ?? {})) {
     allowReferences(property);
+    // lists read through splitList also take one string ("a@x, b@y")
+    if (cls && property.type === 'array' && defaultMetadataStorage.findTransformMetadatas(cls, key, 1).length) {
+      const { description, ...rest } = property;
+      for (const k of Object.keys(property)) delete property[k];
+      Object.assign(property, { anyOf: [rest, { type: 'string' }] }, description ? { description } : {});
+    }
     if (defaults[key] !== undefined && typeof defaults[key] !== 'object') property.default = defaults[key];
   }
 }
 
+const CONTAINS_REFERENCE = { type: 'string', pattern: '\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}' };
+
 function allowReferences(property: Schema): void {
+  if (property.type === 'string' && (property.pattern || property.format || property.enum)) {
+    const { description, ...rest } = property;
+    for (const key of Object.keys(property)) delete property[key];
+    Object.assign(property, { anyOf: [rest, CONTAINS_REFERENCE] }, description ? { description } : {});
+    return;
+  }
   if (property.type === 'integer' || property.type === 'number' || property.type === 'boolean') {
     const { description, ...rest } = property;
     for (const key of Object.keys(property)) delete property[key];

@@ -164,13 +164,23 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 }
 
+/** The stored event as sinks see it; the body is parsed only if a sink reads the envelope. */
 function toSinkEvent(delivery: ClaimedDelivery): SinkEvent {
   const { event } = delivery;
-  let envelope: JoggEnvelope;
-  try {
-    envelope = JSON.parse(event.body) as JoggEnvelope;
-  } catch {
-    throw new PermanentSinkError('stored body is not JSON');
-  }
-  return { id: event.id, deliveryId: delivery.id, envelope, body: event.body, endpoint: event.endpoint, receivedAt: event.receivedAt };
+  let envelope: JoggEnvelope | undefined;
+  return {
+    id: event.id,
+    deliveryId: delivery.id,
+    body: event.body,
+    endpoint: event.endpoint,
+    receivedAt: event.receivedAt,
+    get envelope(): JoggEnvelope {
+      if (envelope) return envelope;
+      try {
+        return (envelope = JSON.parse(event.body) as JoggEnvelope);
+      } catch {
+        throw new PermanentSinkError('stored body is not JSON');
+      }
+    },
+  };
 }

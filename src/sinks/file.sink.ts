@@ -28,8 +28,9 @@ export class FileSink extends Sink<string> {
 
   render(event: SinkEvent, overrides?: TemplateSet): string {
     const template = this.template('format', overrides);
-    const line = template ? template.render(templateContext(event)) : JSON.stringify(event.envelope);
-    return line.replace(/\r?\n/g, ' ');
+    if (template) return template.render(templateContext(event)).replace(/\r?\n/g, ' ');
+    // The body as JoggAI sent it is already one line of JSON unless it was pretty-printed.
+    return /[\r\n]/.test(event.body) ? JSON.stringify(event.envelope) : event.body;
   }
 
   send(line: string): Promise<void> {

@@ -7,10 +7,10 @@ import { compileTemplate } from '../rules/template';
 import { FileSink } from './file.sink';
 import { SinkEvent } from './sink';
 
-const event = (n: number): SinkEvent => ({
-  id: n, deliveryId: n, endpoint: null, receivedAt: 0, body: '',
-  envelope: { event_id: `e${n}`, event: 'generated_video_success', timestamp: 1764115200, data: { video_id: `v${n}`, note: 'multi\nline' } },
-});
+const event = (n: number, indent?: number): SinkEvent => {
+  const envelope = { event_id: `e${n}`, event: 'generated_video_success', timestamp: 1764115200, data: { video_id: `v${n}`, note: 'multi\nline' } };
+  return { id: n, deliveryId: n, endpoint: null, receivedAt: 0, body: JSON.stringify(envelope, null, indent), envelope };
+};
 
 describe('FileSink', () => {
   let dir: string;
@@ -27,6 +27,12 @@ describe('FileSink', () => {
     await file.close();
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l).event_id).sort()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+  });
+
+  it('writes the body exactly as JoggAI sent it, compacting a pretty-printed one to a single line', () => {
+    const file = sink(join(dir, 'x'));
+    expect(file.render(event(1))).toBe(event(1).body);
+    expect(file.render(event(2, 2))).toBe(JSON.stringify(event(2).envelope));
   });
 
   it('renders a format template on one line', () => {

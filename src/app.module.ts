@@ -7,6 +7,8 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { IngressModule } from './ingress/ingress.module';
 import { DomainExceptionFilter } from './ops/domain-exception.filter';
 import { HealthController } from './ops/health.controller';
+import { ReadinessService } from './ops/readiness.service';
+import { SinksModule } from './sinks/sinks.module';
 import { StoreModule } from './store/store.module';
 
 @Module({})
@@ -15,10 +17,10 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), DeliveryModule, IngressModule],
+      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule],
       controllers: [HealthController],
-      providers: [Clock, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
-      exports: [Clock],
+      providers: [Clock, ReadinessService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      exports: [Clock, ReadinessService],
     };
   }
 }

@@ -4,6 +4,7 @@ import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
 import { ConfigError } from './config/config.error';
 import { KeyringService } from './ingress/keyring.service';
+import { ReadinessService } from './ops/readiness.service';
 
 /** `npm start` / `jogg-bridge serve`: load the config, open the store, listen. */
 export async function serve(configPath?: string): Promise<void> {
@@ -36,6 +37,7 @@ function stopOnSignals(app: INestApplication): void {
     if (stopping) return;
     stopping = true;
     Logger.log(`${signal} received, shutting down`, 'Bootstrap');
+    app.get(ReadinessService).markStopping();
     app.close().then(
       () => process.exit(0),
       (error: Error) => {

@@ -46,6 +46,8 @@ export abstract class BaseSinkConfig {
   @IsOptional() @IsInt() @Min(1) @Max(1000) concurrency?: number;
   @IsOptional() @ValidateNested() @Type(() => RateLimitConfig) rateLimit?: RateLimitConfig;
   @IsOptional() @ValidateNested() @Type(() => RetryOverride) retry?: RetryOverride;
+  /** required: /readyz fails while this sink cannot be reached; optional: reported, not failing. */
+  @IsIn(['required', 'optional']) readiness: 'required' | 'optional' = 'optional';
 }
 
 export class SignConfig {

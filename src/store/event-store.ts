@@ -122,5 +122,7 @@ export abstract class EventStore {
   abstract listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
   abstract listAttempts(deliveryId: number): Promise<Attempt[]>;
   abstract countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  /** Resolves when the store can take a write right now (a write transaction that changes nothing). */
+  abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

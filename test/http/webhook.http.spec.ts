@@ -225,3 +225,46 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f] }]
     }
   });
 });
+
+describe('health and readiness', () => {
+  it('answers /healthz, and /readyz with each check; a required sink that is down makes it 503', async () => {
+    const bridge = await startBridge(`
+store: { path: "\${DIR}/b.db" }
+jogg: { secrets: ["x"] }
+sinks:
+  f: { type: file, path: "\${DIR}/f.jsonl", readiness: required }
+  mail: { type: email, smtp: "smtp://127.0.0.1:9", from: a@example.com, to: [b@example.com], timeout: 1s }
+routes: [{ name: all, match: { events: ["*"] }, to: [f, mail] }]
+`);
+    try {
+      expect(await (await fetch(`${bridge.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`${bridge.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        ready: true,
+        checks: {
+          config: { status: 'up', file: expect.stringContaining('bridge.yaml') },
+          store: { status: 'up' },
+          sinks: {
+            f: { status: 'up', readiness: 'required' },
+            mail: { status: 'down', readiness: 'optional', error: expect.stringMatching(/ECONNREFUSED/) },
+          },
+        },
+      });
+    } finally {
+      await bridge.close();
+    }
+    const strict = await startBridge(`
+store: { path: "\${DIR}/b.db" }
+sinks: { mail: { type: email, smtp: "smtp://127.0.0.1:9", from: a@example.com, to: [b@example.com], timeout: 1s, readiness: required } }
+routes: [{ name: all, match: { events: ["*"] }, to: [mail] }]
+`);
+    try {
+      const res = await fetch(`${strict.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { checks: { sinks: Record<string, { status: string }> } }).checks.sinks.mail.status).toBe("down");
+    } finally {
+      await strict.close();
+    }
+  });
+});

@@ -69,6 +69,10 @@ export class SqliteEventStore extends EventStore {
     return this.write({ kind: 'deadLetterUnknownSinks', known, now });
   }
 
+  async ping(): Promise<void> {
+    await this.write({ kind: 'ping' });
+  }
+
   async getEvent(id: number): Promise<StoredEvent | undefined> {
     const row = this.db.prepare(`SELECT * FROM events WHERE id = ?`).get(id) as EventRow | undefined;
     return row && toEvent(row);

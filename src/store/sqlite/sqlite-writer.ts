@@ -14,7 +14,8 @@ export type WriteOp =
   | { kind: 'claim'; sink: string; limit: number; now: number; leaseMs: number }
   | { kind: 'settle'; id: number; token: string; startedAt: number; finishedAt: number; nextAt: number; result: Settlement }
   | { kind: 'replay'; filter: ReplayFilter; now: number }
-  | { kind: 'deadLetterUnknownSinks'; known: readonly string[]; now: number };
+  | { kind: 'deadLetterUnknownSinks'; known: readonly string[]; now: number }
+  | { kind: 'ping' };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -96,6 +97,8 @@ export class SqliteWriter {
         return this.replay(op.filter, op.now);
       case 'deadLetterUnknownSinks':
         return this.deadLetterUnknownSinks(op.known, op.now);
+      case 'ping':
+        return this.stmts.ping.run().changes;
     }
   }
 
@@ -180,6 +183,7 @@ function prepare(db: Db) {
                   updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered')`),
     replayDead: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
                    updated_at = @now WHERE status = 'dead' AND (@sink IS NULL OR sink = @sink) AND (@since IS NULL OR updated_at >= @since)`),
+    ping: s(`UPDATE schema_migrations SET version = version WHERE 0`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now
                  WHERE id = @id`),
   };

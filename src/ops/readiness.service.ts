@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { SinkRegistry } from '../sinks/sink.registry';
+import { EventStore } from '../store/event-store';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+export interface CheckResult {
+  status: 'up' | 'down';
+  error?: string;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: {
+    config: CheckResult & { file: string };
+    store: CheckResult;
+    sinks: Record<string, CheckResult & { readiness: 'required' | 'optional' }>;
+  };
+}
+
+/** Whether this instance should get traffic: config loaded, store writable, required sinks reachable. */
+@Injectable()
+export class ReadinessService {
+  private stopping = false;
+
+  constructor(
+    private readonly config: BridgeConfigService,
+    private readonly store: EventStore,
+    private readonly sinks: SinkRegistry,
+  ) {}
+
+  /** From now on the instance reports not ready (it is shutting down). */
+  markStopping(): void {
+    this.stopping = true;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  async check(): Promise<Readiness> {
+    const [store, ...sinkResults] = await Promise.all([
+      probe(() => this.store.ping()),
+      ...this.sinks.names().map((name) => probe(() => this.sinks.get(name)!.check())),
+    ]);
+    const sinks: Readiness['checks']['sinks'] = {};
+    this.sinks.names().forEach((name, i) => {
+      sinks[name] = { ...sinkResults[i], readiness: this.config.current.sinks.get(name)!.config.readiness };
+    });
+    const requiredDown = Object.values(sinks).some((s) => s.readiness === 'required' && s.status === 'down');
+    const config = { status: 'up' as const, file: this.config.current.file };
+    const stopping: CheckResult = this.stopping ? { status: 'down', error: 'shutting down' } : { status: 'up' };
+    return {
+      ready: !this.stopping && store.status === 'up' && !requiredDown,
+      checks: { config: stopping.status === 'down' ? { ...config, ...stopping } : config, store, sinks },
+    };
+  }
+}
+
+async function probe(check: () => Promise<void>): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return { status: 'up' };
+  } catch (error) {
+    return { status: 'down', error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,187 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { startBridge } from '../support/bridge';
+import { BridgeProcess } from '../support/bridge-process';
+import { videoEvent } from '../support/fixtures';
+import { Receiver } from '../support/receiver';
+import { signedHeaders } from '../support/signing';
+import { sleep, waitFor } from '../support/wait';
+
+const SECRET = 'faults-secret';
+jest.setTimeout(120_000);
+
+async function post(url: string, body: object): Promise<number> {
+  const text = JSON.stringify(body);
+  try {
+    const res = await fetch(`${url}/webhooks/jogg`, { method: 'POST', body: text, headers: signedHeaders(text, SECRET), signal: AbortSignal.timeout(5000) });
+    await res.text();
+    return res.status;
+  } catch {
+    return 0; // no answer: the process died mid-request
+  }
+}
+
+function countLines(file: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!existsSync(file)) return counts;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.pop();
+  for (const line of lines) {
+    try {
+      const id = JSON.parse(line).event_id as string;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    } catch {
+      // a line a kill cut short
+    }
+  }
+  return counts;
+}
+
+describe('faults', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'jogg-faults-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('crash under load: killed -9 three times, every acknowledged event is stored and delivered to every sink', async () => {
+    const receiver = await Receiver.start();
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `
+store: { path: "${dir}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+delivery: { pollInterval: 100ms }
+retry: { attempts: 100, backoff: { initial: 100ms, max: 500ms } }
+sinks:
+  file: { type: file, path: "${dir}/events.jsonl" }
+  hook: { type: http, url: "${receiver.url}/hook" }
+routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
+`);
+    const acknowledged: string[] = [];
+    let bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET });
+    for (let kill = 0; kill < 3; kill++) {
+      const until = Date.now() + 300 + Math.floor(Math.random() * 700);
+      const url = bridge.url;
+      const senders = Array.from({ length: 10 }, async () => {
+        while (Date.now() < until) {
+          const body = videoEvent(Math.random() < 0.3 ? 'generated_video_failed' : 'generated_video_success');
+          if ((await post(url, body)) === 200) acknowledged.push(body.event_id);
+        }
+      });
+      await sleep(until - Date.now() - Math.floor(Math.random() * 200));
+      await bridge.kill('SIGKILL');
+      await Promise.all(senders);
+      bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET });
+    }
+    try {
+      const received = () => {
+        const counts = new Map<string, number>();
+        for (const r of receiver.requests) {
+          const id = JSON.parse(r.body).event_id as string;
+          counts.set(id, (counts.get(id) ?? 0) + 1);
+        }
+        return counts;
+      };
+      await waitFor(() => acknowledged.every((id) => countLines(join(dir, 'events.jsonl')).has(id) && received().has(id)), 60_000, 'every acknowledged event at both sinks');
+      const store = new SqliteEventStore(join(dir, 'bridge.db'));
+      const stored = new Set((await store.listEvents({ limit: 1_000_000 })).map((e) => e.eventId));
+      await store.close();
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+      const fileDuplicates = [...countLines(join(dir, 'events.jsonl')).values()].filter((n) => n > 1).length;
+      const httpDuplicates = [...received().values()].filter((n) => n > 1).length;
+      console.log(`crash under load: ${acknowledged.length} acknowledged over 3 kills; delivered twice: file ${fileDuplicates}, http ${httpDuplicates}`);
+      // A duplicate is a delivery that was sent but whose result was not yet recorded when the process died.
+      expect(fileDuplicates + httpDuplicates).toBeLessThan(acknowledged.length / 2);
+      expect(acknowledged.length).toBeGreaterThan(50);
+    } finally {
+      await bridge.stop();
+      await receiver.close();
+    }
+  });
+
+  it('sink outage: connection refused, then 503s; retries follow the backoff and everything arrives after recovery', async () => {
+    const probe = await Receiver.start();
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const bridge = await startBridge(`
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+retry: { attempts: 50, maxAge: 1h, backoff: { initial: 100ms, max: 800ms, factor: 2, jitter: false } }
+sinks: { hook: { type: http, url: "http://127.0.0.1:${port}/hook", timeout: 2s } }
+routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
+`);
+    const receiver = new Receiver();
+    try {
+      const bodies = Array.from({ length: 20 }, () => videoEvent());
+      for (const body of bodies) {
+        const text = JSON.stringify(body);
+        expect((await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET))).status).toBe(200);
+      }
+      await sleep(1500); // refused
+      receiver.always({ status: 503, body: 'maintenance' });
+      await receiver.listen(port);
+      await sleep(1500); // 503s
+      receiver.always({ status: 200, body: 'ok' });
+      await waitFor(async () => (await bridge.store.countDeliveries()).delivered === 20, 20_000, 'all 20 delivered');
+      expect((await bridge.store.countDeliveries()).dead).toBe(0);
+      const delivered = new Set(receiver.requests.filter((r) => r.headers['x-jogg-event']).map((r) => JSON.parse(r.body).event_id));
+      expect(bodies.every((b) => delivered.has(b.event_id))).toBe(true);
+      for (const delivery of await bridge.store.listDeliveries({ limit: 100 })) {
+        const attempts = await bridge.store.listAttempts(delivery.id);
+        expect(attempts.length).toBeGreaterThanOrEqual(3);
+        expect(attempts.length).toBeLessThanOrEqual(10);
+        attempts.slice(1).forEach((attempt, i) => {
+          const previous = attempts[i];
+          const wait = attempt.startedAt - (previous.startedAt + previous.durationMs);
+          expect(wait).toBeGreaterThanOrEqual(Math.min(800, 100 * 2 ** i) - 20);
+        });
+        expect(attempts.map((a) => a.error ?? 'ok').join(' | ')).toMatch(/^(network error: ECONNREFUSED \| )+(HTTP 503: maintenance \| )*ok$/);
+      }
+    } finally {
+      await bridge.close();
+      await receiver.close();
+    }
+  });
+
+  const root = process.getuid?.() === 0;
+  (root ? it : it.skip)('disk full: webhooks get 503, never 200, and the service recovers when space returns (needs root for a tmpfs)', async () => {
+    const mount = join(dir, 'small');
+    mkdirSync(mount);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mount]);
+    const bridge = await startBridge(`
+store: { path: "${mount}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+sinks: { file: { type: file, path: "\${DIR}/events.jsonl" } }
+routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
+`);
+    try {
+      // leave the database a little room, then send until the disk is full
+      const filler = join(mount, 'filler');
+      writeFileSync(filler, Buffer.alloc(1024 * 1024));
+      const acknowledged: string[] = [];
+      const statuses: number[] = [];
+      for (let i = 0; i < 400 && !statuses.includes(503); i++) {
+        const body = videoEvent('generated_video_success', { padding: 'x'.repeat(4000) });
+        const text = JSON.stringify(body);
+        const res = await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET));
+        statuses.push(res.status);
+        if (res.status === 200) acknowledged.push(body.event_id);
+        if (res.status === 503) expect(res.headers.get('retry-after')).toBe('5');
+      }
+      expect(statuses).toContain(503);
+      expect(new Set(statuses)).toEqual(new Set([200, 503]));
+      const failing = videoEvent();
+      const failingText = JSON.stringify(failing);
+      expect((await bridge.post('/webhooks/jogg', failingText, signedHeaders(failingText, SECRET))).status).toBe(503);
+      unlinkSync(filler);
+      const retried = await bridge.post('/webhooks/jogg', failingText, signedHeaders(failingText, SECRET));
+      expect(retried.status).toBe(200);
+      const stored = new Set((await bridge.store.listEvents({ limit: 10_000 })).map((e) => e.eventId));
+      expect([...acknowledged, failing.event_id].filter((id) => !stored.has(id))).toEqual([]);
+    } finally {
+      await bridge.close();
+      execFileSync('umount', [mount]);
+    }
+  });
+});

@@ -91,23 +91,104 @@ routes:
 `);
   const baseline = await start([join(__dirname, 'baseline-server.js')]);
   const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'bridge.yaml'), NODE_ENV: 'production' });
-  const results = { baseline: [], bridge: [] };
+  const results = { baseline: [], bridge: [], duplicates: [] };
   try {
     await load(baseline.url); // warm-up both, not counted
     await load(bridge.url);
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? ['bridge', 'baseline'] : ['baseline', 'bridge'];
+      const order = round % 2 ? ['bridge', 'duplicates', 'baseline'] : ['baseline', 'bridge', 'duplicates'];
       for (const side of order) {
-        const r = await load(side === 'bridge' ? bridge.url : baseline.url);
+        // duplicates: the same 100 events over and over, as when JoggAI retries
+        const r = await load(side === 'baseline' ? baseline.url : bridge.url, side === 'duplicates' ? 100 : undefined);
         results[side].push(r);
-        console.log(`  round ${round + 1} ${side.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx/errors ${r.bad}`);
+        console.log(`  round ${round + 1} ${side.padEnd(10)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx/errors ${r.bad}`);
       }
     }
+    results.rssMb = peakRssMb(bridge.child.pid);
   } finally {
     await stop(bridge);
     await stop(baseline);
   }
-  return summarise(results);
+  const summary = summarise(results);
+  const dup = results.duplicates;
+  summary.duplicates = { rps: mean(dup.map((r) => r.rps)), p50: median(dup.map((r) => r.p50)), p99: median(dup.map((r) => r.p99)), bad: dup.reduce((a, r) => a + r.bad, 0) };
+  summary.rssMb = results.rssMb;
+  return summary;
+}
+
+/** Peak resident set size (VmHWM) of a process, in MB. */
+function peakRssMb(pid) {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Time from spawning the bridge to its first /readyz 200, in ms (median of 5). */
+async function startupTimes(dir) {
+  writeFileSync(join(dir, 'startup.yaml'), `
+store: { path: "${dir}/startup.db" }
+jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET}"] }
+sinks: { events-file: { type: file, path: "${dir}/startup.jsonl" } }
+routes: [{ name: all, match: { events: ["*"] }, to: [events-file] }]
+`);
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'startup.yaml'), NODE_ENV: 'production' });
+    for (;;) {
+      const res = await fetch(`${bridge.url}/readyz`).catch(() => undefined);
+      if (res?.status === 200) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    await stop(bridge);
+  }
+  return median(times);
+}
+
+/** End to end to the file and HTTP sinks at a fixed offered rate; receipt → delivery from the store's own records. */
+async function e2eLocal(dir) {
+  const { createServer } = require('node:http');
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  writeFileSync(join(dir, 'e2e.yaml'), `
+store: { path: "${dir}/e2e.db" }
+jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET}"] }
+delivery: { pollInterval: 100ms }
+sinks:
+  events-file: { type: file, path: "${dir}/e2e.jsonl" }
+  hook: { type: http, url: "http://127.0.0.1:${receiver.address().port}/hook", concurrency: 32 }
+routes: [{ name: all, match: { events: ["*"] }, to: [events-file, hook] }]
+`);
+  const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'e2e.yaml'), NODE_ENV: 'production' });
+  const result = {};
+  try {
+    const run = await new Promise((resolve, reject) =>
+      autocannon({ url: bridge.url, connections: 50, overallRate: 1000, duration: 10, requests: [signedRequest()] }, (e, r) => (e ? reject(e) : resolve(r))),
+    );
+    result.accepted = run.requests.average;
+    const Database = require('better-sqlite3');
+    const db = new Database(join(dir, 'e2e.db'), { readonly: true });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && db.prepare(`SELECT COUNT(*) n FROM deliveries WHERE status <> 'delivered'`).get().n > 0) await new Promise((r) => setTimeout(r, 100));
+    for (const sink of ['events-file', 'hook']) {
+      const rows = db.prepare(`SELECT updated_at - created_at AS ms FROM deliveries WHERE sink = ? AND status = 'delivered' ORDER BY ms`).all(sink).map((r) => r.ms);
+      const span = db.prepare(`SELECT (MAX(updated_at) - MIN(created_at)) / 1000.0 AS s FROM deliveries WHERE sink = ?`).get(sink).s;
+      result[sink] = { delivered: rows.length, perSecond: rows.length / span, p50: rows[Math.floor(rows.length * 0.5)], p99: rows[Math.floor(rows.length * 0.99)] };
+    }
+    db.close();
+    result.rssMb = peakRssMb(bridge.child.pid);
+  } finally {
+    await stop(bridge);
+    receiver.close();
+  }
+  return result;
 }
 
 function summarise({ baseline, bridge }) {
@@ -117,7 +198,7 @@ function summarise({ baseline, bridge }) {
   return { baseline: a, bridge: b, ratio: b.rps / a.rps };
 }
 
-function report({ ingest, kafka }) {
+function report({ ingest, kafka, local, startup }) {
   const machine = `${cpus().length} cores (${cpus()[0].model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const lines = [
     '# Benchmarks',
@@ -138,9 +219,29 @@ function report({ ingest, kafka }) {
       `| baseline (node:http, HMAC, JSON.parse) | ${ingest.baseline.rps.toFixed(0)} | ${ingest.baseline.p50} | ${ingest.baseline.p99} | ${ingest.baseline.bad} |`,
       `| bridge | ${ingest.bridge.rps.toFixed(0)} | ${ingest.bridge.p50} | ${ingest.bridge.p99} | ${ingest.bridge.bad} |`,
       '',
-      `**Ratio bridge/baseline: ${ingest.ratio.toFixed(2)}** (target ≥ 0.6 with p99 ≤ 20 ms; goal ≥ 0.8).`,
+      `| bridge, duplicate-heavy (100 distinct events, each sent again and again) | ${ingest.duplicates.rps.toFixed(0)} | ${ingest.duplicates.p50} | ${ingest.duplicates.p99} | ${ingest.duplicates.bad} |`,
+      '',
+      `**Ratio bridge/baseline: ${ingest.ratio.toFixed(2)}** (target ≥ 0.6 with p99 ≤ 20 ms; goal ≥ 0.8). Peak RSS of the bridge: ${ingest.rssMb.toFixed(0)} MB.`,
       '',
     );
+  }
+  if (local) {
+    lines.push(
+      '## End to end to the file and HTTP sinks',
+      '',
+      '1,000 signed events/s offered for 10 s; each goes to a file sink and to a local HTTP receiver. Receipt → delivery is',
+      'measured by the bridge itself (the delivery\'s commit time minus the event\'s receipt time, from the store).',
+      '',
+      '| sink | delivered | events/s | p50 ms | p99 ms |',
+      '|---|---:|---:|---:|---:|',
+      ...['events-file', 'hook'].map((sink) => `| ${sink === 'hook' ? 'http' : 'file'} | ${local[sink].delivered} | ${local[sink].perSecond.toFixed(0)} | ${local[sink].p50} | ${local[sink].p99} |`),
+      '',
+      `Accepted ${local.accepted.toFixed(0)} req/s; peak RSS of the bridge ${local.rssMb.toFixed(0)} MB (goal ≤ 200 MB).`,
+      '',
+    );
+  }
+  if (startup !== undefined) {
+    lines.push('## Start-up', '', `From spawning \`node dist/main.js\` to the first \`/readyz\` 200: **${startup.toFixed(0)} ms** (median of 5; goal ≤ 1.5 s).`, '');
   }
   if (kafka) {
     const { atRate: a, sustained: s } = kafka;
@@ -174,18 +275,31 @@ async function main() {
       console.log(`ingest: ${ROUNDS} rounds × ${SECONDS} s per side, ${CONNECTIONS} connections`);
       ingest = await ingestRatio(dir);
     }
+    let local;
+    let startup;
+    if (want('e2e')) {
+      console.log('end to end to the file and HTTP sinks: 10 s at 1,000 events/s offered');
+      local = await e2eLocal(dir);
+      console.log(JSON.stringify(local));
+    }
+    if (want('startup')) {
+      startup = await startupTimes(dir);
+      console.log(`start to /readyz 200: ${startup.toFixed(0)} ms (median of 5)`);
+    }
     if (want('kafka')) {
       console.log('end to end to Kafka: 10 s at 1,000 events/s offered, then 10 s at full load (50 connections)');
       kafka = await e2eKafka({ dir, start, stop, seconds: 10 });
       console.log(JSON.stringify(kafka, null, 2));
     }
-    report({ ingest, kafka });
+    report({ ingest, kafka, local, startup });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

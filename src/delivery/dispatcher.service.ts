@@ -16,6 +16,8 @@ interface SinkLane {
   bucket?: TokenBucket;
   inFlight: number;
   claiming: boolean;
+  /** Claimed, not yet started: lets a slot that frees up start at once, without a claim round trip. */
+  buffer: { delivery: ClaimedDelivery; claimedAt: number }[];
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -56,6 +58,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
         inFlight: 0,
         claiming: false,
+        buffer: [],
       });
     }
     const orphans = await this.store.deadLetterUnknownSinks(this.sinks.names(), now);
@@ -93,24 +96,45 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async fill(lane: SinkLane): Promise<void> {
-    const now = this.clock.now();
-    let free = lane.concurrency - lane.inFlight;
-    if (lane.bucket) free = Math.min(free, lane.bucket.available(now));
-    if (free <= 0 || lane.claiming) return;
+    this.startBuffered(lane);
+    const want = this.wanted(lane);
+    if (want <= 0 || lane.claiming) return;
     lane.claiming = true;
+    const claimedAt = this.clock.now();
     let claimed: ClaimedDelivery[] = [];
     try {
-      claimed = await this.store.claimDue(lane.sink.name, free, now, this.config.current.delivery.leaseMs);
+      claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, this.config.current.delivery.leaseMs);
     } catch (error) {
       this.logger.error(`cannot claim deliveries for ${lane.sink.name}: ${(error as Error).message}`);
     } finally {
       lane.claiming = false;
     }
-    for (const delivery of claimed) {
-      lane.bucket?.take(this.clock.now());
+    lane.buffer.push(...claimed.map((delivery) => ({ delivery, claimedAt })));
+    this.startBuffered(lane);
+    if (claimed.length === want) this.notify();
+  }
+
+  /**
+   * How many to claim: rate-limited lanes take only what they may send now; others also keep as many
+   * again ready, so a freed slot never waits for a claim.
+   */
+  private wanted(lane: SinkLane): number {
+    if (this.stopped) return 0;
+    if (lane.bucket) return Math.min(lane.concurrency - lane.inFlight, lane.bucket.available(this.clock.now())) - lane.buffer.length;
+    return 2 * lane.concurrency - lane.inFlight - lane.buffer.length;
+  }
+
+  private startBuffered(lane: SinkLane): void {
+    const now = this.clock.now();
+    const staleAfter = this.config.current.delivery.leaseMs / 2;
+    while (lane.buffer.length && lane.inFlight < lane.concurrency && !this.stopped) {
+      if (lane.bucket && lane.bucket.available(now) < 1) return;
+      const { delivery, claimedAt } = lane.buffer.shift()!;
+      // Held too long: leave it to its lease to expire, so it is claimed afresh rather than sent late.
+      if (now - claimedAt > staleAfter) continue;
+      lane.bucket?.take(now);
       this.track(lane, this.deliver(lane, delivery));
     }
-    if (claimed.length === free) this.notify();
   }
 
   private track(lane: SinkLane, work: Promise<void>): void {

@@ -218,7 +218,6 @@ function report({ ingest, kafka, local, startup }) {
       '|---|---:|---:|---:|---:|',
       `| baseline (node:http, HMAC, JSON.parse) | ${ingest.baseline.rps.toFixed(0)} | ${ingest.baseline.p50} | ${ingest.baseline.p99} | ${ingest.baseline.bad} |`,
       `| bridge | ${ingest.bridge.rps.toFixed(0)} | ${ingest.bridge.p50} | ${ingest.bridge.p99} | ${ingest.bridge.bad} |`,
-      '',
       `| bridge, duplicate-heavy (100 distinct events, each sent again and again) | ${ingest.duplicates.rps.toFixed(0)} | ${ingest.duplicates.p50} | ${ingest.duplicates.p99} | ${ingest.duplicates.bad} |`,
       '',
       `**Ratio bridge/baseline: ${ingest.ratio.toFixed(2)}** (target ≥ 0.6 with p99 ≤ 20 ms; goal ≥ 0.8). Peak RSS of the bridge: ${ingest.rssMb.toFixed(0)} MB.`,

@@ -79,8 +79,6 @@ export class FileSinkConfig extends BaseSinkConfig {
   declare type: 'file';
   @IsString() @MinLength(1) path!: string;
   @IsOptional() @IsString() format?: string;
-  /** Lines written at once share one write and one fsync, so a file takes many deliveries in flight. */
-  @IsInt() @Min(1) @Max(10000) override concurrency = 256;
 }
 
 export class ConsoleTemplates {

@@ -11,7 +11,14 @@ export interface CreateAppOptions {
 
 /** Builds the bridge's Nest application (not yet listening). */
 export async function createApp(config: LoadedConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.server.bodyLimit });
+  const { bodyLimit, requestTimeoutMs, idleTimeoutMs } = config.server;
+  // Deliberate timeouts: slow or idle clients cannot hold the server (Node checks them every second here).
+  const adapter = new FastifyAdapter({
+    bodyLimit,
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: idleTimeoutMs,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 },
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
   acceptRawJson(adapter.getInstance(), config.server.bodyLimit);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,

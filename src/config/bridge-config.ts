@@ -17,6 +17,10 @@ export class ServerConfig {
   @IsDuration() maxEventAge: string | number = '72h';
   /** Events whose `timestamp` is further than this in the future get 400. */
   @IsDuration() maxFutureSkew: string | number = '5m';
+  /** A request (headers and body) must arrive within this; a client that trickles its body is cut off with 408. */
+  @IsDuration() requestTimeout: string | number = '10s';
+  /** A connection that sends nothing for this long is closed. */
+  @IsDuration() idleTimeout: string | number = '2m';
 }
 
 export class StoreConfig {

@@ -23,7 +23,7 @@ routes:
 describe('config loader', () => {
   it('loads the shipped default config with every default filled in', () => {
     const config = loadConfig({ path: 'config/bridge.yaml', env: { JOGG_WEBHOOK_SECRET: 's3cret' } });
-    expect(config.server).toEqual({ port: 3000, host: '0.0.0.0', bodyLimit: 1_048_576, maxEventAgeMs: 259_200_000, maxFutureSkewMs: 300_000 });
+    expect(config.server).toEqual({ port: 3000, host: '0.0.0.0', bodyLimit: 1_048_576, maxEventAgeMs: 259_200_000, maxFutureSkewMs: 300_000, requestTimeoutMs: 10_000, idleTimeoutMs: 120_000 });
     expect(config.store).toEqual({ driver: 'sqlite', path: './data/bridge.db' });
     expect(config.jogg.secrets).toEqual(['s3cret']);
     expect([...config.sinks.keys()]).toEqual(['events-file', 'console']);

@@ -164,6 +164,8 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
       bodyLimit: parseSize(source.server.bodyLimit)!,
       maxEventAgeMs: parseDuration(source.server.maxEventAge)!,
       maxFutureSkewMs: parseDuration(source.server.maxFutureSkew)!,
+      requestTimeoutMs: parseDuration(source.server.requestTimeout)!,
+      idleTimeoutMs: parseDuration(source.server.idleTimeout)!,
     },
     store: { driver: source.store.driver, path: source.store.path },
     jogg: {

@@ -19,6 +19,8 @@ export interface LoadedConfig {
     bodyLimit: number;
     maxEventAgeMs: number;
     maxFutureSkewMs: number;
+    requestTimeoutMs: number;
+    idleTimeoutMs: number;
   };
   readonly store: { driver: 'sqlite'; path: string };
   readonly jogg: {

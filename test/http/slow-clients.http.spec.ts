@@ -1,0 +1,64 @@
+import { connect, Socket } from 'node:net';
+import { startBridge, TestBridge } from '../support/bridge';
+import { videoEvent } from '../support/fixtures';
+import { signedHeaders } from '../support/signing';
+import { sleep } from '../support/wait';
+
+const SECRET = 'slow-secret';
+
+describe('slow and idle clients', () => {
+  let bridge: TestBridge;
+  let port: number;
+  beforeAll(async () => {
+    bridge = await startBridge(`
+server: { requestTimeout: 1s, idleTimeout: 30s }
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+routes: []
+`);
+    port = Number(new URL(bridge.url).port);
+  });
+  afterAll(() => bridge.close());
+
+  const open = () =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(socket));
+      socket.on('error', reject);
+    });
+
+  it('cuts off a request that trickles its body, and stores nothing', async () => {
+    const body = JSON.stringify(videoEvent());
+    const headers = signedHeaders(body, SECRET);
+    const socket = await open();
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    const started = Date.now();
+    socket.write(
+      `POST /webhooks/jogg HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: ${headers['content-type']}\r\n` +
+        `x-webhook-signature: ${headers['x-webhook-signature']}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`,
+    );
+    for (let i = 0; i < body.length && !socket.destroyed; i++) {
+      socket.write(body[i]);
+      await sleep(100);
+      if (Date.now() - started > 6000) break;
+    }
+    const at = await closed;
+    expect(at - started).toBeLessThan(4000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(await bridge.store.listEvents({})).toEqual([]);
+  });
+
+  it('keeps answering real requests while hundreds of connections sit idle', async () => {
+    const idle = await Promise.all(Array.from({ length: 500 }, () => open()));
+    try {
+      const body = JSON.stringify(videoEvent());
+      const started = Date.now();
+      const res = await bridge.post('/webhooks/jogg', body, signedHeaders(body, SECRET));
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      idle.forEach((socket) => socket.destroy());
+    }
+  });
+});

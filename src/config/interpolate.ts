@@ -19,7 +19,3 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
   }
   return result;
 }
-
-export function hasReference(text: string): boolean {
-  return text.includes('${');
-}

@@ -197,15 +197,6 @@ export const TEMPLATE_FIELDS: Record<SinkType, readonly string[]> = {
   email: ['subject', 'text', 'html'],
 };
 
-export const ROUTE_TEMPLATE_CLASSES: Record<SinkType, new () => object> = {
-  http: HttpTemplates,
-  file: FileTemplates,
-  console: ConsoleTemplates,
-  kafka: KafkaTemplates,
-  slack: SlackTemplates,
-  email: EmailTemplates,
-};
-
 /** "a@x, b@y" or ["a@x", "b@y,c@z"] → ["a@x", "b@y", "c@z"]: lists often come from one environment variable. */
 function splitList(value: unknown): unknown {
   const items = typeof value === 'string' ? [value] : value;

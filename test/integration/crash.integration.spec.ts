@@ -84,7 +84,10 @@ routes:
 
   async function expectAllStoredAndDelivered(acknowledged: string[]) {
     bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET });
-    await waitFor(() => acknowledged.every((id) => delivered().has(id)), 20_000, 'every acknowledged event in the file sink');
+    await waitFor(() => {
+      const lines = delivered();
+      return acknowledged.every((id) => lines.has(id));
+    }, 20_000, 'every acknowledged event in the file sink');
     expect(torn.length).toBeLessThanOrEqual(1);
     const store = new SqliteEventStore(join(dir, 'bridge.db'));
     try {

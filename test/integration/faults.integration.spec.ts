@@ -83,7 +83,20 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
         }
         return counts;
       };
-      await waitFor(() => acknowledged.every((id) => countLines(join(dir, 'events.jsonl')).has(id) && received().has(id)), 60_000, 'every acknowledged event at both sinks');
+      const allDelivered = () => {
+        const lines = countLines(join(dir, 'events.jsonl'));
+        const http = received();
+        return acknowledged.every((id) => lines.has(id) && http.has(id));
+      };
+      await waitFor(allDelivered, 60_000, 'every acknowledged event at both sinks').catch(async (error) => {
+        const lines = countLines(join(dir, 'events.jsonl'));
+        const http = received();
+        const store = new SqliteEventStore(join(dir, 'bridge.db'));
+        const counts = await store.countDeliveries();
+        const stuck = (await store.listDeliveries({ limit: 20, status: 'pending' })).concat(await store.listDeliveries({ limit: 20, status: 'retrying' }));
+        await store.close();
+        throw new Error(`${error.message}: missing in file ${acknowledged.filter((id) => !lines.has(id)).length}, over HTTP ${acknowledged.filter((id) => !http.has(id)).length}; deliveries ${JSON.stringify(counts)}; waiting ${JSON.stringify(stuck.slice(0, 3))}\n${bridge.output.slice(-2000)}`);
+      });
       const store = new SqliteEventStore(join(dir, 'bridge.db'));
       const stored = new Set((await store.listEvents({ limit: 1_000_000 })).map((e) => e.eventId));
       await store.close();

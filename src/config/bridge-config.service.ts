@@ -4,12 +4,15 @@ import { LoadedConfig } from './loaded-config';
 
 export const BRIDGE_CONFIG_KEY = 'bridge';
 
-/** Typed access to the loaded bridge config (held by @nestjs/config under the key "bridge"). */
+/**
+ * Typed access to the loaded bridge config (held by @nestjs/config under the key "bridge"). Read once:
+ * the webhook path asks for it several times per request.
+ */
 @Injectable()
 export class BridgeConfigService {
-  constructor(private readonly config: ConfigService) {}
+  readonly current: LoadedConfig;
 
-  get current(): LoadedConfig {
-    return this.config.getOrThrow<LoadedConfig>(BRIDGE_CONFIG_KEY);
+  constructor(config: ConfigService) {
+    this.current = config.getOrThrow<LoadedConfig>(BRIDGE_CONFIG_KEY);
   }
 }

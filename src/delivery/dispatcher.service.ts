@@ -151,14 +151,14 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const startedAt = this.clock.now();
     const result = await this.attempt(lane, delivery);
     const finishedAt = this.clock.now();
-    const label = `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
-    if (result.status === 'dead') this.logger.warn(`${label} dead-lettered: ${result.error}`);
-    else if (result.status === 'retrying') this.logger.debug?.(`${label} will retry: ${result.error}`);
+    const label = () => `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
+    if (result.status === 'dead') this.logger.warn(`${label()} dead-lettered: ${result.error}`);
+    else if (result.status === 'retrying') this.logger.debug?.(`${label()} will retry: ${result.error}`);
     try {
       const settled = await this.store.settle({ delivery, startedAt, finishedAt, result });
-      if (!settled) this.logger.warn(`${label}: lease lost before the result was recorded; it will be tried again`);
+      if (!settled) this.logger.warn(`${label()}: lease lost before the result was recorded; it will be tried again`);
     } catch (error) {
-      this.logger.error(`${label}: cannot record the result (${(error as Error).message}); it will be tried again`);
+      this.logger.error(`${label()}: cannot record the result (${(error as Error).message}); it will be tried again`);
     }
   }
 

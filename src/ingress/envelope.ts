@@ -3,20 +3,21 @@ import { JoggEnvelope } from '../common/jogg-event';
 
 export class EnvelopeError extends Error {}
 
-/** A verified webhook, parsed: the envelope and the exact bytes it came from. */
+/** A verified webhook, parsed: the envelope, the exact bytes it came from, and those bytes as text. */
 export interface ReceivedWebhook {
   envelope: JoggEnvelope;
   raw: Buffer;
+  text: string;
 }
 
 /**
  * Parses and checks the envelope `{event_id?, event, timestamp, data}`. The header `X-Webhook-Event`,
  * when sent, must name the same event as the body. Throws EnvelopeError with a short reason.
  */
-export function parseEnvelope(raw: Buffer, headerEvent?: string | string[]): JoggEnvelope {
+export function parseEnvelope(raw: Buffer | string, headerEvent?: string | string[]): JoggEnvelope {
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
   } catch {
     throw new EnvelopeError('body is not valid JSON');
   }

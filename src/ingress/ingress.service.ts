@@ -26,7 +26,7 @@ export class IngressService {
     @Optional() private readonly readiness?: ReadinessService,
   ) {}
 
-  async accept({ envelope, raw }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
+  async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
     // JoggAI retries a 503, so an event sent while we stop reaches another instance or our next start.
     if (this.readiness?.isStopping) throw new ServiceUnavailableException('shutting down, retry later');
     const now = this.clock.now();
@@ -39,7 +39,7 @@ export class IngressService {
       timestamp: envelope.timestamp,
       endpoint,
       receivedAt: now,
-      body: raw.toString('utf8'),
+      body: text,
       deliveries,
     });
     if (!result.duplicate && deliveries.length) this.dispatcher?.notify();

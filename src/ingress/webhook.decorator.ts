@@ -7,7 +7,8 @@ export const Webhook = createParamDecorator((_: unknown, context: ExecutionConte
   const request = context.switchToHttp().getRequest<FastifyRequest>();
   const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   try {
-    return { envelope: parseEnvelope(raw, request.headers['x-webhook-event']), raw };
+    const text = raw.toString('utf8');
+    return { envelope: parseEnvelope(text, request.headers['x-webhook-event']), raw, text };
   } catch (error) {
     if (error instanceof EnvelopeError) throw new BadRequestException(error.message);
     throw error;

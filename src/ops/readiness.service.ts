@@ -49,12 +49,9 @@ export class ReadinessService {
       sinks[name] = { ...sinkResults[i], readiness: this.config.current.sinks.get(name)!.config.readiness };
     });
     const requiredDown = Object.values(sinks).some((s) => s.readiness === 'required' && s.status === 'down');
-    const config = { status: 'up' as const, file: this.config.current.file };
-    const stopping: CheckResult = this.stopping ? { status: 'down', error: 'shutting down' } : { status: 'up' };
-    return {
-      ready: !this.stopping && store.status === 'up' && !requiredDown,
-      checks: { config: stopping.status === 'down' ? { ...config, ...stopping } : config, store, sinks },
-    };
+    const file = this.config.current.file;
+    const config = this.stopping ? { status: 'down' as const, error: 'shutting down', file } : { status: 'up' as const, file };
+    return { ready: !this.stopping && store.status === 'up' && !requiredDown, checks: { config, store, sinks } };
   }
 }
 

@@ -12,7 +12,11 @@ export interface PlannedDelivery {
 /** Applies the configured routes: which deliveries an event gets, and how each message renders. */
 @Injectable()
 export class RoutingService {
-  constructor(private readonly config: BridgeConfigService) {}
+  private readonly byName: ReadonlyMap<string, CompiledRoute>;
+
+  constructor(private readonly config: BridgeConfigService) {
+    this.byName = new Map(config.current.routes.map((route) => [route.name, route]));
+  }
 
   /** The routes that match, in order. */
   match(envelope: JoggEnvelope): CompiledRoute[] {
@@ -26,7 +30,6 @@ export class RoutingService {
 
   /** The message `sink` would send for `event` on `routeName` (the route's templates override the sink's). */
   render(routeName: string, sink: Sink, event: SinkEvent): unknown {
-    const route = this.config.current.routes.find((candidate) => candidate.name === routeName);
-    return sink.render(event, route?.templates[sink.type]);
+    return sink.render(event, this.byName.get(routeName)?.templates[sink.type]);
   }
 }

@@ -4,6 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppModule } from './app.module';
 import { LoadedConfig } from './config/loaded-config';
 import { acceptRawJson } from './ingress/raw-body';
+import { MetricsService } from './ops/metrics.service';
+import { countWebhooks } from './ops/webhook-metrics';
 
 export interface CreateAppOptions {
   logger?: LoggerService | false;
@@ -25,5 +27,6 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     logger: options.logger ?? undefined,
     abortOnError: false,
   });
+  countWebhooks(adapter.getInstance(), app.get(MetricsService));
   return app;
 }

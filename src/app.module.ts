@@ -7,6 +7,8 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { IngressModule } from './ingress/ingress.module';
 import { DomainExceptionFilter } from './ops/domain-exception.filter';
 import { HealthController } from './ops/health.controller';
+import { MetricsController } from './ops/metrics.controller';
+import { MetricsService } from './ops/metrics.service';
 import { ReadinessService } from './ops/readiness.service';
 import { SinksModule } from './sinks/sinks.module';
 import { StoreModule } from './store/store.module';
@@ -18,9 +20,9 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule],
-      controllers: [HealthController],
-      providers: [Clock, ReadinessService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
-      exports: [Clock, ReadinessService],
+      controllers: [HealthController, MetricsController],
+      providers: [Clock, ReadinessService, MetricsService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      exports: [Clock, ReadinessService, MetricsService],
     };
   }
 }

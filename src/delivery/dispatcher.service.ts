@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { MetricsService } from '../ops/metrics.service';
 import { RoutingService } from '../rules/routing.service';
 import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/sink';
 import { SinkRegistry } from '../sinks/sink.registry';
@@ -42,6 +43,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     private readonly routing: RoutingService,
     private readonly store: EventStore,
     private readonly clock: Clock,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -151,6 +153,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const startedAt = this.clock.now();
     const result = await this.attempt(lane, delivery);
     const finishedAt = this.clock.now();
+    this.metrics?.delivery(lane.sink.name, delivery.route, result.status, finishedAt - startedAt,
+      result.status === 'delivered' ? finishedAt - delivery.event.receivedAt : undefined);
     const label = () => `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
     if (result.status === 'dead') this.logger.warn(`${label()} dead-lettered: ${result.error}`);
     else if (result.status === 'retrying') this.logger.debug?.(`${label()} will retry: ${result.error}`);

@@ -122,6 +122,8 @@ export abstract class EventStore {
   abstract listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;
   abstract listAttempts(deliveryId: number): Promise<Attempt[]>;
   abstract countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  /** Deliveries by sink and status (for queue-depth and dead-letter gauges). */
+  abstract deliveryCounts(): Promise<{ sink: string; status: DeliveryStatus; count: number }[]>;
   /** Resolves when the store can take a write right now (a write transaction that changes nothing). */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

@@ -69,6 +69,12 @@ export class SqliteEventStore extends EventStore {
     return this.write({ kind: 'deadLetterUnknownSinks', known, now });
   }
 
+  async deliveryCounts(): Promise<{ sink: string; status: DeliveryStatus; count: number }[]> {
+    return this.db.prepare(`SELECT sink, status, COUNT(*) AS count FROM deliveries GROUP BY sink, status`).all() as {
+      sink: string; status: DeliveryStatus; count: number;
+    }[];
+  }
+
   async ping(): Promise<void> {
     await this.write({ kind: 'ping' });
   }

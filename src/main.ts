@@ -1,14 +1,17 @@
 import 'reflect-metadata';
-import { ConsoleLogger, INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
 import { ConfigError } from './config/config.error';
+import { collectSecrets } from './config/secrets';
+import { RedactingLogger } from './ops/redacting.logger';
 import { KeyringService } from './ingress/keyring.service';
 import { ReadinessService } from './ops/readiness.service';
 
 /** `npm start` / `jogg-bridge serve`: load the config, open the store, listen. */
 export async function serve(configPath?: string): Promise<void> {
-  const logger = new ConsoleLogger('jogg-bridge', { json: process.env.NODE_ENV === 'production' });
+  const production = process.env.NODE_ENV === 'production';
+  const logger = new RedactingLogger('jogg-bridge', { json: production, logLevels: production ? ['log', 'warn', 'error', 'fatal'] : undefined });
   let config;
   try {
     config = loadConfig({ path: configPath });
@@ -19,6 +22,7 @@ export async function serve(configPath?: string): Promise<void> {
     }
     throw error;
   }
+  logger.setSecrets(collectSecrets(config));
   const app = await createApp(config, { logger });
   if (app.get(KeyringService).isEmpty()) {
     Logger.warn('No webhook secret is configured (set JOGG_WEBHOOK_SECRET): every webhook will be answered 401.', 'Ingress');

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, 
 import { Clock } from '../common/clock';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { collectSecrets, redactor } from '../config/secrets';
 import { MetricsService } from '../ops/metrics.service';
 import { RoutingService } from '../rules/routing.service';
 import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/sink';
@@ -36,6 +37,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private timer?: NodeJS.Timeout;
   private scheduled = false;
   private stopped = true;
+  /** Errors are stored with deliveries and shown by the CLI: they must not carry a configured secret. */
+  private readonly redact: (text: string) => string;
 
   constructor(
     private readonly config: BridgeConfigService,
@@ -44,7 +47,9 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     private readonly store: EventStore,
     private readonly clock: Clock,
     @Optional() private readonly metrics?: MetricsService,
-  ) {}
+  ) {
+    this.redact = redactor(collectSecrets(config.current));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { delivery, source } = this.config.current;
@@ -178,7 +183,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private afterFailure(policy: RetryPolicy, delivery: ClaimedDelivery, error: unknown): Settlement {
-    const message = (error as Error)?.message ?? String(error);
+    const message = this.redact((error as Error)?.message ?? String(error));
     if (error instanceof PermanentSinkError) return { status: 'dead', error: message };
     const retryAfterMs = error instanceof TransientSinkError ? error.retryAfterMs : undefined;
     const decision = decideRetry(policy, {

@@ -16,7 +16,9 @@ export function collectSecrets(config: LoadedConfig): string[] {
       secrets.push(...Object.entries(http.headers).filter(([name]) => SENSITIVE_HEADER.test(name)).map(([, value]) => value));
     } else if (sink.type === 'slack') {
       const url = (sink as SlackSinkConfig).url;
-      secrets.push(url, ...urlSecrets(url), ...new URL(url).pathname.split('/').filter((part) => part.length >= 8));
+      // the last path segment of a Slack webhook URL is its token (24 characters)
+      const token = new URL(url).pathname.split('/').pop() ?? '';
+      secrets.push(url, ...urlSecrets(url), ...(token.length >= 16 ? [token] : []));
     } else if (sink.type === 'email') {
       secrets.push(...urlSecrets((sink as EmailSinkConfig).smtp));
     } else if (sink.type === 'kafka') {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
 import { BridgeProcess } from '../support/bridge-process';
 import { videoEvent } from '../support/fixtures';
 import { signedHeaders } from '../support/signing';
@@ -38,5 +39,40 @@ describe('the service process', () => {
     expect(run.stderr).toContain(`${config}:2:9  server.port: port must be an integer number`);
     expect(run.stderr).toContain(`${config}:6:10  routes[0].to[0]: unknown sink "nowhere" (no sinks are defined)`);
     expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('on SIGTERM during load: every request that got a 200 is stored, later ones get 503 or no answer, exit 0', async () => {
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `store: { path: "${dir}/b.db" }\njogg: { secrets: ["s3cret"] }\nsinks: { f: { type: file, path: "${dir}/f.jsonl" } }\nroutes: [{ name: all, match: { events: ["*"] }, to: [f] }]\n`);
+    const bridge = await BridgeProcess.start(config);
+    const acknowledged: string[] = [];
+    const statuses = new Set<number>();
+    let stop = false;
+    const senders = Array.from({ length: 10 }, async () => {
+      while (!stop) {
+        const body = videoEvent();
+        const text = JSON.stringify(body);
+        try {
+          const res = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: text, headers: signedHeaders(text, 's3cret') });
+          await res.text();
+          statuses.add(res.status);
+          if (res.status === 200) acknowledged.push(body.event_id);
+        } catch {
+          statuses.add(0);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exit = bridge.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    stop = true;
+    await Promise.all(senders);
+    expect([...statuses].every((s) => [200, 503, 0].includes(s))).toBe(true);
+    expect(acknowledged.length).toBeGreaterThan(50);
+    const store = new SqliteEventStore(join(dir, 'b.db'));
+    const stored = new Set((await store.listEvents({ limit: 100_000 })).map((e) => e.eventId));
+    await store.close();
+    expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
   });
 });

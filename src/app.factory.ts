@@ -1,6 +1,8 @@
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AdminModule } from './admin/admin.module';
 import { AppModule } from './app.module';
 import { LoadedConfig } from './config/loaded-config';
 import { acceptRawJson } from './ingress/raw-body';
@@ -28,5 +30,9 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     abortOnError: false,
   });
   countWebhooks(adapter.getInstance(), app.get(MetricsService));
+  if (config.admin.token) {
+    const document = new DocumentBuilder().setTitle('jogg-bridge admin API').addBearerAuth().build();
+    SwaggerModule.setup('admin/docs', app, () => SwaggerModule.createDocument(app, document, { include: [AdminModule] }));
+  }
   return app;
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { Clock } from './common/clock';
 import { BridgeConfigModule } from './config/bridge-config.module';
 import { LoadedConfig } from './config/loaded-config';
@@ -19,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule],
+      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule, AdminModule],
       controllers: [HealthController, MetricsController],
       providers: [Clock, ReadinessService, MetricsService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
       exports: [Clock, ReadinessService, MetricsService],

@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/units';
+import { parseSince as parseSinceValue } from '../common/since';
 import { CliError } from './cli-error';
 
 /** A plain text table: columns padded to their widest cell. */
@@ -10,12 +10,11 @@ export function table(headers: string[], rows: (string | number | null | undefin
 
 /** `--since 1h` (a duration back from now) or an ISO date, as ms since the epoch. */
 export function parseSince(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const duration = parseDuration(value);
-  if (duration !== undefined && typeof value === 'string' && !/^\d+$/.test(value)) return now - duration;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) throw new CliError(`--since takes a duration such as 30m, 1h, 7d or a date such as 2026-11-26T10:00:00Z, not "${value}"`);
-  return date;
+  try {
+    return parseSinceValue(value, now);
+  } catch (error) {
+    throw new CliError(`--${(error as Error).message}`);
+  }
 }
 
 export function isoTime(ms: number | null | undefined): string {

@@ -29,5 +29,7 @@ export interface LoadedConfig {
   };
   readonly delivery: { concurrency: number; pollIntervalMs: number; leaseMs: number };
   readonly sinks: ReadonlyMap<string, LoadedSink>;
+  /** The admin API's bearer token (BRIDGE_ADMIN_TOKEN); the admin API is off without one. */
+  readonly admin: { token?: string };
   readonly routes: readonly CompiledRoute[];
 }

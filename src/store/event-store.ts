@@ -77,12 +77,16 @@ export interface DeliveryQuery {
   eventPk?: number;
   /** Updated at or after this time (ms since epoch). */
   since?: number;
+  /** Only ids below this one (paging: pass the last id of the previous page). */
+  before?: number;
   limit?: number;
 }
 
 export interface EventQuery {
   event?: string;
   since?: number;
+  /** Only ids below this one (paging: pass the last id of the previous page). */
+  before?: number;
   limit?: number;
 }
 

@@ -118,7 +118,7 @@ export class DeliveriesShowCommand extends JsonCommand {
       if (!found) throw new CliError(`no delivery ${id}`);
       return { delivery: found, attempts: await tools.store.listAttempts(found.id) };
     });
-    if (options.json) return printJson({ ...delivery, attempts });
+    if (options.json) return printJson({ ...delivery, history: attempts });
     print([
       deliveryTable([delivery]),
       '',

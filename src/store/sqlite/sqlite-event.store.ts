@@ -87,8 +87,8 @@ export class SqliteEventStore extends EventStore {
   async listEvents(query: EventQuery): Promise<StoredEvent[]> {
     const rows = this.db
       .prepare(`SELECT * FROM events WHERE (@event IS NULL OR event = @event) AND (@since IS NULL OR received_at >= @since)
-                ORDER BY id DESC LIMIT @limit`)
-      .all({ event: query.event ?? null, since: query.since ?? null, limit: query.limit ?? 100 }) as EventRow[];
+                AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`)
+      .all({ event: query.event ?? null, since: query.since ?? null, before: query.before ?? null, limit: query.limit ?? 100 }) as EventRow[];
     return rows.map(toEvent);
   }
 
@@ -101,10 +101,10 @@ export class SqliteEventStore extends EventStore {
     const rows = this.db
       .prepare(`SELECT * FROM deliveries WHERE (@status IS NULL OR status = @status) AND (@sink IS NULL OR sink = @sink)
                 AND (@event_pk IS NULL OR event_pk = @event_pk) AND (@since IS NULL OR updated_at >= @since)
-                ORDER BY id DESC LIMIT @limit`)
+                AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`)
       .all({
         status: query.status ?? null, sink: query.sink ?? null, event_pk: query.eventPk ?? null,
-        since: query.since ?? null, limit: query.limit ?? 100,
+        since: query.since ?? null, before: query.before ?? null, limit: query.limit ?? 100,
       }) as DeliveryRow[];
     return rows.map(toDelivery);
   }

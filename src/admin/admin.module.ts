@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { AdminController } from './admin.controller';
+import { AdminGuard } from './admin.guard';
+import { AdminService } from './admin.service';
+
+@Module({
+  imports: [DeliveryModule],
+  controllers: [AdminController],
+  providers: [AdminService, AdminGuard],
+})
+export class AdminModule {}

@@ -1,0 +1,112 @@
+import { startBridge, TestBridge } from '../support/bridge';
+import { videoEvent } from '../support/fixtures';
+import { Receiver } from '../support/receiver';
+import { signedHeaders } from '../support/signing';
+import { waitFor } from '../support/wait';
+
+const SECRET = 'admin-test-secret';
+const TOKEN = 'admin-token-7c1e';
+
+describe('admin API', () => {
+  let bridge: TestBridge;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await Receiver.start();
+    bridge = await startBridge(`
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+retry: { attempts: 1 }
+sinks: { hook: { type: http, url: "${receiver.url}/hook", headers: { authorization: "Bearer downstream-secret-1" } } }
+routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
+`, { BRIDGE_ADMIN_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await bridge.close();
+    await receiver.close();
+  });
+
+  const admin = async (path: string, init: RequestInit = {}, token: string | null = TOKEN) => {
+    const res = await fetch(`${bridge.url}/admin${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+
+  it('refuses requests without the token or with a wrong one', async () => {
+    expect((await admin('/events', {}, null)).status).toBe(401);
+    expect((await admin('/events', {}, 'wrong')).status).toBe(401);
+    expect((await admin('/events', {}, `${TOKEN}x`)).status).toBe(401);
+    expect((await admin('/events')).status).toBe(200);
+  });
+
+  it('lists and shows events and deliveries with filters and paging, and replays a dead letter', async () => {
+    receiver.reply({ status: 400, body: 'no' });
+    const ids: number[] = [];
+    for (const event of ['generated_video_failed', 'generated_video_success', 'generated_video_success']) {
+      const text = JSON.stringify(videoEvent(event));
+      ids.push((await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET))).body.id);
+    }
+    await waitFor(async () => (await bridge.store.countDeliveries()).pending === 0, 10_000);
+
+    const page1 = await admin('/events?limit=2');
+    expect(page1.body.map((e: { id: number }) => e.id)).toEqual([ids[2], ids[1]]);
+    const page2 = await admin(`/events?limit=2&before=${ids[1]}`);
+    expect(page2.body.map((e: { id: number }) => e.id)).toEqual([ids[0]]);
+    expect((await admin('/events?event=generated_video_failed&since=1h')).body).toHaveLength(1);
+    expect((await admin('/events?since=yesterday')).status).toBe(400);
+    expect((await admin('/events?limit=0')).status).toBe(400);
+
+    const shown = await admin(`/events/${ids[0]}`);
+    expect(shown.body).toMatchObject({ id: ids[0], body: { event: 'generated_video_failed' }, deliveries: [{ sink: 'hook', status: 'dead' }] });
+    expect((await admin('/events/99999')).status).toBe(404);
+
+    const dead = await admin('/deliveries?status=dead');
+    expect(dead.body).toHaveLength(1);
+    const detail = await admin(`/deliveries/${dead.body[0].id}`);
+    expect(detail.body.history).toEqual([expect.objectContaining({ outcome: 'dead', error: 'HTTP 400: no' })]);
+
+    const bad = await admin('/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ids": "x"}' });
+    expect(bad.status).toBe(400);
+    const replay = await admin('/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dead: true, sink: 'hook' }) });
+    expect(replay.body).toEqual({ replayed: 1 });
+    await waitFor(async () => (await admin(`/deliveries/${dead.body[0].id}`)).body.status === 'delivered', 10_000);
+  });
+
+  it('dry-runs routes exactly as the CLI does', async () => {
+    const body = videoEvent('generated_video_failed');
+    const res = await admin('/routes/test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ event: 'generated_video_failed', routes: [{ route: 'all', deliveries: [{ sink: 'hook', type: 'http', message: { body: JSON.stringify(body) } }] }] });
+    expect((await admin('/routes/test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"event": 1}' })).status).toBe(400);
+    expect(receiver.requests.filter((r) => r.body.includes(body.event_id))).toEqual([]);
+  });
+
+  it('shows the config in use with its secrets redacted', async () => {
+    const res = await admin('/config');
+    const text = JSON.stringify(res.body);
+    expect(res.body.config.sinks.hook).toMatchObject({ type: 'http', headers: { authorization: '[redacted]' } });
+    expect(res.body.config.jogg.secrets).toEqual(['[redacted]']);
+    for (const secret of [SECRET, 'downstream-secret-1', TOKEN]) expect(text).not.toContain(secret);
+  });
+
+  it('describes itself with OpenAPI at /admin/docs', async () => {
+    const res = await fetch(`${bridge.url}/admin/docs-json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/admin/config', '/admin/deliveries', '/admin/deliveries/{id}', '/admin/events', '/admin/events/{id}', '/admin/replay', '/admin/routes/test',
+    ]);
+    expect((await fetch(`${bridge.url}/admin/docs`)).status).toBe(200);
+  });
+});
+
+describe('admin API without a token', () => {
+  it('is off', async () => {
+    const bridge = await startBridge(`store: { path: "\${DIR}/b.db" }\nroutes: []\n`);
+    try {
+      const res = await fetch(`${bridge.url}/admin/events`, { headers: { authorization: 'Bearer anything' } });
+      expect(res.status).toBe(404);
+      expect((await fetch(`${bridge.url}/admin/docs-json`)).status).toBe(404);
+    } finally {
+      await bridge.close();
+    }
+  });
+});

@@ -51,6 +51,7 @@ export function buildConfigSchema(): Schema {
   };
   const { properties, required } = root;
   delete definitions.BridgeConfigFile;
+  pruneUnreachable(definitions, properties as Schema);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'jogg-bridge configuration (bridge.yaml)',
@@ -123,4 +124,24 @@ function findClass(name: string): (new () => object) | undefined {
 
 function sortKeys(object: Record<string, Schema>): Record<string, Schema> {
   return Object.fromEntries(Object.entries(object).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** class-validator's metadata is global: keep only the definitions the config itself refers to. */
+function pruneUnreachable(definitions: Record<string, Schema>, root: Schema): void {
+  const reachable = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') {
+        const name = value.replace('#/definitions/', '');
+        if (!reachable.has(name)) {
+          reachable.add(name);
+          visit(definitions[name]);
+        }
+      } else visit(value);
+    }
+  };
+  visit(root);
+  for (const name of Object.keys(definitions)) if (!reachable.has(name)) delete definitions[name];
 }

@@ -7,6 +7,7 @@ import { LoadedConfig } from './config/loaded-config';
 import { DeliveryModule } from './delivery/delivery.module';
 import { IngressModule } from './ingress/ingress.module';
 import { DomainExceptionFilter } from './ops/domain-exception.filter';
+import { ConfigReloaderService } from './ops/config-reloader.service';
 import { HealthController } from './ops/health.controller';
 import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
@@ -22,8 +23,8 @@ export class AppModule {
       global: true,
       imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule, AdminModule],
       controllers: [HealthController, MetricsController],
-      providers: [Clock, ReadinessService, MetricsService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
-      exports: [Clock, ReadinessService, MetricsService],
+      providers: [Clock, ReadinessService, MetricsService, ConfigReloaderService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      exports: [Clock, ReadinessService, MetricsService, ConfigReloaderService],
     };
   }
 }

@@ -6,6 +6,7 @@ import { ConfigError } from './config/config.error';
 import { collectSecrets } from './config/secrets';
 import { RedactingLogger } from './ops/redacting.logger';
 import { KeyringService } from './ingress/keyring.service';
+import { ConfigReloaderService } from './ops/config-reloader.service';
 import { ReadinessService } from './ops/readiness.service';
 
 /** `npm start` / `jogg-bridge serve`: load the config, open the store, listen. */
@@ -52,6 +53,7 @@ function stopOnSignals(app: INestApplication): void {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.on('SIGHUP', () => app.get(ConfigReloaderService).reload());
 }
 
 if (require.main === module) {

@@ -10,9 +10,26 @@ export const BRIDGE_CONFIG_KEY = 'bridge';
  */
 @Injectable()
 export class BridgeConfigService {
-  readonly current: LoadedConfig;
+  private loaded: LoadedConfig;
+  private readonly listeners: ((next: LoadedConfig, previous: LoadedConfig) => void)[] = [];
 
   constructor(config: ConfigService) {
-    this.current = config.getOrThrow<LoadedConfig>(BRIDGE_CONFIG_KEY);
+    this.loaded = config.getOrThrow<LoadedConfig>(BRIDGE_CONFIG_KEY);
+  }
+
+  get current(): LoadedConfig {
+    return this.loaded;
+  }
+
+  /** Called with every new config after it is swapped in (hot reload). */
+  onChange(listener: (next: LoadedConfig, previous: LoadedConfig) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Swaps in a config that has already been validated as a whole. */
+  apply(next: LoadedConfig): void {
+    const previous = this.loaded;
+    this.loaded = next;
+    for (const listener of this.listeners) listener(next, previous);
   }
 }

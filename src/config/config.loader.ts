@@ -59,7 +59,11 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
   checkEndpoints(source, problems);
   if (problems.count) throw problems.error();
-  return { ...resolve(file, source, sinks, routes.routes), admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined } };
+  return {
+    ...resolve(file, source, sinks, routes.routes),
+    admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
+    reload: () => loadConfig({ path: file, env }),
+  };
 }
 
 function validate(target: object): ValidationError[] {
@@ -153,7 +157,7 @@ function checkEndpoints(source: BridgeConfigFile, problems: ProblemList): void {
   });
 }
 
-function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin'> {
+function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin' | 'reload'> {
   const secrets = (list: string[]) => list.filter((secret) => secret !== '');
   return {
     file,

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, 
 import { Clock } from '../common/clock';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { LoadedConfig } from '../config/loaded-config';
 import { collectSecrets, redactor } from '../config/secrets';
 import { MetricsService } from '../ops/metrics.service';
 import { RoutingService } from '../rules/routing.service';
@@ -38,7 +39,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private scheduled = false;
   private stopped = true;
   /** Errors are stored with deliveries and shown by the CLI: they must not carry a configured secret. */
-  private readonly redact: (text: string) => string;
+  private redact: (text: string) => string;
 
   constructor(
     private readonly config: BridgeConfigService,
@@ -52,26 +53,41 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { delivery, source } = this.config.current;
+    this.syncLanes(this.config.current);
+    this.config.onChange((next) => {
+      this.redact = redactor(collectSecrets(next));
+      this.syncLanes(next);
+      void this.deadLetterOrphans();
+    });
+    await this.deadLetterOrphans();
+    this.stopped = false;
+    this.notify();
+  }
+
+  /**
+   * One lane per configured sink. Lanes are updated in place (a running delivery settles on the lane that
+   * counted it); a sink that left the config loses its lane, and its waiting deliveries are dead-lettered.
+   */
+  private syncLanes({ delivery, source, sinks }: LoadedConfig): void {
     const now = this.clock.now();
+    for (const name of this.lanes.keys()) if (!sinks.has(name)) this.lanes.delete(name);
     for (const name of this.sinks.names()) {
-      const sink = this.sinks.get(name)!;
-      const sinkConfig = this.config.current.sinks.get(name)!.config;
+      const sinkConfig = sinks.get(name)!.config;
       const rate = sinkConfig.rateLimit;
-      this.lanes.set(name, {
-        sink,
+      const lane = this.lanes.get(name) ?? { inFlight: 0, claiming: false, buffer: [] };
+      Object.assign(lane, {
+        sink: this.sinks.get(name)!,
         concurrency: sinkConfig.concurrency ?? delivery.concurrency,
         policy: resolvePolicy(source.retry, sinkConfig.retry),
         bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
-        inFlight: 0,
-        claiming: false,
-        buffer: [],
       });
+      this.lanes.set(name, lane as SinkLane);
     }
-    const orphans = await this.store.deadLetterUnknownSinks(this.sinks.names(), now);
+  }
+
+  private async deadLetterOrphans(): Promise<void> {
+    const orphans = await this.store.deadLetterUnknownSinks(this.sinks.names(), this.clock.now());
     if (orphans) this.logger.warn(`${orphans} waiting deliveries name sinks that are no longer configured: dead-lettered (replay them once the sink is back)`);
-    this.stopped = false;
-    this.notify();
   }
 
   /** Look for due work soon (called after new events are stored and after replays). */

@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { LoadedConfig } from '../config/loaded-config';
 
 /** Which secrets verify webhooks sent to which URL. Several may be valid at once (rotation). */
 @Injectable()
 export class KeyringService {
-  private readonly shared: readonly string[];
-  private readonly byEndpoint: ReadonlyMap<string, readonly string[]>;
+  private shared: readonly string[] = [];
+  private byEndpoint: ReadonlyMap<string, readonly string[]> = new Map();
 
   constructor(config: BridgeConfigService) {
-    const { jogg } = config.current;
+    this.build(config.current);
+    config.onChange((next) => this.build(next));
+  }
+
+  private build({ jogg }: LoadedConfig): void {
     this.shared = [...jogg.secrets, ...jogg.endpoints.flatMap((e) => e.secrets)];
     this.byEndpoint = new Map(jogg.endpoints.map((e) => [e.name, e.secrets]));
   }

@@ -19,6 +19,7 @@ export class MetricsService {
   private readonly deliveries: Counter<'sink' | 'route' | 'outcome'>;
   private readonly deliveryDuration: Histogram<'sink'>;
   private readonly eventToDelivery: Histogram<'sink'>;
+  private readonly reload: Gauge;
 
   constructor(store: EventStore, config: BridgeConfigService) {
     const registers = [this.registry];
@@ -48,8 +49,12 @@ export class MetricsService {
         for (const { sink, status, count } of await counts()) if (status === 'dead') this.set({ sink }, count);
       },
     });
-    const reload = new Gauge({ name: 'bridge_config_reload_success', help: '1 when the config in use loaded without error', registers });
-    reload.set(config.current ? 1 : 0);
+    this.reload = new Gauge({ name: 'bridge_config_reload_success', help: '1 when the last config (re)load succeeded, 0 when it was refused', registers });
+    this.reload.set(config.current ? 1 : 0);
+  }
+
+  configReloaded(ok: boolean): void {
+    this.reload.set(ok ? 1 : 0);
   }
 
   webhook(event: string | undefined, outcome: WebhookOutcome): void {

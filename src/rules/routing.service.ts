@@ -12,10 +12,11 @@ export interface PlannedDelivery {
 /** Applies the configured routes: which deliveries an event gets, and how each message renders. */
 @Injectable()
 export class RoutingService {
-  private readonly byName: ReadonlyMap<string, CompiledRoute>;
+  private byName: ReadonlyMap<string, CompiledRoute>;
 
   constructor(private readonly config: BridgeConfigService) {
     this.byName = new Map(config.current.routes.map((route) => [route.name, route]));
+    config.onChange((next) => (this.byName = new Map(next.routes.map((route) => [route.name, route]))));
   }
 
   /** The routes that match, in order. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { LoadedConfig, LoadedSink } from '../config/loaded-config';
 import { Sink } from './sink';
 import { SinkFactory } from './sink.factory';
 
@@ -9,8 +10,24 @@ export class SinkRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger(SinkRegistry.name);
   private readonly sinks = new Map<string, Sink>();
 
-  constructor(config: BridgeConfigService, factory: SinkFactory) {
+  constructor(config: BridgeConfigService, private readonly factory: SinkFactory) {
     for (const loaded of config.current.sinks.values()) this.sinks.set(loaded.name, factory.create(loaded));
+    config.onChange((next, previous) => this.update(next, previous));
+  }
+
+  /** After a reload: sinks whose settings changed are created anew, removed ones closed, the rest kept as they are. */
+  private update(next: LoadedConfig, previous: LoadedConfig): void {
+    const retired: Sink[] = [];
+    for (const [name, sink] of this.sinks) {
+      const before = previous.sinks.get(name);
+      const after = next.sinks.get(name);
+      if (after && before && sameSettings(before, after)) continue;
+      retired.push(sink);
+      this.sinks.delete(name);
+    }
+    for (const loaded of next.sinks.values()) if (!this.sinks.has(loaded.name)) this.sinks.set(loaded.name, this.factory.create(loaded));
+    // deliveries still running on a retired sink finish first
+    setTimeout(() => retired.forEach((sink) => void sink.close().catch(() => undefined)), 30_000).unref();
   }
 
   get(name: string): Sink | undefined {
@@ -26,4 +43,8 @@ export class SinkRegistry implements OnApplicationShutdown {
       await sink.close().catch((error) => this.logger.warn(`closing sink ${sink.name}: ${(error as Error).message}`));
     }
   }
+}
+
+function sameSettings(a: LoadedSink, b: LoadedSink): boolean {
+  return JSON.stringify(a.config) === JSON.stringify(b.config);
 }

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigReloaderService } from '../../src/ops/config-reloader.service';
+import { SinkRegistry } from '../../src/sinks/sink.registry';
+import { startBridge, TestBridge } from '../support/bridge';
+import { videoEvent } from '../support/fixtures';
+import { signedHeaders } from '../support/signing';
+import { waitFor } from '../support/wait';
+
+const SECRET = 'reload-secret';
+const config = (routes: string, extraSink = '') => `
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+delivery: { pollInterval: 100ms }
+sinks:
+  a: { type: file, path: "\${DIR}/a.jsonl" }
+  b: { type: file, path: "\${DIR}/b.jsonl"${extraSink} }
+routes: ${routes}
+`;
+
+describe('hot reload', () => {
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    bridge = await startBridge(config('[{ name: r, match: { events: ["*"] }, to: [a] }]'));
+  });
+  afterAll(() => bridge.close());
+
+  const file = () => join(bridge.dir, 'bridge.yaml');
+  const lines = (name: string) => (existsSync(join(bridge.dir, name)) ? readFileSync(join(bridge.dir, name), 'utf8') : '');
+  async function send(): Promise<string> {
+    const body = videoEvent();
+    const text = JSON.stringify(body);
+    expect((await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET))).status).toBe(200);
+    return body.event_id;
+  }
+  const metric = async () => Number(/^bridge_config_reload_success (\d)/m.exec(await (await fetch(`${bridge.url}/metrics`)).text())![1]);
+
+  it('picks up a changed file by itself and routes by the new rules', async () => {
+    const first = await send();
+    await waitFor(() => lines('a.jsonl').includes(first));
+    writeFileSync(file(), config('[{ name: r, match: { events: ["*"] }, to: [b] }]'));
+    const second = await waitFor(async () => {
+      const id = await send();
+      return (await bridge.store.listDeliveries({ limit: 1 }))[0].sink === 'b' ? id : undefined;
+    }, 10_000, 'the watcher to reload');
+    await waitFor(() => lines('b.jsonl').includes(second));
+    expect(await metric()).toBe(1);
+  });
+
+  it('refuses a bad file with every problem and its position, and keeps routing by the running config', async () => {
+    writeFileSync(file(), config('[{ name: r, match: { events: ["*"] }, to: [nowhere] }]'));
+    const result = bridge.app.get(ConfigReloaderService).reload();
+    expect(result).toEqual({ ok: false, error: expect.stringMatching(/bridge\.yaml:\d+:\d+ {2}routes\[0\]\.to\[0\]: unknown sink "nowhere"/) });
+    expect(await metric()).toBe(0);
+    const id = await send();
+    await waitFor(() => lines('b.jsonl').includes(id));
+  });
+
+  it('re-creates only the sinks whose settings changed, and refuses changes that need a restart', async () => {
+    const registry = bridge.app.get(SinkRegistry);
+    const [a, b] = [registry.get('a'), registry.get('b')];
+    writeFileSync(file(), config('[{ name: r, match: { events: ["*"] }, to: [a, b] }]', ', format: "{{ event_id }}"'));
+    expect(bridge.app.get(ConfigReloaderService).reload()).toEqual({ ok: true, changed: true });
+    expect(registry.get('a')).toBe(a);
+    expect(registry.get('b')).not.toBe(b);
+    const id = await send();
+    await waitFor(() => lines('b.jsonl').split('\n').includes(id) && lines('a.jsonl').includes(id));
+
+    writeFileSync(file(), `server: { port: 1234 }\n${config('[{ name: r, match: { events: ["*"] }, to: [a] }]')}`);
+    const refused = bridge.app.get(ConfigReloaderService).reload();
+    expect(refused).toMatchObject({ ok: false, error: expect.stringContaining('server settings change only with a restart') });
+  });
+
+  it('dead-letters, visibly, waiting deliveries of a sink that was removed', async () => {
+    writeFileSync(file(), config('[{ name: r, match: { events: ["*"] }, to: [b] }]', ', path: "/dev/null/cannot/write"').replace(/ {2}b: .*\n/, '  b: { type: file, path: "/dev/null/x/b.jsonl" }\n'));
+    expect(bridge.app.get(ConfigReloaderService).reload()).toMatchObject({ ok: true });
+    await send(); // b cannot write: the delivery waits to be retried
+    await waitFor(async () => (await bridge.store.listDeliveries({ sink: 'b', status: 'retrying' })).length > 0, 10_000);
+    writeFileSync(file(), config('[{ name: r, match: { events: ["*"] }, to: [a] }]').replace(/ {2}b: .*\n/, ''));
+    expect(bridge.app.get(ConfigReloaderService).reload()).toMatchObject({ ok: true });
+    const dead = await waitFor(async () => {
+      const list = await bridge.store.listDeliveries({ sink: 'b', status: 'dead' });
+      return list.find((d) => d.lastError === 'sink "b" is not configured');
+    }, 10_000);
+    expect(dead).toBeDefined();
+  });
+});

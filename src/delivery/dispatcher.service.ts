@@ -35,6 +35,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger(DispatcherService.name);
   private readonly lanes = new Map<string, SinkLane>();
   private readonly running = new Set<Promise<void>>();
+  /** Deliveries being sent right now, by id. */
+  private readonly active = new Map<number, ClaimedDelivery>();
   private timer?: NodeJS.Timeout;
   private scheduled = false;
   private stopped = true;
@@ -97,11 +99,19 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     setImmediate(() => this.tick());
   }
 
+  /**
+   * Stops claiming, gives claimed-but-unstarted deliveries back at once, lets running ones finish for a
+   * bounded time, then gives back the leases of those still running (another instance, or the next start,
+   * sends them; a late result of ours is then ignored).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    const buffered = [...this.lanes.values()].flatMap((lane) => lane.buffer.splice(0).map((b) => b.delivery));
+    await this.store.release(buffered).catch(() => 0);
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([Promise.allSettled([...this.running]), grace]);
+    await this.store.release([...this.active.values()]).catch(() => 0);
   }
 
   private tick(): void {
@@ -172,7 +182,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   private async deliver(lane: SinkLane, delivery: ClaimedDelivery): Promise<void> {
     const startedAt = this.clock.now();
-    const result = await this.attempt(lane, delivery);
+    this.active.set(delivery.id, delivery);
+    const result = await this.attempt(lane, delivery).finally(() => this.active.delete(delivery.id));
     const finishedAt = this.clock.now();
     this.metrics?.delivery(lane.sink.name, delivery.route, result.status, finishedAt - startedAt,
       result.status === 'delivered' ? finishedAt - delivery.event.receivedAt : undefined);

@@ -116,6 +116,8 @@ export abstract class EventStore {
   abstract claimDue(sink: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]>;
   /** Records an attempt and moves the delivery on; ignored when the lease is no longer ours. */
   abstract settle(request: SettleRequest): Promise<boolean>;
+  /** Gives claimed deliveries back to the queue at once (shutdown), when the claim is still ours. */
+  abstract release(claims: readonly { id: number; leaseToken: string }[]): Promise<number>;
   /** Re-queues deliveries; returns how many. */
   abstract replay(filter: ReplayFilter, now: number): Promise<number>;
   /** Dead-letters waiting deliveries whose sink is no longer configured; returns how many. */

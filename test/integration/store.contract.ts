@@ -93,6 +93,15 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       ]);
     });
 
+    it('gives claims back at once when released with their token, and only then', async () => {
+      await store.ingest(event());
+      const [claim] = await store.claimDue('a', 1, 1_000, 60_000);
+      expect(await store.release([{ id: claim.id, leaseToken: 'not-ours' }])).toBe(0);
+      expect(await store.claimDue('a', 1, 1_001, 60_000)).toEqual([]);
+      expect(await store.release([claim])).toBe(1);
+      expect((await store.claimDue('a', 1, 1_002, 60_000)).map((d) => d.id)).toEqual([claim.id]);
+    });
+
     it('replays dead letters by id, by sink and by time, resetting the attempt count', async () => {
       await store.ingest(event());
       await store.ingest(event());

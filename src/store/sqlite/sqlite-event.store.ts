@@ -61,6 +61,11 @@ export class SqliteEventStore extends EventStore {
     return this.write({ kind: 'settle', id: delivery.id, token: delivery.leaseToken, nextAt: delivery.nextAt, startedAt, finishedAt, result });
   }
 
+  release(claims: readonly { id: number; leaseToken: string }[]): Promise<number> {
+    if (!claims.length) return Promise.resolve(0);
+    return this.write({ kind: 'release', claims: claims.map(({ id, leaseToken }) => ({ id, leaseToken })) });
+  }
+
   replay(filter: ReplayFilter, now: number): Promise<number> {
     return this.write({ kind: 'replay', filter, now });
   }

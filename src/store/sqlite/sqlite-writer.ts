@@ -15,7 +15,8 @@ export type WriteOp =
   | { kind: 'settle'; id: number; token: string; startedAt: number; finishedAt: number; nextAt: number; result: Settlement }
   | { kind: 'replay'; filter: ReplayFilter; now: number }
   | { kind: 'deadLetterUnknownSinks'; known: readonly string[]; now: number }
-  | { kind: 'ping' };
+  | { kind: 'ping' }
+  | { kind: 'release'; claims: readonly { id: number; leaseToken: string }[] };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -99,6 +100,8 @@ export class SqliteWriter {
         return this.deadLetterUnknownSinks(op.known, op.now);
       case 'ping':
         return this.stmts.ping.run().changes;
+      case 'release':
+        return op.claims.reduce((n, claim) => n + this.stmts.release.run({ id: claim.id, token: claim.leaseToken }).changes, 0);
     }
   }
 
@@ -183,6 +186,7 @@ function prepare(db: Db) {
                   updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered')`),
     replayDead: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
                    updated_at = @now WHERE status = 'dead' AND (@sink IS NULL OR sink = @sink) AND (@since IS NULL OR updated_at >= @since)`),
+    release: s(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = @id AND lease_token = @token`),
     ping: s(`UPDATE schema_migrations SET version = version WHERE 0`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now
                  WHERE id = @id`),

@@ -25,11 +25,11 @@ export async function serve(configPath?: string): Promise<void> {
   }
   logger.setSecrets(collectSecrets(config));
   const app = await createApp(config, { logger });
+  stopOnSignals(app);
+  await app.listen(config.server.port, config.server.host);
   if (app.get(KeyringService).isEmpty()) {
     Logger.warn('No webhook secret is configured (set JOGG_WEBHOOK_SECRET): every webhook will be answered 401.', 'Ingress');
   }
-  stopOnSignals(app);
-  await app.listen(config.server.port, config.server.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   Logger.log(`listening on http://${config.server.host}:${port} (config ${config.file}, store ${config.store.path})`, 'Bootstrap');

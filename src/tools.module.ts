@@ -7,6 +7,7 @@ import { ReplayService } from './delivery/replay.service';
 import { RoutingService } from './rules/routing.service';
 import { SinksModule } from './sinks/sinks.module';
 import { StoreModule } from './store/store.module';
+import { SyncService } from './sync/sync.service';
 
 /**
  * The services the command line works with, for one config: the store (without dispatching), routing,
@@ -18,8 +19,8 @@ export class ToolsModule {
     return {
       module: ToolsModule,
       imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(false), SinksModule],
-      providers: [Clock, RoutingService, DryRunService, ReplayService],
-      exports: [RoutingService, DryRunService, ReplayService],
+      providers: [Clock, RoutingService, DryRunService, ReplayService, SyncService],
+      exports: [RoutingService, DryRunService, ReplayService, SyncService],
     };
   }
 }

@@ -6,6 +6,7 @@ import { LoadedConfig } from '../config/loaded-config';
 import { DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { EventStore } from '../store/event-store';
+import { SyncService } from '../sync/sync.service';
 import { ToolsModule } from '../tools.module';
 import { CliError } from './cli-error';
 
@@ -14,6 +15,7 @@ export interface Tools {
   store: EventStore;
   dryRun: DryRunService;
   replay: ReplayService;
+  sync: SyncService;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function openTools(configPath?: string): Promise<Tools> {
     store: app.get(EventStore),
     dryRun: app.get(DryRunService),
     replay: app.get(ReplayService),
+    sync: app.get(SyncService),
     close: () => app.close(),
   };
 }

@@ -1,10 +1,10 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, MinLength,
+  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
   ValidateNested,
 } from 'class-validator';
 import { ConsoleTemplates, EmailTemplates, FileTemplates, HttpTemplates, KafkaTemplates, RetryConfig, SlackTemplates } from './sink-config';
-import { IsDuration, IsSize } from './validators';
+import { IsDuration, IsEventList, IsSize } from './validators';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -33,14 +33,31 @@ export class JoggEndpointConfig {
   /** Used in the URL: /webhooks/jogg/<name>. */
   @Matches(NAME_PATTERN, { message: 'name must start with a letter or digit and use only letters, digits, "_", "-" and "."' })
   name!: string;
-  /** Secrets that verify webhooks sent to this endpoint (several at once during a rotation). */
+  /** Secrets that verify webhooks sent to this endpoint (sync adds the ones JoggAI generates). */
   @IsArray() @IsString({ each: true }) secrets: string[] = [];
+  /** For sync: the events JoggAI should send here, or "auto" (every catalogue event some route matches). */
+  @IsEventList() events: string[] | 'auto' = 'auto';
+  @IsIn(['enabled', 'disabled']) status: 'enabled' | 'disabled' = 'enabled';
+}
+
+export class SyncConfig {
+  /** Apply the plan at start and then every interval. */
+  @IsBoolean() auto = false;
+  @IsDuration() interval: string | number = '10m';
+  /** Allow event names that are not (yet) in JoggAI's catalogue. */
+  @IsBoolean() allowUnknownEvents = false;
 }
 
 export class JoggConfig {
   /** Secrets that verify webhooks sent to /webhooks/jogg. Empty strings are ignored. */
   @IsArray() @IsString({ each: true }) secrets: string[] = [];
+  /** JoggAI API key, for sync (keep it in the environment). */
+  @IsOptional() @IsString() apiKey?: string;
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) apiUrl = 'https://api.jogg.ai';
+  /** Where JoggAI reaches this bridge (https); managed endpoints are publicUrl + /webhooks/jogg/<name>. */
+  @IsOptional() @IsString() publicUrl?: string;
   @IsArray() @ValidateNested({ each: true }) @Type(() => JoggEndpointConfig) endpoints: JoggEndpointConfig[] = [];
+  @ValidateNested() @Type(() => SyncConfig) sync: SyncConfig = new SyncConfig();
 }
 
 export class DeliveryConfig {

@@ -21,6 +21,7 @@ const CUSTOM: Record<string, Schema> = {
   },
   isStringRecord: { type: 'object', additionalProperties: { type: 'string' } },
   isBooleanOrObject: { anyOf: [{ type: 'boolean' }, { type: 'object' }] },
+  isEventList: { anyOf: [{ const: 'auto' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
 };
 
 /**

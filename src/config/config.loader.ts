@@ -174,7 +174,15 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
     store: { driver: source.store.driver, path: source.store.path },
     jogg: {
       secrets: secrets(source.jogg.secrets),
-      endpoints: source.jogg.endpoints.map((e) => ({ name: e.name, secrets: secrets(e.secrets) })),
+      endpoints: source.jogg.endpoints.map((e) => ({ name: e.name, secrets: secrets(e.secrets), events: e.events, status: e.status })),
+      apiKey: source.jogg.apiKey || undefined,
+      apiUrl: source.jogg.apiUrl,
+      publicUrl: source.jogg.publicUrl || undefined,
+      sync: {
+        auto: source.jogg.sync.auto,
+        intervalMs: parseDuration(source.jogg.sync.interval)!,
+        allowUnknownEvents: source.jogg.sync.allowUnknownEvents,
+      },
     },
     delivery: {
       concurrency: source.delivery.concurrency,

@@ -25,7 +25,11 @@ export interface LoadedConfig {
   readonly store: { driver: 'sqlite'; path: string };
   readonly jogg: {
     secrets: readonly string[];
-    endpoints: readonly { name: string; secrets: readonly string[] }[];
+    endpoints: readonly { name: string; secrets: readonly string[]; events: readonly string[] | 'auto'; status: 'enabled' | 'disabled' }[];
+    apiKey?: string;
+    apiUrl: string;
+    publicUrl?: string;
+    sync: { auto: boolean; intervalMs: number; allowUnknownEvents: boolean };
   };
   readonly delivery: { concurrency: number; pollIntervalMs: number; leaseMs: number };
   readonly sinks: ReadonlyMap<string, LoadedSink>;

@@ -8,7 +8,7 @@ const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|a
  * URLs (the URL is the credential), SASL passwords and sensitive header values. The logger redacts them all.
  */
 export function collectSecrets(config: LoadedConfig): string[] {
-  const secrets = [...config.jogg.secrets, ...config.jogg.endpoints.flatMap((e) => e.secrets), ...(config.admin.token ? [config.admin.token] : [])];
+  const secrets = [...config.jogg.secrets, ...config.jogg.endpoints.flatMap((e) => e.secrets), ...(config.admin.token ? [config.admin.token] : []), ...(config.jogg.apiKey ? [config.jogg.apiKey] : [])];
   for (const { config: sink } of config.sinks.values()) {
     if (sink.type === 'http') {
       const http = sink as HttpSinkConfig;

@@ -54,3 +54,16 @@ export function IsBooleanOrObject(options?: ValidationOptions): PropertyDecorato
     options,
   );
 }
+
+export function IsEventList(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEventList',
+      validator: {
+        validate: (value) => value === 'auto' || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0)),
+        defaultMessage: (args) => `${args?.property} must be "auto" or a list of event names`,
+      },
+    },
+    options,
+  );
+}

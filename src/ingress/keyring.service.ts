@@ -1,21 +1,42 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
+import { EndpointSecret, EventStore } from '../store/event-store';
 
-/** Which secrets verify webhooks sent to which URL. Several may be valid at once (rotation). */
+const REFRESH_MS = 5000;
+
+/**
+ * Which secrets verify webhooks sent to which URL: the config's, plus those sync captured from JoggAI (kept
+ * in the store, so they work across restarts, while JoggAI's API is down, and on every instance). Several
+ * may be valid at once (rotation).
+ */
 @Injectable()
-export class KeyringService {
+export class KeyringService implements OnApplicationBootstrap, OnApplicationShutdown {
   private shared: readonly string[] = [];
   private byEndpoint: ReadonlyMap<string, readonly string[]> = new Map();
+  private captured: readonly EndpointSecret[] = [];
+  private timer?: NodeJS.Timeout;
 
-  constructor(config: BridgeConfigService) {
+  constructor(private readonly config: BridgeConfigService, @Optional() private readonly store?: EventStore) {
     this.build(config.current);
     config.onChange((next) => this.build(next));
   }
 
-  private build({ jogg }: LoadedConfig): void {
-    this.shared = [...jogg.secrets, ...jogg.endpoints.flatMap((e) => e.secrets)];
-    this.byEndpoint = new Map(jogg.endpoints.map((e) => [e.name, e.secrets]));
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Reads the captured secrets again (after a sync, or another instance's). */
+  async refresh(): Promise<void> {
+    if (!this.store) return;
+    this.captured = await this.store.listEndpointSecrets();
+    this.build(this.config.current);
   }
 
   /**
@@ -28,6 +49,13 @@ export class KeyringService {
 
   /** True when no secret at all is configured, so every webhook will be refused. */
   isEmpty(): boolean {
-    return this.secretsFor(null)!.length === 0;
+    return this.shared.length === 0;
+  }
+
+  private build({ jogg }: LoadedConfig): void {
+    const byEndpoint = new Map<string, string[]>(jogg.endpoints.map((e) => [e.name, [...e.secrets]]));
+    for (const { endpoint, secret } of this.captured) byEndpoint.set(endpoint, [...(byEndpoint.get(endpoint) ?? []), secret]);
+    this.byEndpoint = byEndpoint;
+    this.shared = [...new Set([...jogg.secrets, ...[...byEndpoint.values()].flat()])];
   }
 }

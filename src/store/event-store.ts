@@ -97,6 +97,13 @@ export interface ReplayFilter {
   since?: number;
 }
 
+/** A webhook secret JoggAI generated for one of its endpoints (captured by sync). */
+export interface EndpointSecret {
+  endpoint: string;
+  endpointId: string;
+  secret: string;
+}
+
 /** The store could not take the write (disk full, read-only, locked): the caller should answer 503. */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -130,6 +137,11 @@ export abstract class EventStore {
   abstract countDeliveries(): Promise<Record<DeliveryStatus, number>>;
   /** Deliveries by sink and status (for queue-depth and dead-letter gauges). */
   abstract deliveryCounts(): Promise<{ sink: string; status: DeliveryStatus; count: number }[]>;
+  /** Remembers secrets JoggAI returned (one per JoggAI endpoint id; a newer one replaces the older). */
+  abstract saveEndpointSecrets(secrets: readonly EndpointSecret[], now: number): Promise<void>;
+  /** Forgets the secrets of deleted JoggAI endpoints. */
+  abstract forgetEndpointSecrets(endpointIds: readonly string[]): Promise<void>;
+  abstract listEndpointSecrets(): Promise<EndpointSecret[]>;
   /** Resolves when the store can take a write right now (a write transaction that changes nothing). */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

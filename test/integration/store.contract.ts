@@ -135,6 +135,14 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(await store.listDeliveries({ status: 'dead' })).toEqual([]);
     });
 
+    it('keeps captured endpoint secrets, a newer one per endpoint id replacing the older, until forgotten', async () => {
+      await store.saveEndpointSecrets([{ endpoint: 'videos', endpointId: 'wh_1', secret: 's1' }, { endpoint: 'videos', endpointId: 'wh_2', secret: 's2' }], 1);
+      await store.saveEndpointSecrets([{ endpoint: 'videos', endpointId: 'wh_1', secret: 's1b' }], 2);
+      expect((await store.listEndpointSecrets()).map((s) => [s.endpointId, s.secret]).sort()).toEqual([['wh_1', 's1b'], ['wh_2', 's2']]);
+      await store.forgetEndpointSecrets(['wh_1']);
+      expect(await store.listEndpointSecrets()).toEqual([{ endpoint: 'videos', endpointId: 'wh_2', secret: 's2' }]);
+    });
+
     it('keeps everything it acknowledged across a reopen', async () => {
       const { id } = await store.ingest(event());
       await store.close();

@@ -45,4 +45,17 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX attempts_delivery ON attempts(delivery_id);
     `,
   },
+  {
+    version: 2,
+    name: 'endpoint secrets captured from JoggAI',
+    sql: `
+      CREATE TABLE endpoint_secrets (
+        endpoint_id TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        captured_at INTEGER NOT NULL
+      );
+      CREATE INDEX endpoint_secrets_endpoint ON endpoint_secrets(endpoint);
+    `,
+  },
 ];

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Database as Db } from 'better-sqlite3';
 import {
-  Attempt, ClaimedDelivery, Delivery, DeliveryQuery, DeliveryStatus, EventQuery, EventStore, IngestResult, NewEvent,
+  Attempt, ClaimedDelivery, Delivery, DeliveryQuery, DeliveryStatus, EndpointSecret, EventQuery, EventStore, IngestResult, NewEvent,
   ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError,
 } from '../event-store';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from './sqlite.mapper';
@@ -78,6 +78,18 @@ export class SqliteEventStore extends EventStore {
     return this.db.prepare(`SELECT sink, status, COUNT(*) AS count FROM deliveries GROUP BY sink, status`).all() as {
       sink: string; status: DeliveryStatus; count: number;
     }[];
+  }
+
+  async saveEndpointSecrets(secrets: readonly EndpointSecret[], now: number): Promise<void> {
+    if (secrets.length) await this.write({ kind: 'saveSecrets', secrets: secrets.map(({ endpoint, endpointId, secret }) => ({ endpoint, endpointId, secret })), now });
+  }
+
+  async forgetEndpointSecrets(endpointIds: readonly string[]): Promise<void> {
+    if (endpointIds.length) await this.write({ kind: 'forgetSecrets', endpointIds });
+  }
+
+  async listEndpointSecrets(): Promise<EndpointSecret[]> {
+    return (this.db.prepare(`SELECT endpoint, endpoint_id AS endpointId, secret FROM endpoint_secrets ORDER BY captured_at, endpoint_id`).all() as EndpointSecret[]);
   }
 
   async ping(): Promise<void> {

@@ -16,7 +16,9 @@ export type WriteOp =
   | { kind: 'replay'; filter: ReplayFilter; now: number }
   | { kind: 'deadLetterUnknownSinks'; known: readonly string[]; now: number }
   | { kind: 'ping' }
-  | { kind: 'release'; claims: readonly { id: number; leaseToken: string }[] };
+  | { kind: 'release'; claims: readonly { id: number; leaseToken: string }[] }
+  | { kind: 'saveSecrets'; secrets: readonly { endpoint: string; endpointId: string; secret: string }[]; now: number }
+  | { kind: 'forgetSecrets'; endpointIds: readonly string[] };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -100,6 +102,10 @@ export class SqliteWriter {
         return this.deadLetterUnknownSinks(op.known, op.now);
       case 'ping':
         return this.stmts.ping.run().changes;
+      case 'saveSecrets':
+        return op.secrets.forEach((x) => this.stmts.saveSecret.run({ endpoint_id: x.endpointId, endpoint: x.endpoint, secret: x.secret, now: op.now }));
+      case 'forgetSecrets':
+        return op.endpointIds.forEach((id) => this.stmts.forgetSecret.run(id));
       case 'release':
         return op.claims.reduce((n, claim) => n + this.stmts.release.run({ id: claim.id, token: claim.leaseToken }).changes, 0);
     }
@@ -186,6 +192,9 @@ function prepare(db: Db) {
                   updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered')`),
     replayDead: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
                    updated_at = @now WHERE status = 'dead' AND (@sink IS NULL OR sink = @sink) AND (@since IS NULL OR updated_at >= @since)`),
+    saveSecret: s(`INSERT INTO endpoint_secrets (endpoint_id, endpoint, secret, captured_at) VALUES (@endpoint_id, @endpoint, @secret, @now)
+                   ON CONFLICT (endpoint_id) DO UPDATE SET endpoint = excluded.endpoint, secret = excluded.secret, captured_at = excluded.captured_at`),
+    forgetSecret: s(`DELETE FROM endpoint_secrets WHERE endpoint_id = ?`),
     release: s(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = @id AND lease_token = @token`),
     ping: s(`UPDATE schema_migrations SET version = version WHERE 0`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now

@@ -1,0 +1,86 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { LoadedConfig } from '../config/loaded-config';
+import { KeyringService } from '../ingress/keyring.service';
+import { EndpointSecret, EventStore } from '../store/event-store';
+import { JoggApiClient } from './jogg-api.client';
+import { JoggEndpoint } from './jogg-api.types';
+import { DesiredEndpoint, describePlan, endpointUrl, planSync, SyncPlan } from './plan';
+
+export class SyncError extends Error {}
+
+export interface ApplyResult {
+  plan: SyncPlan;
+  done: string[];
+}
+
+/** Keeps JoggAI's webhook endpoints aligned with the config, and keeps the secrets JoggAI generates. */
+@Injectable()
+export class SyncService {
+  constructor(
+    private readonly config: BridgeConfigService,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    @Optional() private readonly keyring?: KeyringService,
+  ) {}
+
+  async plan(): Promise<SyncPlan> {
+    return (await this.read()).plan;
+  }
+
+  /** Applies the plan; refuses (before any call that changes something) when the plan has refusals. */
+  async apply(): Promise<ApplyResult> {
+    const { plan, client, remote } = await this.read();
+    if (plan.refusals.length) throw new SyncError(`refusing to apply:\n${describePlan({ ...plan, actions: [], foreign: [] })}`);
+    const done: string[] = [];
+    const captured: EndpointSecret[] = [];
+    const byId = new Map(remote.map((e) => [e.endpoint_id, e]));
+    for (const action of plan.actions) {
+      if (action.kind === 'create') {
+        const created = await client.createEndpoint(action.input);
+        captured.push({ endpoint: action.name, endpointId: created.endpoint_id, secret: created.secret });
+        done.push(`created ${action.name} (${created.endpoint_id})`);
+      } else if (action.kind === 'update') {
+        const updated = await client.updateEndpoint(action.endpointId, action.input);
+        captured.push({ endpoint: action.name, endpointId: action.endpointId, secret: updated.secret ?? byId.get(action.endpointId)!.secret });
+        done.push(`updated ${action.name} (${action.endpointId}): ${action.changes.join('; ')}`);
+      } else if (action.kind === 'delete') {
+        await client.deleteEndpoint(action.endpointId);
+        await this.store.forgetEndpointSecrets([action.endpointId]);
+        done.push(`deleted ${action.name} (${action.endpointId})`);
+      } else {
+        captured.push({ endpoint: action.name, endpointId: action.endpointId, secret: byId.get(action.endpointId)!.secret });
+      }
+      // store each secret as soon as JoggAI has it, so a failure half-way loses none
+      await this.store.saveEndpointSecrets(captured.splice(0), this.clock.now());
+    }
+    await this.keyring?.refresh();
+    return { plan, done };
+  }
+
+  private async read(): Promise<{ plan: SyncPlan; client: JoggApiClient; remote: JoggEndpoint[] }> {
+    const current = this.config.current;
+    const { apiKey, apiUrl, publicUrl } = current.jogg;
+    if (!apiKey) throw new SyncError('jogg.apiKey is not set (e.g. apiKey: "${JOGG_API_KEY}")');
+    if (!publicUrl) throw new SyncError('jogg.publicUrl is not set: the https URL where JoggAI reaches this bridge');
+    const client = new JoggApiClient({ baseUrl: apiUrl, apiKey });
+    const [catalogue, remote] = await Promise.all([client.listEvents(), client.listEndpoints()]);
+    const plan = planSync({
+      publicUrl,
+      desired: desiredEndpoints(current, catalogue),
+      remote,
+      catalogue,
+      allowUnknownEvents: current.jogg.sync.allowUnknownEvents,
+    });
+    return { plan, client, remote };
+  }
+}
+
+/** The configured endpoints, with `events: auto` expanded to the catalogue events some route matches. */
+export function desiredEndpoints(config: LoadedConfig, catalogue: readonly string[]): DesiredEndpoint[] {
+  const routed = catalogue.filter((event) => config.routes.some((route) => route.events.some((glob) => glob.test(event))));
+  return config.jogg.endpoints.map((e) => ({ name: e.name, status: e.status, events: e.events === 'auto' ? routed : [...e.events] }));
+}
+
+export { endpointUrl };

@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeJogg } from '../../src/sync/fake-jogg.server';
+import { BridgeProcess } from '../support/bridge-process';
+import { cli } from '../support/cli';
+import { waitFor } from '../support/wait';
+
+const KEY = 'sync-test-api-key';
+const PUBLIC = 'https://bridge.example.com';
+
+describe('sync: config → sync apply → JoggAI emits → the bridge verifies and routes', () => {
+  let dir: string;
+  let jogg: FakeJogg;
+  let bridge: BridgeProcess | undefined;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jogg-sync-'));
+    jogg = await FakeJogg.start({ apiKey: KEY, deliverTo: (url) => url.replace(PUBLIC, bridge!.url) });
+  });
+  afterEach(async () => {
+    await bridge?.stop();
+    bridge = undefined;
+    await jogg.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const writeConfig = (endpoints: string) => {
+    const file = join(dir, 'bridge.yaml');
+    writeFileSync(file, `
+store: { path: "${dir}/bridge.db" }
+jogg:
+  apiKey: "\${JOGG_API_KEY}"
+  apiUrl: "${jogg.url}"
+  publicUrl: ${PUBLIC}
+  endpoints: ${endpoints}
+delivery: { pollInterval: 100ms }
+sinks: { file: { type: file, path: "${dir}/events.jsonl" } }
+routes:
+  - { name: failures, match: { events: ["*_failed"] }, to: [file] }
+`);
+    return file;
+  };
+  const env = () => ({ JOGG_API_KEY: KEY });
+
+  it('plans, applies, captures the secret, and the running bridge verifies what JoggAI sends', async () => {
+    const config = writeConfig('[{ name: videos, events: auto }, { name: images, events: [generated_image_failed], status: disabled }]');
+    bridge = await BridgeProcess.start(config, env());
+
+    const plan = await cli(['sync', 'plan', '--config', config], env());
+    expect(plan.status).toBe(2);
+    expect(plan.stdout).toContain(`+ create videos → ${PUBLIC}/webhooks/jogg/videos [enabled] create_avatar_failed, generated_avatar_video_failed`);
+    expect(plan.stdout).toContain(`+ create images → ${PUBLIC}/webhooks/jogg/images [disabled] generated_image_failed`);
+
+    const apply = await cli(['sync', 'apply', '--config', config], env());
+    expect([apply.status, apply.stderr]).toEqual([0, '']);
+    expect(apply.stdout).toMatch(/^created videos \(wh_\w+\)\ncreated images \(wh_\w+\)\n$/);
+    const videos = [...jogg.endpoints.values()].find((e) => e.url.endsWith('/videos'))!;
+    expect(videos.events).toHaveLength(11); // every *_failed event of the catalogue
+
+    expect((await cli(['sync', 'plan', '--config', config], env())).status).toBe(0);
+
+    // the service reads captured secrets from the store within a few seconds
+    const sent = await waitFor(async () => {
+      const result = await jogg.emit('generated_video_failed');
+      return result[0]?.status === 200 ? result : undefined;
+    }, 15_000, 'the bridge to accept a webhook signed with the captured secret');
+    expect(sent).toEqual([{ url: `${PUBLIC}/webhooks/jogg/videos`, status: 200 }]);
+    // images is disabled: only videos (auto: every *_failed event) gets it
+    expect((await jogg.emit('generated_image_failed')).map((r) => r.url)).toEqual([`${PUBLIC}/webhooks/jogg/videos`]);
+    await waitFor(() => existsSync(join(dir, 'events.jsonl')) && readFileSync(join(dir, 'events.jsonl'), 'utf8').includes('generated_video_failed'));
+  }, 60_000);
+
+  it('updates and deletes what changed, and leaves foreign endpoints alone', async () => {
+    const first = writeConfig('[{ name: videos, events: [generated_video_failed] }, { name: old, events: [generated_video_failed] }]');
+    expect((await cli(['sync', 'apply', '--config', first], env())).status).toBe(0);
+    const foreign = await fetch(`${jogg.url}/v2/endpoint`, {
+      method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://elsewhere.example.com/hook', status: 'enabled', events: ['generated_video_failed'] }),
+    });
+    expect(foreign.status).toBe(200);
+    const second = writeConfig('[{ name: videos, events: [generated_video_failed, generated_video_success] }]');
+    const plan = await cli(['sync', 'plan', '--config', second, '--json'], env());
+    expect(plan.status).toBe(2);
+    const parsed = JSON.parse(plan.stdout);
+    expect(parsed.actions.map((a: { kind: string; name: string }) => `${a.kind} ${a.name}`)).toEqual(['update videos', 'delete old']);
+    expect(parsed.foreign).toEqual([{ endpointId: expect.any(String), url: 'https://elsewhere.example.com/hook' }]);
+    const apply = await cli(['sync', 'apply', '--config', second], env());
+    expect(apply.stdout).toMatch(/^updated videos \(wh_\w+\): \+ generated_video_success\ndeleted old \(wh_\w+\)\n$/);
+    expect([...jogg.endpoints.values()].map((e) => e.url).sort()).toEqual([`${PUBLIC}/webhooks/jogg/videos`, 'https://elsewhere.example.com/hook']);
+  });
+
+  it('fails with one line for a bad API key and for refusals, exit 1, without showing the key', async () => {
+    const config = writeConfig('[{ name: videos, events: [generated_hologram_success] }]');
+    const refused = await cli(['sync', 'plan', '--config', config], env());
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain("! endpoint \"videos\": generated_hologram_success not in JoggAI's event catalogue");
+    const badKey = await cli(['sync', 'apply', '--config', config], { JOGG_API_KEY: 'nope-not-the-key' });
+    expect(badKey.status).toBe(1);
+    expect(badKey.stderr).toBe('jogg-bridge: JoggAI GET /v2/events: Invalid API key (code 10105, HTTP 401)\n');
+  });
+});

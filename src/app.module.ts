@@ -14,6 +14,8 @@ import { MetricsService } from './ops/metrics.service';
 import { ReadinessService } from './ops/readiness.service';
 import { SinksModule } from './sinks/sinks.module';
 import { StoreModule } from './store/store.module';
+import { SyncLoopService } from './sync/sync-loop.service';
+import { SyncService } from './sync/sync.service';
 
 @Module({})
 export class AppModule {
@@ -23,7 +25,7 @@ export class AppModule {
       global: true,
       imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule, AdminModule],
       controllers: [HealthController, MetricsController],
-      providers: [Clock, ReadinessService, MetricsService, ConfigReloaderService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      providers: [Clock, ReadinessService, MetricsService, ConfigReloaderService, SyncService, SyncLoopService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
       exports: [Clock, ReadinessService, MetricsService, ConfigReloaderService],
     };
   }

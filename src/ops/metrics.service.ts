@@ -20,6 +20,7 @@ export class MetricsService {
   private readonly deliveryDuration: Histogram<'sink'>;
   private readonly eventToDelivery: Histogram<'sink'>;
   private readonly reload: Gauge;
+  private readonly syncSuccess: Gauge;
 
   constructor(store: EventStore, config: BridgeConfigService) {
     const registers = [this.registry];
@@ -51,6 +52,12 @@ export class MetricsService {
     });
     this.reload = new Gauge({ name: 'bridge_config_reload_success', help: '1 when the last config (re)load succeeded, 0 when it was refused', registers });
     this.reload.set(config.current ? 1 : 0);
+    this.syncSuccess = new Gauge({ name: 'bridge_sync_last_success_timestamp_seconds', help: 'When the last sync with JoggAI succeeded (0: never)', registers });
+    this.syncSuccess.set(0);
+  }
+
+  syncSucceeded(at: number): void {
+    this.syncSuccess.set(Math.floor(at / 1000));
   }
 
   configReloaded(ok: boolean): void {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { SyncLoopService } from '../sync/sync-loop.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { SinkRegistry } from '../sinks/sink.registry';
 import { EventStore } from '../store/event-store';
@@ -16,6 +17,8 @@ export interface Readiness {
     config: CheckResult & { file: string };
     store: CheckResult;
     sinks: Record<string, CheckResult & { readiness: 'required' | 'optional' }>;
+    /** Informational: a failing sync never makes the instance unready (ingest goes on). */
+    sync?: { status: 'up' | 'down' | 'off'; lastSuccessAt?: number; error?: string };
   };
 }
 
@@ -28,6 +31,7 @@ export class ReadinessService {
     private readonly config: BridgeConfigService,
     private readonly store: EventStore,
     private readonly sinks: SinkRegistry,
+    @Optional() private readonly syncLoop?: SyncLoopService,
   ) {}
 
   /** From now on the instance reports not ready (it is shutting down). */
@@ -51,7 +55,11 @@ export class ReadinessService {
     const requiredDown = Object.values(sinks).some((s) => s.readiness === 'required' && s.status === 'down');
     const file = this.config.current.file;
     const config = this.stopping ? { status: 'down' as const, error: 'shutting down', file } : { status: 'up' as const, file };
-    return { ready: !this.stopping && store.status === 'up' && !requiredDown, checks: { config, store, sinks } };
+    const state = this.syncLoop?.state;
+    const sync = state?.enabled
+      ? { status: state.lastError ? ('down' as const) : ('up' as const), lastSuccessAt: state.lastSuccessAt, ...(state.lastError ? { error: state.lastError } : {}) }
+      : { status: 'off' as const };
+    return { ready: !this.stopping && store.status === 'up' && !requiredDown, checks: { config, store, sinks, sync } };
   }
 }
 

@@ -249,6 +249,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, mail] }]
             f: { status: 'up', readiness: 'required' },
             mail: { status: 'down', readiness: 'optional', error: expect.stringMatching(/ECONNREFUSED/) },
           },
+          sync: { status: 'off' },
         },
       });
     } finally {

@@ -99,3 +99,56 @@ routes:
     expect(badKey.stderr).toBe('jogg-bridge: JoggAI GET /v2/events: Invalid API key (code 10105, HTTP 401)\n');
   });
 });
+
+describe('sync in the service (sync.auto)', () => {
+  it('applies at start, reports in readiness and metrics, and keeps ingesting while JoggAI fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jogg-sync-auto-'));
+    let bridge: BridgeProcess | undefined;
+    const jogg = await FakeJogg.start({ apiKey: KEY, deliverTo: (url) => url.replace(PUBLIC, bridge!.url) });
+    try {
+      const config = join(dir, 'bridge.yaml');
+      writeFileSync(config, `
+store: { path: "${dir}/bridge.db" }
+jogg:
+  apiKey: "\${JOGG_API_KEY}"
+  apiUrl: "${jogg.url}"
+  publicUrl: ${PUBLIC}
+  endpoints: [{ name: videos, events: [generated_video_failed] }]
+  sync: { auto: true, interval: 500ms }
+sinks: { file: { type: file, path: "${dir}/events.jsonl" } }
+routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
+`);
+      bridge = await BridgeProcess.start(config, { JOGG_API_KEY: KEY });
+      const ready = await waitFor(async () => {
+        const body = (await (await fetch(`${bridge!.url}/readyz`)).json()) as { checks: { sync: { status: string; lastSuccessAt?: number } } };
+        return body.checks.sync.status === 'up' ? body : undefined;
+      }, 10_000, 'the first sync');
+      expect(ready.checks.sync.lastSuccessAt).toBeGreaterThan(0);
+      expect([...jogg.endpoints.values()].map((e) => e.url)).toEqual([`${PUBLIC}/webhooks/jogg/videos`]);
+      const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
+      expect(Number(/^bridge_sync_last_success_timestamp_seconds (\d+)/m.exec(metrics)![1])).toBeGreaterThan(1_700_000_000);
+      expect(await waitFor(async () => (await jogg.emit('generated_video_failed'))[0]?.status === 200, 10_000)).toBe(true);
+
+      jogg.inject(...Array.from({ length: 40 }, () => ({ httpStatus: 200, code: 10105, msg: 'Invalid API key' })));
+      const down = await waitFor(async () => {
+        const body = (await (await fetch(`${bridge!.url}/readyz`)).json()) as { ready: boolean; checks: { sync: { status: string; error?: string } } };
+        return body.checks.sync.status === 'down' ? body : undefined;
+      }, 10_000, 'a failed sync');
+      expect(down.ready).toBe(true);
+      expect(down.checks.sync.error).toContain('Invalid API key');
+      // a failed sync never stops ingest: the captured secret still verifies
+      const delivered = await (async () => {
+        const endpoint = [...jogg.endpoints.values()][0];
+        const { sign } = await import('../../src/ingress/signature');
+        const body = JSON.stringify({ event_id: 'during-outage', event: 'generated_video_failed', timestamp: Math.floor(Date.now() / 1000), data: { video_id: 'v' } });
+        return (await fetch(`${bridge!.url}/webhooks/jogg/videos`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-webhook-signature': sign(body, endpoint.secret) } })).status;
+      })();
+      expect(delivered).toBe(200);
+      expect((bridge.output.match(/sync failed/g) ?? []).length).toBe(1);
+    } finally {
+      await bridge?.stop();
+      await jogg.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -7,7 +7,7 @@ import {
   DeliveriesCommand, DeliveriesListCommand, DeliveriesShowCommand, EventsCommand, EventsListCommand, EventsShowCommand,
   ReplayCommand,
 } from './commands/store.commands';
-import { FakeJoggCommand, SyncApplyCommand, SyncCommand, SyncPlanCommand } from './commands/sync.commands';
+import { FakeJoggCommand, SyncApplyCommand, SyncCommand, SyncPlanCommand, SyncRotateCommand } from './commands/sync.commands';
 import { TriggerCommand } from './commands/trigger.command';
 
 /** The command line's own root module: the commands, which open the bridge's services per config. */
@@ -15,7 +15,7 @@ import { TriggerCommand } from './commands/trigger.command';
   providers: [
     ServeCommand, CheckCommand, RoutesCommand, RoutesTestCommand, TriggerCommand,
     EventsCommand, EventsListCommand, EventsShowCommand, DeliveriesCommand, DeliveriesListCommand, DeliveriesShowCommand,
-    ReplayCommand, SchemaCommand, SyncCommand, SyncPlanCommand, SyncApplyCommand, FakeJoggCommand,
+    ReplayCommand, SchemaCommand, SyncCommand, SyncPlanCommand, SyncApplyCommand, SyncRotateCommand, FakeJoggCommand,
   ],
 })
 export class CliModule {}

@@ -5,6 +5,7 @@ import { formatDuration } from '../config/units';
 import { DispatcherService } from '../delivery/dispatcher.service';
 import { ReadinessService } from '../ops/readiness.service';
 import { RoutingService } from '../rules/routing.service';
+import { baseName } from '../sync/plan';
 import { EventStore } from '../store/event-store';
 import { dedupeKey, ReceivedWebhook } from './envelope';
 
@@ -37,7 +38,7 @@ export class IngressService {
       eventId: envelope.event_id,
       event: envelope.event,
       timestamp: envelope.timestamp,
-      endpoint,
+      endpoint: endpoint === null ? null : baseName(endpoint),
       receivedAt: now,
       body: text,
       deliveries,

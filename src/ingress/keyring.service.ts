@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } f
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
 import { EndpointSecret, EventStore } from '../store/event-store';
+import { baseName } from '../sync/plan';
 
 const REFRESH_MS = 5000;
 
@@ -40,11 +41,12 @@ export class KeyringService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * `/webhooks/jogg/<endpoint>`: that endpoint's secrets (undefined when the endpoint is unknown);
+   * `/webhooks/jogg/<endpoint>` (or `<endpoint>~<generation>` during a rotation): that endpoint's secrets
+   * (undefined when the endpoint is unknown);
    * `/webhooks/jogg` (endpoint null): the static secrets plus every endpoint's.
    */
   secretsFor(endpoint: string | null): readonly string[] | undefined {
-    return endpoint === null ? this.shared : this.byEndpoint.get(endpoint);
+    return endpoint === null ? this.shared : this.byEndpoint.get(baseName(endpoint));
   }
 
   /** True when no secret at all is configured, so every webhook will be refused. */

@@ -142,6 +142,10 @@ export abstract class EventStore {
   /** Forgets the secrets of deleted JoggAI endpoints. */
   abstract forgetEndpointSecrets(endpointIds: readonly string[]): Promise<void>;
   abstract listEndpointSecrets(): Promise<EndpointSecret[]>;
+  /** Rotations in progress: the older generations of an endpoint stay until `until`. */
+  abstract saveRotation(rotation: { name: string; until: number }): Promise<void>;
+  abstract endRotation(name: string): Promise<void>;
+  abstract listRotations(): Promise<{ name: string; until: number }[]>;
   /** Resolves when the store can take a write right now (a write transaction that changes nothing). */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

@@ -71,4 +71,17 @@ describe('sync plan', () => {
     ]);
     expect(planSync({ ...base, desired: desired.slice(0, 1), remote: [], allowUnknownEvents: true }).refusals).toEqual([]);
   });
+
+  it('during a rotation keeps the older generation and diffs the newest; after it, deletes the older one', () => {
+    const generations = [remote('videos'), remote('videos~1', { endpoint_id: 'wh_videos_1' })];
+    const desired = [{ name: 'videos', events: ['generated_video_failed', 'generated_video_success'], status: 'enabled' as const }];
+    const during = planSync({ ...base, desired, remote: generations, rotations: [{ name: 'videos', until: 2000 }], now: 1000 });
+    expect(during.actions).toEqual([
+      { kind: 'unchanged', name: 'videos', endpointId: 'wh_videos_1' },
+      { kind: 'unchanged', name: 'videos', endpointId: 'wh_videos', rotating: true },
+    ]);
+    expect(during.pending).toBe(false);
+    const after = planSync({ ...base, desired, remote: generations, rotations: [{ name: 'videos', until: 2000 }], now: 3000 });
+    expect(after.actions[1]).toEqual({ kind: 'delete', name: 'videos', endpointId: 'wh_videos', url: `${PUBLIC}/webhooks/jogg/videos` });
+  });
 });

@@ -10,7 +10,7 @@ export type PlanAction =
   | { kind: 'create'; name: string; input: EndpointInput }
   | { kind: 'update'; name: string; endpointId: string; input: EndpointInput; changes: string[] }
   | { kind: 'delete'; name: string; endpointId: string; url: string }
-  | { kind: 'unchanged'; name: string; endpointId: string };
+  | { kind: 'unchanged'; name: string; endpointId: string; rotating?: boolean };
 
 export interface SyncPlan {
   actions: PlanAction[];
@@ -29,9 +29,25 @@ export interface PlanInput {
   /** JoggAI's event catalogue (GET /v2/events). */
   catalogue: readonly string[];
   allowUnknownEvents?: boolean;
+  rotations?: readonly Rotation[];
+  now?: number;
 }
 
 export const WEBHOOK_PATH = '/webhooks/jogg/';
+/** Rotation creates `<name>~<generation>`; the ingress treats it as `<name>`. */
+export const GENERATION_SEPARATOR = '~';
+
+/** The endpoint name a webhook path segment stands for (`videos~2` → `videos`). */
+export function baseName(segment: string): string {
+  const at = segment.indexOf(GENERATION_SEPARATOR);
+  return at === -1 ? segment : segment.slice(0, at);
+}
+
+/** A rotation in progress: the older generations of `name` stay until `until` (ms since epoch). */
+export interface Rotation {
+  name: string;
+  until: number;
+}
 
 /** The URL JoggAI calls for a managed endpoint. */
 export function endpointUrl(publicUrl: string, name: string): string {
@@ -46,28 +62,43 @@ export function endpointUrl(publicUrl: string, name: string): string {
 export function planSync(input: PlanInput): SyncPlan {
   const refusals = validate(input);
   const prefix = endpointUrl(input.publicUrl, '');
-  const managed = new Map<string, JoggEndpoint>();
+  // managed endpoints by base name, newest generation first
+  const managed = new Map<string, { segment: string; endpoint: JoggEndpoint }[]>();
   const foreign: SyncPlan['foreign'] = [];
   for (const endpoint of input.remote) {
-    if (endpoint.url.startsWith(prefix)) managed.set(endpoint.url.slice(prefix.length), endpoint);
-    else foreign.push({ endpointId: endpoint.endpoint_id, url: endpoint.url });
+    if (!endpoint.url.startsWith(prefix)) {
+      foreign.push({ endpointId: endpoint.endpoint_id, url: endpoint.url });
+      continue;
+    }
+    const segment = endpoint.url.slice(prefix.length);
+    const list = managed.get(baseName(segment)) ?? [];
+    list.push({ segment, endpoint });
+    managed.set(baseName(segment), list);
   }
+  for (const list of managed.values()) list.sort((a, b) => generation(b.segment) - generation(a.segment));
+  const rotating = new Set((input.rotations ?? []).filter((r) => r.until > (input.now ?? Date.now())).map((r) => r.name));
   const actions: PlanAction[] = [];
   for (const want of input.desired) {
-    const inputBody: EndpointInput = { url: endpointUrl(input.publicUrl, want.name), status: want.status, events: [...want.events].sort() };
-    const have = managed.get(want.name);
-    if (!have) {
+    const [live, ...older] = managed.get(want.name) ?? [];
+    const inputBody: EndpointInput = { url: live?.endpoint.url ?? endpointUrl(input.publicUrl, want.name), status: want.status, events: [...want.events].sort() };
+    if (!live) {
       actions.push({ kind: 'create', name: want.name, input: inputBody });
       continue;
     }
-    const changes = diff(have, inputBody);
+    const changes = diff(live.endpoint, inputBody);
     actions.push(changes.length
-      ? { kind: 'update', name: want.name, endpointId: have.endpoint_id, input: inputBody, changes }
-      : { kind: 'unchanged', name: want.name, endpointId: have.endpoint_id });
+      ? { kind: 'update', name: want.name, endpointId: live.endpoint.endpoint_id, input: inputBody, changes }
+      : { kind: 'unchanged', name: want.name, endpointId: live.endpoint.endpoint_id });
+    for (const old of older) {
+      actions.push(rotating.has(want.name)
+        ? { kind: 'unchanged', name: old.segment, endpointId: old.endpoint.endpoint_id, rotating: true }
+        : { kind: 'delete', name: old.segment, endpointId: old.endpoint.endpoint_id, url: old.endpoint.url });
+    }
   }
   const wanted = new Set(input.desired.map((d) => d.name));
-  for (const [name, endpoint] of managed) {
-    if (!wanted.has(name)) actions.push({ kind: 'delete', name, endpointId: endpoint.endpoint_id, url: endpoint.url });
+  for (const [name, list] of managed) {
+    if (wanted.has(name)) continue;
+    for (const { segment, endpoint } of list) actions.push({ kind: 'delete', name: segment, endpointId: endpoint.endpoint_id, url: endpoint.url });
   }
   const total = foreign.length + actions.filter((a) => a.kind !== 'delete').length;
   if (total > JOGG_ENDPOINT_LIMIT) {
@@ -94,6 +125,11 @@ function validate(input: PlanInput): string[] {
   return refusals;
 }
 
+function generation(segment: string): number {
+  const at = segment.indexOf(GENERATION_SEPARATOR);
+  return at === -1 ? 0 : Number(segment.slice(at + 1)) || 0;
+}
+
 function diff(have: JoggEndpoint, want: EndpointInput): string[] {
   const changes: string[] = [];
   if (have.status !== want.status) changes.push(`status ${have.status} → ${want.status}`);
@@ -117,7 +153,7 @@ export function describePlan(plan: SyncPlan): string {
       case 'delete':
         return `- delete ${action.name} (${action.endpointId}) ${action.url}`;
       case 'unchanged':
-        return `  ${action.name} (${action.endpointId}) unchanged`;
+        return `  ${action.name} (${action.endpointId}) ${action.rotating ? 'kept until the rotation ends' : 'unchanged'}`;
     }
   });
   for (const f of plan.foreign) lines.push(`  foreign ${f.endpointId} ${f.url} (not managed by this bridge; left alone)`);

@@ -6,7 +6,7 @@ import { KeyringService } from '../ingress/keyring.service';
 import { EndpointSecret, EventStore } from '../store/event-store';
 import { JoggApiClient } from './jogg-api.client';
 import { JoggEndpoint } from './jogg-api.types';
-import { DesiredEndpoint, describePlan, endpointUrl, planSync, SyncPlan } from './plan';
+import { baseName, DesiredEndpoint, describePlan, endpointUrl, GENERATION_SEPARATOR, planSync, SyncPlan } from './plan';
 
 export class SyncError extends Error {}
 
@@ -29,6 +29,37 @@ export class SyncService {
     return (await this.read()).plan;
   }
 
+  /**
+   * Rotation (JoggAI cannot change a secret): a second endpoint `<name>~<generation>` for the same events,
+   * whose secret is kept at once; both secrets verify until the rotation ends (after `graceMs`, at the next
+   * apply, or with `finishRotation`), when the older generations are deleted. Events JoggAI sends to both
+   * meanwhile are absorbed by dedupe.
+   */
+  async rotate(name: string, graceMs: number): Promise<{ created: string; until: number }> {
+    const { client, remote } = await this.read();
+    const { publicUrl } = this.config.current.jogg;
+    const prefix = endpointUrl(publicUrl!, '');
+    const generations = remote
+      .filter((e) => e.url.startsWith(prefix) && baseName(e.url.slice(prefix.length)) === name)
+      .map((e) => ({ endpoint: e, generation: Number(e.url.slice(prefix.length).split(GENERATION_SEPARATOR)[1] ?? 0) || 0 }))
+      .sort((a, b) => b.generation - a.generation);
+    if (!generations.length) throw new SyncError(`endpoint "${name}" does not exist at JoggAI yet: run sync apply first`);
+    const live = generations[0];
+    const segment = `${name}${GENERATION_SEPARATOR}${live.generation + 1}`;
+    const created = await client.createEndpoint({ url: endpointUrl(publicUrl!, segment), status: live.endpoint.status, events: live.endpoint.events });
+    const now = this.clock.now();
+    await this.store.saveEndpointSecrets([{ endpoint: name, endpointId: created.endpoint_id, secret: created.secret }], now);
+    await this.store.saveRotation({ name, until: now + graceMs });
+    await this.keyring?.refresh();
+    return { created: `${segment} (${created.endpoint_id})`, until: now + graceMs };
+  }
+
+  /** Ends a rotation now: the next apply deletes the older generations (done here at once). */
+  async finishRotation(name: string): Promise<ApplyResult> {
+    await this.store.endRotation(name);
+    return this.apply();
+  }
+
   /** Applies the plan; refuses (before any call that changes something) when the plan has refusals. */
   async apply(): Promise<ApplyResult> {
     const { plan, client, remote } = await this.read();
@@ -49,6 +80,8 @@ export class SyncService {
         await client.deleteEndpoint(action.endpointId);
         await this.store.forgetEndpointSecrets([action.endpointId]);
         done.push(`deleted ${action.name} (${action.endpointId})`);
+      } else if (action.rotating) {
+        continue;
       } else {
         captured.push({ endpoint: action.name, endpointId: action.endpointId, secret: byId.get(action.endpointId)!.secret });
       }
@@ -65,13 +98,15 @@ export class SyncService {
     if (!apiKey) throw new SyncError('jogg.apiKey is not set (e.g. apiKey: "${JOGG_API_KEY}")');
     if (!publicUrl) throw new SyncError('jogg.publicUrl is not set: the https URL where JoggAI reaches this bridge');
     const client = new JoggApiClient({ baseUrl: apiUrl, apiKey });
-    const [catalogue, remote] = await Promise.all([client.listEvents(), client.listEndpoints()]);
+    const [catalogue, remote, rotations] = await Promise.all([client.listEvents(), client.listEndpoints(), this.store.listRotations()]);
     const plan = planSync({
       publicUrl,
       desired: desiredEndpoints(current, catalogue),
       remote,
       catalogue,
       allowUnknownEvents: current.jogg.sync.allowUnknownEvents,
+      rotations,
+      now: this.clock.now(),
     });
     return { plan, client, remote };
   }

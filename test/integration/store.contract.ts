@@ -143,6 +143,14 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(await store.listEndpointSecrets()).toEqual([{ endpoint: 'videos', endpointId: 'wh_2', secret: 's2' }]);
     });
 
+    it('records rotations in progress until they end', async () => {
+      await store.saveRotation({ name: 'videos', until: 5 });
+      await store.saveRotation({ name: 'videos', until: 9 });
+      expect(await store.listRotations()).toEqual([{ name: 'videos', until: 9 }]);
+      await store.endRotation('videos');
+      expect(await store.listRotations()).toEqual([]);
+    });
+
     it('keeps everything it acknowledged across a reopen', async () => {
       const { id } = await store.ingest(event());
       await store.close();

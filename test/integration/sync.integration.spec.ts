@@ -100,6 +100,67 @@ routes:
   });
 });
 
+describe('rotation', () => {
+  it('overlaps two secrets with no event lost and none delivered twice, then drops the old endpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jogg-rotate-'));
+    let bridge: BridgeProcess | undefined;
+    const jogg = await FakeJogg.start({ apiKey: KEY, deliverTo: (url) => url.replace(PUBLIC, bridge!.url) });
+    try {
+      const config = join(dir, 'bridge.yaml');
+      writeFileSync(config, `
+store: { path: "${dir}/bridge.db" }
+jogg:
+  apiKey: "\${JOGG_API_KEY}"
+  apiUrl: "${jogg.url}"
+  publicUrl: ${PUBLIC}
+  endpoints: [{ name: videos, events: [generated_video_failed] }]
+delivery: { pollInterval: 100ms }
+sinks: { file: { type: file, path: "${dir}/events.jsonl" } }
+routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
+`);
+      const env = { JOGG_API_KEY: KEY };
+      bridge = await BridgeProcess.start(config, env);
+      expect((await cli(['sync', 'apply', '--config', config], env)).status).toBe(0);
+      const rotate = await cli(['sync', 'rotate', 'videos', '--grace', '1h', '--config', config], env);
+      expect([rotate.status, rotate.stderr]).toEqual([0, '']);
+      expect(rotate.stdout).toMatch(/^created videos~1 \(wh_\w+\); both secrets verify until /);
+      expect([...jogg.endpoints.values()].map((e) => e.url).sort()).toEqual([`${PUBLIC}/webhooks/jogg/videos`, `${PUBLIC}/webhooks/jogg/videos~1`]);
+      const plan = await cli(['sync', 'plan', '--config', config], env);
+      expect([plan.status, plan.stdout]).toEqual([0, expect.stringContaining('kept until the rotation ends')]);
+
+      const sent: string[] = [];
+      let counter = 0;
+      const emit = async () => {
+        const body = { event_id: `rot-${counter}`, event: 'generated_video_failed', timestamp: Math.floor(Date.now() / 1000), data: { video_id: `v${counter}` } };
+        const results = await jogg.emit('generated_video_failed', body);
+        // accepted by the bridge at least once (before its keyring refresh, JoggAI would retry the others)
+        if (results.some((r) => r.status === 200)) sent.push(body.event_id);
+        counter += 1;
+        return results;
+      };
+      // both endpoints get every event during the overlap; the bridge accepts both (after its keyring refresh)
+      await waitFor(async () => (await emit()).every((r) => r.status === 200), 15_000, 'both secrets to verify');
+      for (let i = 0; i < 9; i++) expect((await emit()).map((r) => r.status)).toEqual([200, 200]);
+
+      const finish = await cli(['sync', 'rotate', 'videos', '--finish', '--config', config], env);
+      expect(finish.stdout).toMatch(/^deleted videos \(wh_\w+\)$/m);
+      expect([...jogg.endpoints.values()].map((e) => e.url)).toEqual([`${PUBLIC}/webhooks/jogg/videos~1`]);
+      for (let i = 0; i < 5; i++) expect((await emit()).map((r) => r.status)).toEqual([200]);
+
+      const file = join(dir, 'events.jsonl');
+      await waitFor(() => existsSync(file) && sent.every((id) => readFileSync(file, 'utf8').includes(`"${id}"`)), 10_000, 'every event delivered')
+        .catch((e) => { throw new Error(`${e.message}: sent ${sent.join(',')}; file ${existsSync(file) ? readFileSync(file, 'utf8').slice(0, 500) : 'none'}; output ${bridge!.output.slice(-1500)}`); });
+      const ids = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).event_id as string);
+      expect(ids.sort()).toEqual([...sent].sort());
+      expect(sent.length).toBeGreaterThanOrEqual(15);
+    } finally {
+      await bridge?.stop();
+      await jogg.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('sync in the service (sync.auto)', () => {
   it('applies at start, reports in readiness and metrics, and keeps ingesting while JoggAI fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jogg-sync-auto-'));

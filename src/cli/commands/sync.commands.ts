@@ -1,8 +1,9 @@
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
+import { parseDuration } from '../../config/units';
 import { JoggApiError } from '../../sync/jogg-api.client';
 import { FakeJogg } from '../../sync/fake-jogg.server';
 import { describePlan } from '../../sync/plan';
-import { SyncError } from '../../sync/sync.service';
+import { ApplyResult, SyncError } from '../../sync/sync.service';
 import { withTools } from '../cli-context';
 import { CliError } from '../cli-error';
 import { print, printJson } from '../format';
@@ -44,7 +45,45 @@ export class SyncApplyCommand extends JsonCommand {
   }
 }
 
-@Command({ name: 'sync', description: "keep JoggAI's webhook endpoints aligned with the config", subCommands: [SyncPlanCommand, SyncApplyCommand] })
+interface RotateOptions extends BaseOptions {
+  finish?: boolean;
+  grace: string;
+}
+
+@SubCommand({
+  name: 'rotate',
+  arguments: '<name>',
+  description: "rotate an endpoint's secret: a second endpoint for the same events, both secrets valid, the old one deleted after the grace period (or --finish)",
+})
+export class SyncRotateCommand extends JsonCommand<RotateOptions> {
+  async run([name]: string[], options: RotateOptions): Promise<void> {
+    const graceMs = parseDuration(options.grace);
+    if (graceMs === undefined) throw new CliError(`--grace takes a duration such as 30m or 1h, not "${options.grace}"`);
+    const result = await withTools<ApplyResult | { created: string; until: number }>(options.config, (tools) =>
+      options.finish ? tools.sync.finishRotation(name) : tools.sync.rotate(name, graceMs),
+    ).catch((e) => Promise.reject(asCliError(e)));
+    if (options.json) return printJson(result);
+    if ('created' in result) print(`created ${result.created}; both secrets verify until ${new Date(result.until).toISOString()} (then sync apply deletes the old endpoint; --finish does it now)`);
+    else print(result.done.length ? result.done.join('\n') : 'nothing to finish');
+  }
+
+  @Option({ flags: '--finish', description: 'end the rotation now: delete the older endpoint' })
+  parseFinish(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--grace <duration>', description: 'how long both secrets stay valid', defaultValue: '1h' })
+  parseGrace(value: string): string {
+    return value;
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExamples:\n  jogg-bridge sync rotate videos --grace 2h\n  jogg-bridge sync rotate videos --finish';
+  }
+}
+
+@Command({ name: 'sync', description: "keep JoggAI's webhook endpoints aligned with the config", subCommands: [SyncPlanCommand, SyncApplyCommand, SyncRotateCommand] })
 export class SyncCommand extends CommandRunner {
   async run(): Promise<void> {
     this.command.help();

@@ -58,4 +58,9 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX endpoint_secrets_endpoint ON endpoint_secrets(endpoint);
     `,
   },
+  {
+    version: 3,
+    name: 'endpoint rotations in progress',
+    sql: `CREATE TABLE rotations (name TEXT PRIMARY KEY, until INTEGER NOT NULL);`,
+  },
 ];

@@ -92,6 +92,18 @@ export class SqliteEventStore extends EventStore {
     return (this.db.prepare(`SELECT endpoint, endpoint_id AS endpointId, secret FROM endpoint_secrets ORDER BY captured_at, endpoint_id`).all() as EndpointSecret[]);
   }
 
+  async saveRotation(rotation: { name: string; until: number }): Promise<void> {
+    await this.write({ kind: 'saveRotation', name: rotation.name, until: rotation.until });
+  }
+
+  async endRotation(name: string): Promise<void> {
+    await this.write({ kind: 'endRotation', name });
+  }
+
+  async listRotations(): Promise<{ name: string; until: number }[]> {
+    return this.db.prepare(`SELECT name, until FROM rotations ORDER BY name`).all() as { name: string; until: number }[];
+  }
+
   async ping(): Promise<void> {
     await this.write({ kind: 'ping' });
   }

@@ -18,7 +18,9 @@ export type WriteOp =
   | { kind: 'ping' }
   | { kind: 'release'; claims: readonly { id: number; leaseToken: string }[] }
   | { kind: 'saveSecrets'; secrets: readonly { endpoint: string; endpointId: string; secret: string }[]; now: number }
-  | { kind: 'forgetSecrets'; endpointIds: readonly string[] };
+  | { kind: 'forgetSecrets'; endpointIds: readonly string[] }
+  | { kind: 'saveRotation'; name: string; until: number }
+  | { kind: 'endRotation'; name: string };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -106,6 +108,10 @@ export class SqliteWriter {
         return op.secrets.forEach((x) => this.stmts.saveSecret.run({ endpoint_id: x.endpointId, endpoint: x.endpoint, secret: x.secret, now: op.now }));
       case 'forgetSecrets':
         return op.endpointIds.forEach((id) => this.stmts.forgetSecret.run(id));
+      case 'saveRotation':
+        return this.stmts.saveRotation.run({ name: op.name, until: op.until }).changes;
+      case 'endRotation':
+        return this.stmts.endRotation.run(op.name).changes;
       case 'release':
         return op.claims.reduce((n, claim) => n + this.stmts.release.run({ id: claim.id, token: claim.leaseToken }).changes, 0);
     }
@@ -195,6 +201,8 @@ function prepare(db: Db) {
     saveSecret: s(`INSERT INTO endpoint_secrets (endpoint_id, endpoint, secret, captured_at) VALUES (@endpoint_id, @endpoint, @secret, @now)
                    ON CONFLICT (endpoint_id) DO UPDATE SET endpoint = excluded.endpoint, secret = excluded.secret, captured_at = excluded.captured_at`),
     forgetSecret: s(`DELETE FROM endpoint_secrets WHERE endpoint_id = ?`),
+    saveRotation: s(`INSERT INTO rotations (name, until) VALUES (@name, @until) ON CONFLICT (name) DO UPDATE SET until = excluded.until`),
+    endRotation: s(`DELETE FROM rotations WHERE name = ?`),
     release: s(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = @id AND lease_token = @token`),
     ping: s(`UPDATE schema_migrations SET version = version WHERE 0`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now

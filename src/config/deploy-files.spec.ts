@@ -7,11 +7,13 @@ describe('Docker and compose files', () => {
   const compose = parse(readFileSync('docker-compose.yml', 'utf8'));
 
   it('compose parses, and the bridge service points at a config that loads', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['bridge', 'kafka', 'mailpit']);
+    expect(Object.keys(compose.services).sort()).toEqual(['bridge', 'jogg', 'kafka', 'mailpit']);
     const env = compose.services.bridge.environment as Record<string, string>;
     const configPath = env.BRIDGE_CONFIG.replace('/app/', '');
     expect(existsSync(configPath)).toBe(true);
-    const config = loadConfig({ path: configPath, env: { JOGG_WEBHOOK_SECRET: 'x', KAFKA_BROKERS: 'kafka:9092', SMTP_URL: 'smtp://mailpit:1025' } });
+    const config = loadConfig({ path: configPath, env });
+    expect(config.jogg.sync.auto).toBe(true);
+    expect(compose.services.jogg.command).toEqual(expect.arrayContaining(['fake-jogg', '--deliver-to', 'http://bridge:3000']));
     expect([...config.sinks.keys()]).toEqual(['stream', 'ops-mail', 'console']);
   });
 

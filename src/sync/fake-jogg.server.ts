@@ -9,6 +9,8 @@ import { JOGG_CODES, JOGG_ENDPOINT_LIMIT, JoggEndpoint } from './jogg-api.types'
 export interface FakeJoggOptions {
   apiKey: string;
   port?: number;
+  /** Loopback by default; 0.0.0.0 inside a container. */
+  host?: string;
   /** Where emitted webhooks really go: maps an endpoint's public URL to a reachable one (default: as is). */
   deliverTo?: (url: string) => string;
   /** JoggAI's POST budget per key (default 20 a minute). */
@@ -37,8 +39,9 @@ export class FakeJogg {
   static async start(options: FakeJoggOptions): Promise<FakeJogg> {
     const fake = new FakeJogg(options);
     fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server!.listen(options.port ?? 0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve) => fake.server!.listen(options.port ?? 0, host, resolve));
+    fake.url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(fake.server.address() as AddressInfo).port}`;
     return fake;
   }
 

@@ -92,6 +92,7 @@ export class SyncCommand extends CommandRunner {
 
 interface FakeJoggOptions {
   port: number;
+  host: string;
   apiKey: string;
   deliverTo?: string;
 }
@@ -103,6 +104,7 @@ export class FakeJoggCommand extends CommandRunner {
     const fake = await FakeJogg.start({
       apiKey: options.apiKey,
       port: options.port,
+      host: options.host,
       deliverTo: deliverTo ? (url) => url.replace(/^https:\/\/[^/]+/, deliverTo.replace(/\/+$/, '')) : undefined,
     });
     print(`JoggAI stand-in at ${fake.url} (x-api-key: the --api-key value). Type an event name and Enter to send it to every subscribed endpoint; Ctrl-C stops.`);
@@ -125,6 +127,11 @@ export class FakeJoggCommand extends CommandRunner {
   @Option({ flags: '-p, --port <port>', description: 'port to listen on (default: 4010)', defaultValue: 4010 })
   parsePort(value: string): number {
     return Number(value);
+  }
+
+  @Option({ flags: '--host <address>', description: 'address to listen on (default: 127.0.0.1)', defaultValue: '127.0.0.1' })
+  parseHost(value: string): string {
+    return value;
   }
 
   @Option({ flags: '-k, --api-key <key>', description: 'the API key it accepts (default: test-key)', defaultValue: 'test-key' })

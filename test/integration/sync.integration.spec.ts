@@ -100,24 +100,31 @@ routes:
   });
 });
 
+/** A bridge config wired to a JoggAI stand-in, with one file sink that takes every event. */
+function standInConfig(dir: string, joggUrl: string, extraJogg = ''): string {
+  const file = join(dir, 'bridge.yaml');
+  writeFileSync(file, `
+store: { path: "${dir}/bridge.db" }
+jogg:
+  apiKey: "\${JOGG_API_KEY}"
+  apiUrl: "${joggUrl}"
+  publicUrl: ${PUBLIC}
+  endpoints: [{ name: videos, events: [generated_video_failed] }]
+${extraJogg}
+delivery: { pollInterval: 100ms }
+sinks: { file: { type: file, path: "${dir}/events.jsonl" } }
+routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
+`);
+  return file;
+}
+
 describe('rotation', () => {
   it('overlaps two secrets with no event lost and none delivered twice, then drops the old endpoint', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jogg-rotate-'));
     let bridge: BridgeProcess | undefined;
     const jogg = await FakeJogg.start({ apiKey: KEY, deliverTo: (url) => url.replace(PUBLIC, bridge!.url) });
     try {
-      const config = join(dir, 'bridge.yaml');
-      writeFileSync(config, `
-store: { path: "${dir}/bridge.db" }
-jogg:
-  apiKey: "\${JOGG_API_KEY}"
-  apiUrl: "${jogg.url}"
-  publicUrl: ${PUBLIC}
-  endpoints: [{ name: videos, events: [generated_video_failed] }]
-delivery: { pollInterval: 100ms }
-sinks: { file: { type: file, path: "${dir}/events.jsonl" } }
-routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
-`);
+      const config = standInConfig(dir, jogg.url);
       const env = { JOGG_API_KEY: KEY };
       bridge = await BridgeProcess.start(config, env);
       expect((await cli(['sync', 'apply', '--config', config], env)).status).toBe(0);
@@ -167,18 +174,7 @@ describe('sync in the service (sync.auto)', () => {
     let bridge: BridgeProcess | undefined;
     const jogg = await FakeJogg.start({ apiKey: KEY, deliverTo: (url) => url.replace(PUBLIC, bridge!.url) });
     try {
-      const config = join(dir, 'bridge.yaml');
-      writeFileSync(config, `
-store: { path: "${dir}/bridge.db" }
-jogg:
-  apiKey: "\${JOGG_API_KEY}"
-  apiUrl: "${jogg.url}"
-  publicUrl: ${PUBLIC}
-  endpoints: [{ name: videos, events: [generated_video_failed] }]
-  sync: { auto: true, interval: 500ms }
-sinks: { file: { type: file, path: "${dir}/events.jsonl" } }
-routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
-`);
+      const config = standInConfig(dir, jogg.url, '  sync: { auto: true, interval: 500ms }');
       bridge = await BridgeProcess.start(config, { JOGG_API_KEY: KEY });
       const ready = await waitFor(async () => {
         const body = (await (await fetch(`${bridge!.url}/readyz`)).json()) as { checks: { sync: { status: string; lastSuccessAt?: number } } };

@@ -1,0 +1,55 @@
+/** Versioned schema for PostgreSQL; append only. Applied under an advisory lock, so instances starting together do not race. */
+export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'events, deliveries, attempts, endpoint secrets, rotations',
+    sql: `
+      CREATE TABLE events (
+        id BIGSERIAL PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        event_id TEXT,
+        event TEXT NOT NULL,
+        endpoint TEXT,
+        timestamp BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        routed INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX events_received_at ON events(received_at);
+      CREATE TABLE deliveries (
+        id BIGSERIAL PRIMARY KEY,
+        event_pk BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        route TEXT NOT NULL,
+        sink TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'retrying', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at BIGINT NOT NULL,
+        lease_until BIGINT,
+        lease_token TEXT,
+        last_error TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        UNIQUE (event_pk, route, sink)
+      );
+      CREATE INDEX deliveries_due ON deliveries(sink, next_at) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_status ON deliveries(status, updated_at);
+      CREATE TABLE attempts (
+        id BIGSERIAL PRIMARY KEY,
+        delivery_id BIGINT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        started_at BIGINT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT
+      );
+      CREATE INDEX attempts_delivery ON attempts(delivery_id);
+      CREATE TABLE endpoint_secrets (
+        endpoint_id TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        captured_at BIGINT NOT NULL
+      );
+      CREATE TABLE rotations (name TEXT PRIMARY KEY, until BIGINT NOT NULL);
+    `,
+  },
+];

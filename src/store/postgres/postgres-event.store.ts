@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import { Pool, PoolClient, types } from 'pg';
+import {
+  Attempt, ClaimedDelivery, Delivery, DeliveryQuery, DeliveryStatus, EndpointSecret, EventQuery, EventStore, IngestResult,
+  NewEvent, ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError,
+} from '../event-store';
+import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from '../sqlite/sqlite.mapper';
+import { POSTGRES_MIGRATIONS } from './migrations';
+
+const WAITING = `status IN ('pending', 'retrying')`;
+const MIGRATION_LOCK = 7_260_431; // advisory lock id for schema migrations
+
+export interface PostgresOptions {
+  url: string;
+  poolSize?: number;
+  /** Schema (search_path) to use; created if missing. */
+  schema?: string;
+}
+
+type Op = (client: PoolClient) => Promise<unknown>;
+interface Pending {
+  op: Op;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Errors that mean the database cannot be reached or written at all (not a fault of one write). */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return !/^[0-9A-Z]{5}$/.test(code) || /^(08|53|57|58|25P)/.test(code);
+}
+
+/**
+ * PostgreSQL adapter, for several bridge instances on one database: group commit (writes that queue during a
+ * commit share the next transaction), claims with FOR UPDATE SKIP LOCKED and leases, dedupe by a unique key.
+ */
+export class PostgresEventStore extends EventStore {
+  private readonly pool: Pool;
+  private queue: Pending[] = [];
+  private flushing = false;
+  private ready: Promise<void>;
+
+  constructor(private readonly options: PostgresOptions) {
+    super();
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : types.getTypeParser(oid, format as 'text')) } as never,
+    });
+    this.pool.on('error', () => undefined); // idle client errors surface on the next query
+    if (options.schema) {
+      const schema = options.schema.replace(/"/g, '');
+      this.pool.on('connect', (client) => void client.query(`SET search_path TO "${schema}"`));
+    }
+    this.ready = this.migrate();
+    this.ready.catch(() => undefined);
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      if (this.options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.options.schema.replace(/"/g, '')}"`);
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+      const applied = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version as number));
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, Date.now()]);
+        await client.query('COMMIT');
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  ingest(event: NewEvent): Promise<IngestResult> {
+    return this.write(async (c) => {
+      const inserted = await c.query(
+        `INSERT INTO events (dedupe_key, event_id, event, endpoint, timestamp, received_at, routed, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        [event.dedupeKey, event.eventId ?? null, event.event, event.endpoint, event.timestamp, event.receivedAt, event.deliveries.length, event.body],
+      );
+      if (!inserted.rowCount) {
+        const existing = await c.query('SELECT id FROM events WHERE dedupe_key = $1', [event.dedupeKey]);
+        return { id: existing.rows[0].id as number, duplicate: true };
+      }
+      const id = inserted.rows[0].id as number;
+      for (const d of event.deliveries) {
+        await c.query(
+          `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at)
+           VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4) ON CONFLICT DO NOTHING`,
+          [id, d.route, d.sink, event.receivedAt],
+        );
+      }
+      return { id, duplicate: false };
+    });
+  }
+
+  claimDue(sink: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return this.write(async (c) => {
+      const token = randomUUID();
+      const rows = (await c.query(
+        `UPDATE deliveries SET lease_until = $4, lease_token = $5
+         WHERE id IN (SELECT id FROM deliveries WHERE sink = $1 AND ${WAITING} AND next_at <= $2
+                      AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [sink, now, limit, now + leaseMs, token],
+      )).rows as DeliveryRow[];
+      rows.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
+      if (!rows.length) return [];
+      const events = (await c.query('SELECT * FROM events WHERE id = ANY($1)', [rows.map((r) => r.event_pk)])).rows as EventRow[];
+      const byId = new Map(events.map((e) => [e.id, e]));
+      return rows.map((row) => ({ ...toDelivery(row), leaseToken: token, event: toEvent(byId.get(row.event_pk)!) }));
+    });
+  }
+
+  settle({ delivery, startedAt, finishedAt, result }: SettleRequest): Promise<boolean> {
+    return this.write(async (c) => {
+      const error = result.status === 'delivered' ? null : result.error;
+      const nextAt = result.status === 'retrying' ? result.nextAt : delivery.nextAt;
+      const changed = await c.query(
+        `UPDATE deliveries SET status = $3, attempts = attempts + 1, next_at = $4, last_error = $5, lease_until = NULL,
+         lease_token = NULL, updated_at = $6 WHERE id = $1 AND lease_token = $2`,
+        [delivery.id, delivery.leaseToken, result.status, nextAt, error, finishedAt],
+      );
+      if (!changed.rowCount) return false;
+      await c.query(
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
+         VALUES ($1, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = $1), $2, $3, $4, $5)`,
+        [delivery.id, startedAt, Math.max(0, finishedAt - startedAt), result.status === 'retrying' ? 'retry' : result.status, error],
+      );
+      return true;
+    });
+  }
+
+  release(claims: readonly { id: number; leaseToken: string }[]): Promise<number> {
+    if (!claims.length) return Promise.resolve(0);
+    return this.write(async (c) => {
+      let n = 0;
+      for (const claim of claims) {
+        n += (await c.query('UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = $1 AND lease_token = $2', [claim.id, claim.leaseToken])).rowCount ?? 0;
+      }
+      return n;
+    });
+  }
+
+  replay(filter: ReplayFilter, now: number): Promise<number> {
+    return this.write(async (c) => {
+      const reset = `status = 'pending', attempts = 0, next_at = $1, lease_until = NULL, lease_token = NULL, updated_at = $1`;
+      if (filter.ids) {
+        return (await c.query(`UPDATE deliveries SET ${reset} WHERE id = ANY($2) AND status IN ('dead', 'delivered')`, [now, filter.ids])).rowCount ?? 0;
+      }
+      return (await c.query(
+        `UPDATE deliveries SET ${reset} WHERE status = 'dead' AND ($2::text IS NULL OR sink = $2) AND ($3::bigint IS NULL OR updated_at >= $3)`,
+        [now, filter.sink ?? null, filter.since ?? null],
+      )).rowCount ?? 0;
+    });
+  }
+
+  deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number> {
+    return this.write(async (c) => (await c.query(
+      `UPDATE deliveries SET status = 'dead', last_error = 'sink "' || sink || '" is not configured', lease_until = NULL,
+       lease_token = NULL, updated_at = $2 WHERE ${WAITING} AND NOT (sink = ANY($1))`,
+      [known, now],
+    )).rowCount ?? 0);
+  }
+
+  async getEvent(id: number): Promise<StoredEvent | undefined> {
+    const row = (await this.read<EventRow>('SELECT * FROM events WHERE id = $1', [id]))[0];
+    return row && toEvent(row);
+  }
+
+  async listEvents(query: EventQuery): Promise<StoredEvent[]> {
+    const rows = await this.read<EventRow>(
+      `SELECT * FROM events WHERE ($1::text IS NULL OR event = $1) AND ($2::bigint IS NULL OR received_at >= $2)
+       AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
+      [query.event ?? null, query.since ?? null, query.before ?? null, query.limit ?? 100],
+    );
+    return rows.map(toEvent);
+  }
+
+  async getDelivery(id: number): Promise<Delivery | undefined> {
+    const row = (await this.read<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1', [id]))[0];
+    return row && toDelivery(row);
+  }
+
+  async listDeliveries(query: DeliveryQuery): Promise<Delivery[]> {
+    const rows = await this.read<DeliveryRow>(
+      `SELECT * FROM deliveries WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR sink = $2)
+       AND ($3::bigint IS NULL OR event_pk = $3) AND ($4::bigint IS NULL OR updated_at >= $4) AND ($5::bigint IS NULL OR id < $5)
+       ORDER BY id DESC LIMIT $6`,
+      [query.status ?? null, query.sink ?? null, query.eventPk ?? null, query.since ?? null, query.before ?? null, query.limit ?? 100],
+    );
+    return rows.map(toDelivery);
+  }
+
+  async listAttempts(deliveryId: number): Promise<Attempt[]> {
+    return (await this.read<AttemptRow>('SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY attempt', [deliveryId])).map(toAttempt);
+  }
+
+  async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
+    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0 };
+    for (const row of await this.read('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')) counts[row.status as DeliveryStatus] = Number(row.n);
+    return counts;
+  }
+
+  async deliveryCounts(): Promise<{ sink: string; status: DeliveryStatus; count: number }[]> {
+    return (await this.read('SELECT sink, status, COUNT(*) AS count FROM deliveries GROUP BY sink, status')).map((r) => ({
+      sink: r.sink as string, status: r.status as DeliveryStatus, count: Number(r.count),
+    }));
+  }
+
+  async saveEndpointSecrets(secrets: readonly EndpointSecret[], now: number): Promise<void> {
+    if (!secrets.length) return;
+    await this.write(async (c) => {
+      for (const s of secrets) {
+        await c.query(
+          `INSERT INTO endpoint_secrets (endpoint_id, endpoint, secret, captured_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (endpoint_id) DO UPDATE SET endpoint = excluded.endpoint, secret = excluded.secret, captured_at = excluded.captured_at`,
+          [s.endpointId, s.endpoint, s.secret, now],
+        );
+      }
+    });
+  }
+
+  async forgetEndpointSecrets(endpointIds: readonly string[]): Promise<void> {
+    if (endpointIds.length) await this.write((c) => c.query('DELETE FROM endpoint_secrets WHERE endpoint_id = ANY($1)', [endpointIds]));
+  }
+
+  async listEndpointSecrets(): Promise<EndpointSecret[]> {
+    return (await this.read('SELECT endpoint, endpoint_id, secret FROM endpoint_secrets ORDER BY captured_at, endpoint_id')).map((r) => ({
+      endpoint: r.endpoint as string, endpointId: r.endpoint_id as string, secret: r.secret as string,
+    }));
+  }
+
+  async saveRotation(rotation: { name: string; until: number }): Promise<void> {
+    await this.write((c) => c.query('INSERT INTO rotations (name, until) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET until = excluded.until', [rotation.name, rotation.until]));
+  }
+
+  async endRotation(name: string): Promise<void> {
+    await this.write((c) => c.query('DELETE FROM rotations WHERE name = $1', [name]));
+  }
+
+  async listRotations(): Promise<{ name: string; until: number }[]> {
+    return this.read<{ name: string; until: number }>('SELECT name, until FROM rotations ORDER BY name');
+  }
+
+  async ping(): Promise<void> {
+    await this.write((c) => c.query('UPDATE schema_migrations SET version = version WHERE false'));
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing || this.queue.length) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.ready.catch(() => undefined);
+    await this.pool.end();
+  }
+
+  private async read<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    await this.ready;
+    return (await this.pool.query(sql, params)).rows as R[];
+  }
+
+  private write<T>(op: Op): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /** Group commit: every write that queued while the previous transaction ran goes into the next one. */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      await this.ready;
+    } catch (error) {
+      this.failAll(error);
+    }
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      await this.commit(batch);
+    }
+    this.flushing = false;
+  }
+
+  private failAll(error: unknown): void {
+    const failure = new StoreUnavailableError(error);
+    for (const p of this.queue.splice(0)) p.reject(failure);
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      batch.forEach((p) => p.reject(new StoreUnavailableError(error)));
+      return;
+    }
+    try {
+      const results = await this.transaction(client, async () => {
+        const out: unknown[] = [];
+        for (const p of batch) out.push(await p.op(client));
+        return out;
+      });
+      batch.forEach((p, i) => p.resolve(results[i]));
+    } catch (error) {
+      if (isUnavailable(error)) {
+        batch.forEach((p) => p.reject(new StoreUnavailableError(error)));
+      } else {
+        // one write failed for a reason of its own: run each alone so the others still commit
+        for (const p of batch) {
+          try {
+            p.resolve(await this.transaction(client, () => p.op(client)));
+          } catch (single) {
+            p.reject(isUnavailable(single) ? new StoreUnavailableError(single) : single);
+          }
+        }
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  private async transaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}

@@ -24,9 +24,15 @@ export class ServerConfig {
 }
 
 export class StoreConfig {
-  @IsIn(['sqlite']) driver: 'sqlite' = 'sqlite';
+  /** sqlite: embedded, one instance. postgres: several instances share one database. */
+  @IsIn(['sqlite', 'postgres']) driver: 'sqlite' | 'postgres' = 'sqlite';
   /** SQLite database file, relative to the working directory. */
   @IsString() @MinLength(1) path = './data/bridge.db';
+  /** PostgreSQL connection URL (postgres://user:pass@host:5432/db), for driver postgres. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'url must be a postgres:// URL' }) url?: string;
+  @IsInt() @Min(1) @Max(200) poolSize = 10;
+  /** PostgreSQL schema to keep the tables in (created if missing). */
+  @IsOptional() @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'schema must be a plain identifier' }) schema?: string;
 }
 
 export class JoggEndpointConfig {

@@ -58,6 +58,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()));
   routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
   checkEndpoints(source, problems);
+  if (source.store?.driver === 'postgres' && !source.store.url) problems.add(['store', 'driver'], 'driver postgres needs store.url');
   if (problems.count) throw problems.error();
   return {
     ...resolve(file, source, sinks, routes.routes),
@@ -171,7 +172,7 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
       requestTimeoutMs: parseDuration(source.server.requestTimeout)!,
       idleTimeoutMs: parseDuration(source.server.idleTimeout)!,
     },
-    store: { driver: source.store.driver, path: source.store.path },
+    store: { driver: source.store.driver, path: source.store.path, url: source.store.url, poolSize: source.store.poolSize, schema: source.store.schema },
     jogg: {
       secrets: secrets(source.jogg.secrets),
       endpoints: source.jogg.endpoints.map((e) => ({ name: e.name, secrets: secrets(e.secrets), events: e.events, status: e.status })),

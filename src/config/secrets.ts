@@ -9,6 +9,7 @@ const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|a
  */
 export function collectSecrets(config: LoadedConfig): string[] {
   const secrets = [...config.jogg.secrets, ...config.jogg.endpoints.flatMap((e) => e.secrets), ...(config.admin.token ? [config.admin.token] : []), ...(config.jogg.apiKey ? [config.jogg.apiKey] : [])];
+  if (config.store.url) secrets.push(...urlSecrets(config.store.url));
   for (const { config: sink } of config.sinks.values()) {
     if (sink.type === 'http') {
       const http = sink as HttpSinkConfig;

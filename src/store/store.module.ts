@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { EventStore } from './event-store';
+import { PostgresEventStore } from './postgres/postgres-event.store';
 import { SqliteEventStore } from './sqlite/sqlite-event.store';
 
 export const STORE_OWNER = Symbol('STORE_OWNER');
@@ -18,7 +19,12 @@ export class StoreModule implements OnApplicationShutdown {
         {
           provide: EventStore,
           inject: [BridgeConfigService, STORE_OWNER],
-          useFactory: (config: BridgeConfigService, isOwner: boolean) => new SqliteEventStore(config.current.store.path, { owner: isOwner }),
+          useFactory: (config: BridgeConfigService, isOwner: boolean) => {
+            const store = config.current.store;
+            return store.driver === 'postgres'
+              ? new PostgresEventStore({ url: store.url!, poolSize: store.poolSize, schema: store.schema })
+              : new SqliteEventStore(store.path, { owner: isOwner });
+          },
         },
       ],
       exports: [EventStore],

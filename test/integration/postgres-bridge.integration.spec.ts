@@ -35,7 +35,8 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
       expect((await bridge.post('/webhooks/jogg', again, signedHeaders(again, SECRET))).body.status).toBe('duplicate');
       const file = join(bridge.dir, 'events.jsonl');
       await waitFor(() => existsSync(file) && bodies.every((b) => readFileSync(file, 'utf8').includes(b.event_id)), 15_000);
-      expect((await bridge.store.countDeliveries()).delivered).toBe(50);
+      // the file is written before the result is recorded: wait for the records too
+      await waitFor(async () => (await bridge.store.countDeliveries()).delivered === 50, 10_000);
       expect((await fetch(`${bridge.url}/readyz`)).status).toBe(200);
       const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
       expect(metrics).toMatch(/bridge_deliveries_total\{sink="file",route="all",outcome="delivered"\} 50/);

@@ -9,6 +9,7 @@ import { IngressModule } from './ingress/ingress.module';
 import { DomainExceptionFilter } from './ops/domain-exception.filter';
 import { ConfigReloaderService } from './ops/config-reloader.service';
 import { HealthController } from './ops/health.controller';
+import { LeaderService } from './ops/leader.service';
 import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
 import { ReadinessService } from './ops/readiness.service';
@@ -25,7 +26,7 @@ export class AppModule {
       global: true,
       imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule, AdminModule],
       controllers: [HealthController, MetricsController],
-      providers: [Clock, ReadinessService, MetricsService, ConfigReloaderService, SyncService, SyncLoopService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      providers: [Clock, ReadinessService, MetricsService, ConfigReloaderService, LeaderService, SyncService, SyncLoopService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
       exports: [Clock, ReadinessService, MetricsService, ConfigReloaderService],
     };
   }

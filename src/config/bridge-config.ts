@@ -31,6 +31,8 @@ export class StoreConfig {
   /** PostgreSQL connection URL (postgres://user:pass@host:5432/db), for driver postgres. */
   @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'url must be a postgres:// URL' }) url?: string;
   @IsInt() @Min(1) @Max(200) poolSize = 10;
+  /** Events whose deliveries are all delivered are deleted after this long (by the leader instance). */
+  @IsDuration() retention: string | number = '7d';
   /** PostgreSQL schema to keep the tables in (created if missing). */
   @IsOptional() @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'schema must be a plain identifier' }) schema?: string;
 }

@@ -24,7 +24,7 @@ describe('config loader', () => {
   it('loads the shipped default config with every default filled in', () => {
     const config = loadConfig({ path: 'config/bridge.yaml', env: { JOGG_WEBHOOK_SECRET: 's3cret' } });
     expect(config.server).toEqual({ port: 3000, host: '0.0.0.0', bodyLimit: 1_048_576, maxEventAgeMs: 259_200_000, maxFutureSkewMs: 300_000, requestTimeoutMs: 10_000, idleTimeoutMs: 120_000 });
-    expect(config.store).toEqual({ driver: 'sqlite', path: './data/bridge.db', poolSize: 10 });
+    expect(config.store).toEqual({ driver: 'sqlite', path: './data/bridge.db', poolSize: 10, retentionMs: 604_800_000 });
     expect(config.jogg.secrets).toEqual(['s3cret']);
     expect([...config.sinks.keys()]).toEqual(['events-file', 'console']);
     expect(config.routes.map((r) => [r.name, r.to])).toEqual([['everything-to-file', ['events-file']], ['failures-to-console', ['console']]]);

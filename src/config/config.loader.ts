@@ -172,7 +172,10 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
       requestTimeoutMs: parseDuration(source.server.requestTimeout)!,
       idleTimeoutMs: parseDuration(source.server.idleTimeout)!,
     },
-    store: { driver: source.store.driver, path: source.store.path, url: source.store.url, poolSize: source.store.poolSize, schema: source.store.schema },
+    store: {
+      driver: source.store.driver, path: source.store.path, url: source.store.url, poolSize: source.store.poolSize,
+      schema: source.store.schema, retentionMs: parseDuration(source.store.retention)!,
+    },
     jogg: {
       secrets: secrets(source.jogg.secrets),
       endpoints: source.jogg.endpoints.map((e) => ({ name: e.name, secrets: secrets(e.secrets), events: e.events, status: e.status })),

@@ -22,7 +22,7 @@ export interface LoadedConfig {
     requestTimeoutMs: number;
     idleTimeoutMs: number;
   };
-  readonly store: { driver: 'sqlite' | 'postgres'; path: string; url?: string; poolSize: number; schema?: string };
+  readonly store: { driver: 'sqlite' | 'postgres'; path: string; url?: string; poolSize: number; schema?: string; retentionMs: number };
   readonly jogg: {
     secrets: readonly string[];
     endpoints: readonly { name: string; secrets: readonly string[]; events: readonly string[] | 'auto'; status: 'enabled' | 'disabled' }[];

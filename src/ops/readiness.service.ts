@@ -18,7 +18,7 @@ export interface Readiness {
     store: CheckResult;
     sinks: Record<string, CheckResult & { readiness: 'required' | 'optional' }>;
     /** Informational: a failing sync never makes the instance unready (ingest goes on). */
-    sync?: { status: 'up' | 'down' | 'off'; lastSuccessAt?: number; error?: string };
+    sync?: { status: 'up' | 'down' | 'off' | 'standby' | 'starting'; lastSuccessAt?: number; error?: string };
   };
 }
 
@@ -56,9 +56,13 @@ export class ReadinessService {
     const file = this.config.current.file;
     const config = this.stopping ? { status: 'down' as const, error: 'shutting down', file } : { status: 'up' as const, file };
     const state = this.syncLoop?.state;
-    const sync = state?.enabled
-      ? { status: state.lastError ? ('down' as const) : ('up' as const), lastSuccessAt: state.lastSuccessAt, ...(state.lastError ? { error: state.lastError } : {}) }
-      : { status: 'off' as const };
+    const sync: NonNullable<Readiness['checks']['sync']> = !state?.enabled
+      ? { status: 'off' }
+      : state.standby
+        ? { status: 'standby' }
+        : !state.lastError && !state.lastSuccessAt
+          ? { status: 'starting' }
+          : { status: state.lastError ? 'down' : 'up', lastSuccessAt: state.lastSuccessAt, ...(state.lastError ? { error: state.lastError } : {}) };
     return { ready: !this.stopping && store.status === 'up' && !requiredDown, checks: { config, store, sinks, sync } };
   }
 }

@@ -146,6 +146,13 @@ export abstract class EventStore {
   abstract saveRotation(rotation: { name: string; until: number }): Promise<void>;
   abstract endRotation(name: string): Promise<void>;
   abstract listRotations(): Promise<{ name: string; until: number }[]>;
+  /**
+   * Leadership for work that one instance must do (the sync loop, housekeeping). True while this store
+   * holds it; another instance takes over when this one dies. A single-instance store always leads.
+   */
+  abstract acquireLeadership(): Promise<boolean>;
+  /** Deletes events received before `before` whose deliveries are all delivered (or that had none); returns how many. */
+  abstract purgeDelivered(before: number): Promise<number>;
   /** Resolves when the store can take a write right now (a write transaction that changes nothing). */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

@@ -1,11 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { LeaderService } from '../ops/leader.service';
 import { MetricsService } from '../ops/metrics.service';
 import { SyncService } from './sync.service';
 
 export interface SyncState {
   enabled: boolean;
+  /** Another instance leads and runs the sync. */
+  standby?: boolean;
   lastSuccessAt?: number;
   lastError?: string;
 }
@@ -26,6 +29,7 @@ export class SyncLoopService implements OnApplicationBootstrap, OnApplicationShu
     private readonly sync: SyncService,
     private readonly clock: Clock,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly leader?: LeaderService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,6 +45,11 @@ export class SyncLoopService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async runOnce(): Promise<void> {
+    if (this.leader && !this.leader.isLeader) {
+      this.state.standby = true;
+      return this.schedule();
+    }
+    this.state.standby = false;
     try {
       const { done } = await this.sync.apply();
       this.state.lastSuccessAt = this.clock.now();
@@ -52,9 +61,14 @@ export class SyncLoopService implements OnApplicationBootstrap, OnApplicationShu
       if (message !== this.state.lastError) this.logger.warn(`sync failed (ingest goes on with the known secrets): ${message}`);
       this.state.lastError = message;
     }
-    if (this.state.enabled) {
-      this.timer = setTimeout(() => (this.running = this.runOnce()), this.config.current.jogg.sync.intervalMs);
-      this.timer.unref();
-    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.state.enabled) return;
+    // a standby instance looks again soon, so it takes over quickly when the leader goes
+    const wait = this.state.standby ? Math.min(5000, this.config.current.jogg.sync.intervalMs) : this.config.current.jogg.sync.intervalMs;
+    this.timer = setTimeout(() => (this.running = this.runOnce()), wait);
+    this.timer.unref();
   }
 }

@@ -151,6 +151,24 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(await store.listRotations()).toEqual([]);
     });
 
+    it('purges old events whose deliveries are all delivered, and keeps the rest', async () => {
+      const done = await store.ingest(event({ receivedAt: 10, deliveries: [{ route: 'r', sink: 'a' }] }));
+      const unrouted = await store.ingest(event({ receivedAt: 10, deliveries: [] }));
+      const waiting = await store.ingest(event({ receivedAt: 10, deliveries: [{ route: 'r', sink: 'b' }] }));
+      const recent = await store.ingest(event({ receivedAt: 5_000, deliveries: [] }));
+      const [claim] = await store.claimDue('a', 1, 20, 1000);
+      await store.settle({ delivery: claim, startedAt: 20, finishedAt: 21, result: { status: 'delivered' } });
+      expect(await store.purgeDelivered(1_000)).toBe(2);
+      expect((await store.listEvents({})).map((e) => e.id).sort()).toEqual([waiting.id, recent.id].sort());
+      expect(await store.getEvent(done.id)).toBeUndefined();
+      expect(await store.getEvent(unrouted.id)).toBeUndefined();
+    });
+
+    it('grants leadership to the instance that asks first, and keeps it', async () => {
+      expect(await store.acquireLeadership()).toBe(true);
+      expect(await store.acquireLeadership()).toBe(true);
+    });
+
     it('keeps everything it acknowledged across a reopen', async () => {
       const { id } = await store.ingest(event());
       await store.close();

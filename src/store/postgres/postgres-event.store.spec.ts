@@ -47,6 +47,17 @@ describe('PostgresEventStore specifics', () => {
     await Promise.all(stores.map((s) => s.close()));
   });
 
+  it('has one leader at a time, and hands over when the leader goes', async () => {
+    const url = await cluster.database('leader');
+    const [a, b] = [new PostgresEventStore({ url }), new PostgresEventStore({ url })];
+    expect(await a.acquireLeadership()).toBe(true);
+    expect(await b.acquireLeadership()).toBe(false);
+    expect(await a.acquireLeadership()).toBe(true);
+    await a.close();
+    expect(await b.acquireLeadership()).toBe(true);
+    await b.close();
+  });
+
   it('answers StoreUnavailableError when the database is gone', async () => {
     const store = new PostgresEventStore({ url: cluster.url('no_such_database') });
     await expect(store.ingest({ dedupeKey: 'k', event: 'e', timestamp: 1, endpoint: null, receivedAt: 1, body: '{}', deliveries: [] })).rejects.toMatchObject({ name: 'StoreUnavailableError' });

@@ -9,6 +9,7 @@ import { POSTGRES_MIGRATIONS } from './migrations';
 
 const WAITING = `status IN ('pending', 'retrying')`;
 const MIGRATION_LOCK = 7_260_431; // advisory lock id for schema migrations
+const LEADER_LOCK = 7_260_432; // advisory lock id for the leader (sync loop, housekeeping)
 
 export interface PostgresOptions {
   url: string;
@@ -39,6 +40,8 @@ export class PostgresEventStore extends EventStore {
   private queue: Pending[] = [];
   private flushing = false;
   private ready: Promise<void>;
+  /** The session that holds the leader lock; the lock goes with it when this instance dies. */
+  private leader?: PoolClient;
 
   constructor(private readonly options: PostgresOptions) {
     super();
@@ -248,6 +251,35 @@ export class PostgresEventStore extends EventStore {
     return this.read<{ name: string; until: number }>('SELECT name, until FROM rotations ORDER BY name');
   }
 
+  async acquireLeadership(): Promise<boolean> {
+    await this.ready;
+    if (this.leader) {
+      try {
+        await this.leader.query('SELECT 1');
+        return true;
+      } catch {
+        this.leader.release(true);
+        this.leader = undefined;
+      }
+    }
+    const client = await this.pool.connect();
+    const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS held', [LEADER_LOCK]);
+    if (rows[0].held) {
+      this.leader = client;
+      return true;
+    }
+    client.release();
+    return false;
+  }
+
+  purgeDelivered(before: number): Promise<number> {
+    return this.write(async (c) => (await c.query(
+      `DELETE FROM events WHERE received_at < $1
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')`,
+      [before],
+    )).rowCount ?? 0);
+  }
+
   async ping(): Promise<void> {
     await this.write((c) => c.query('UPDATE schema_migrations SET version = version WHERE false'));
   }
@@ -255,6 +287,8 @@ export class PostgresEventStore extends EventStore {
   async close(): Promise<void> {
     while (this.flushing || this.queue.length) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.ready.catch(() => undefined);
+    this.leader?.release(true);
+    this.leader = undefined;
     await this.pool.end();
   }
 

@@ -104,6 +104,15 @@ export class SqliteEventStore extends EventStore {
     return this.db.prepare(`SELECT name, until FROM rotations ORDER BY name`).all() as { name: string; until: number }[];
   }
 
+  /** SQLite serves one instance, which always leads. */
+  async acquireLeadership(): Promise<boolean> {
+    return true;
+  }
+
+  purgeDelivered(before: number): Promise<number> {
+    return this.write({ kind: 'purge', before });
+  }
+
   async ping(): Promise<void> {
     await this.write({ kind: 'ping' });
   }

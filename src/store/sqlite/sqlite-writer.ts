@@ -20,7 +20,8 @@ export type WriteOp =
   | { kind: 'saveSecrets'; secrets: readonly { endpoint: string; endpointId: string; secret: string }[]; now: number }
   | { kind: 'forgetSecrets'; endpointIds: readonly string[] }
   | { kind: 'saveRotation'; name: string; until: number }
-  | { kind: 'endRotation'; name: string };
+  | { kind: 'endRotation'; name: string }
+  | { kind: 'purge'; before: number };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -112,6 +113,8 @@ export class SqliteWriter {
         return this.stmts.saveRotation.run({ name: op.name, until: op.until }).changes;
       case 'endRotation':
         return this.stmts.endRotation.run(op.name).changes;
+      case 'purge':
+        return this.stmts.purge.run({ before: op.before }).changes;
       case 'release':
         return op.claims.reduce((n, claim) => n + this.stmts.release.run({ id: claim.id, token: claim.leaseToken }).changes, 0);
     }
@@ -203,6 +206,8 @@ function prepare(db: Db) {
     forgetSecret: s(`DELETE FROM endpoint_secrets WHERE endpoint_id = ?`),
     saveRotation: s(`INSERT INTO rotations (name, until) VALUES (@name, @until) ON CONFLICT (name) DO UPDATE SET until = excluded.until`),
     endRotation: s(`DELETE FROM rotations WHERE name = ?`),
+    purge: s(`DELETE FROM events WHERE received_at < @before
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')`),
     release: s(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = @id AND lease_token = @token`),
     ping: s(`UPDATE schema_migrations SET version = version WHERE 0`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now

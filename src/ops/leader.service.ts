@@ -1,0 +1,49 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { EventStore } from '../store/event-store';
+
+const CHECK_MS = 5000;
+const HOUSEKEEPING_MS = 3_600_000;
+
+/**
+ * Whether this instance leads: the one that runs the sync loop and housekeeping (on PostgreSQL an advisory
+ * lock held by a session, so a dead leader's lock goes with its connection and another instance takes over).
+ */
+@Injectable()
+export class LeaderService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Leader');
+  private timer?: NodeJS.Timeout;
+  private lastHousekeeping = 0;
+  isLeader = false;
+
+  constructor(private readonly store: EventStore, private readonly config: BridgeConfigService, private readonly clock: Clock) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.check();
+    this.timer = setInterval(() => void this.check(), CHECK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async check(): Promise<void> {
+    const was = this.isLeader;
+    this.isLeader = await this.store.acquireLeadership().catch(() => false);
+    if (this.isLeader !== was) this.logger.log(this.isLeader ? 'this instance leads (sync loop, housekeeping)' : 'no longer the leader');
+    if (this.isLeader && this.clock.now() - this.lastHousekeeping >= HOUSEKEEPING_MS) await this.housekeeping();
+  }
+
+  /** Deletes events whose deliveries are all delivered, once they are older than store.retention. */
+  async housekeeping(): Promise<number> {
+    this.lastHousekeeping = this.clock.now();
+    const purged = await this.store.purgeDelivered(this.clock.now() - this.config.current.store.retentionMs).catch((error: Error) => {
+      this.logger.warn(`housekeeping failed: ${error.message}`);
+      return 0;
+    });
+    if (purged) this.logger.log(`purged ${purged} delivered events older than the retention`);
+    return purged;
+  }
+}

@@ -80,9 +80,9 @@ function load(url, duplicatePool) {
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function ingestRatio(dir) {
+async function ingestRatio(dir, store = `store: { path: "${dir}/bridge.db" }`) {
   writeFileSync(join(dir, 'bridge.yaml'), `
-store: { path: "${dir}/bridge.db" }
+${store}
 jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET}"] }
 sinks:
   events-file: { type: file, path: "${dir}/events.jsonl" }
@@ -198,7 +198,7 @@ function summarise({ baseline, bridge }) {
   return { baseline: a, bridge: b, ratio: b.rps / a.rps };
 }
 
-function report({ ingest, kafka, local, startup }) {
+function report({ ingest, kafka, local, startup, postgres }) {
   const machine = `${cpus().length} cores (${cpus()[0].model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const lines = [
     '# Benchmarks',
@@ -221,6 +221,21 @@ function report({ ingest, kafka, local, startup }) {
       `| bridge, duplicate-heavy (100 distinct events, each sent again and again) | ${ingest.duplicates.rps.toFixed(0)} | ${ingest.duplicates.p50} | ${ingest.duplicates.p99} | ${ingest.duplicates.bad} |`,
       '',
       `**Ratio bridge/baseline: ${ingest.ratio.toFixed(2)}** (target ≥ 0.6 with p99 ≤ 20 ms; goal ≥ 0.8). Peak RSS of the bridge: ${ingest.rssMb.toFixed(0)} MB.`,
+      '',
+    );
+  }
+  if (postgres) {
+    lines.push(
+      '## Ingest on PostgreSQL',
+      '',
+      'The same load against one bridge on a local PostgreSQL 15 (throw-away cluster, fsync on), with the file sink delivering.',
+      '',
+      '| side | req/s (mean) | p50 ms | p99 ms | non-2xx/errors |',
+      '|---|---:|---:|---:|---:|',
+      `| baseline (node:http, HMAC, JSON.parse) | ${postgres.baseline.rps.toFixed(0)} | ${postgres.baseline.p50} | ${postgres.baseline.p99} | ${postgres.baseline.bad} |`,
+      `| bridge on PostgreSQL | ${postgres.bridge.rps.toFixed(0)} | ${postgres.bridge.p50} | ${postgres.bridge.p99} | ${postgres.bridge.bad} |`,
+      '',
+      `**Ratio bridge/baseline: ${postgres.ratio.toFixed(2)}**.`,
       '',
     );
   }
@@ -285,12 +300,23 @@ async function main() {
       startup = await startupTimes(dir);
       console.log(`start to /readyz 200: ${startup.toFixed(0)} ms (median of 5)`);
     }
+    let postgres;
+    if (want('postgres')) {
+      console.log(`ingest on PostgreSQL: ${ROUNDS} rounds × ${SECONDS} s per side, ${CONNECTIONS} connections`);
+      const cluster = await require('../scripts/pg-cluster').start();
+      try {
+        const url = await cluster.database('bench');
+        postgres = await ingestRatio(dir, `store: { driver: postgres, url: "${url}" }`);
+      } finally {
+        await cluster.stop();
+      }
+    }
     if (want('kafka')) {
       console.log('end to end to Kafka: 10 s at 1,000 events/s offered, then 10 s at full load (50 connections)');
       kafka = await e2eKafka({ dir, start, stop, seconds: 10 });
       console.log(JSON.stringify(kafka, null, 2));
     }
-    report({ ingest, kafka, local, startup });
+    report({ ingest, kafka, local, startup, postgres });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

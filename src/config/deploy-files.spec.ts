@@ -7,7 +7,8 @@ describe('Docker and compose files', () => {
   const compose = parse(readFileSync('docker-compose.yml', 'utf8'));
 
   it('compose parses, and the bridge service points at a config that loads', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['bridge', 'jogg', 'kafka', 'mailpit']);
+    expect(Object.keys(compose.services).sort()).toEqual(['bridge', 'jogg', 'kafka', 'mailpit', 'postgres']);
+    expect(compose.services.postgres.profiles).toEqual(['postgres']);
     const env = compose.services.bridge.environment as Record<string, string>;
     const configPath = env.BRIDGE_CONFIG.replace('/app/', '');
     expect(existsSync(configPath)).toBe(true);

@@ -149,8 +149,27 @@ routes: [{ name: all, match: { events: ["*"] }, to: [events-file] }]
   return median(times);
 }
 
+/** Reads delivery timings from the store the bridge wrote, SQLite or PostgreSQL, with the same two queries. */
+async function openReader(store) {
+  if (store.url) {
+    const { Client } = require('pg');
+    const client = new Client({ connectionString: store.url });
+    await client.connect();
+    return {
+      all: async (sql, params) => {
+        let n = 0;
+        return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows;
+      },
+      close: () => client.end(),
+    };
+  }
+  const Database = require('better-sqlite3');
+  const db = new Database(store.path, { readonly: true });
+  return { all: async (sql, params) => db.prepare(sql).all(...params), close: async () => db.close() };
+}
+
 /** End to end to the file and HTTP sinks at a fixed offered rate; receipt → delivery from the store's own records. */
-async function e2eLocal(dir) {
+async function e2eLocal(dir, store = { path: join(dir, 'e2e.db') }) {
   const { createServer } = require('node:http');
   const receiver = createServer((req, res) => {
     req.resume();
@@ -158,11 +177,11 @@ async function e2eLocal(dir) {
   });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   writeFileSync(join(dir, 'e2e.yaml'), `
-store: { path: "${dir}/e2e.db" }
+store: ${store.url ? `{ driver: postgres, url: "${store.url}" }` : `{ path: "${store.path}" }`}
 jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET}"] }
 delivery: { pollInterval: 100ms }
 sinks:
-  events-file: { type: file, path: "${dir}/e2e.jsonl" }
+  events-file: { type: file, path: "${dir}/e2e-${Date.now()}.jsonl" }
   hook: { type: http, url: "http://127.0.0.1:${receiver.address().port}/hook", concurrency: 32 }
 routes: [{ name: all, match: { events: ["*"] }, to: [events-file, hook] }]
 `);
@@ -173,16 +192,20 @@ routes: [{ name: all, match: { events: ["*"] }, to: [events-file, hook] }]
       autocannon({ url: bridge.url, connections: 50, overallRate: 1000, duration: 10, requests: [signedRequest()] }, (e, r) => (e ? reject(e) : resolve(r))),
     );
     result.accepted = run.requests.average;
-    const Database = require('better-sqlite3');
-    const db = new Database(join(dir, 'e2e.db'), { readonly: true });
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && db.prepare(`SELECT COUNT(*) n FROM deliveries WHERE status <> 'delivered'`).get().n > 0) await new Promise((r) => setTimeout(r, 100));
-    for (const sink of ['events-file', 'hook']) {
-      const rows = db.prepare(`SELECT updated_at - created_at AS ms FROM deliveries WHERE sink = ? AND status = 'delivered' ORDER BY ms`).all(sink).map((r) => r.ms);
-      const span = db.prepare(`SELECT (MAX(updated_at) - MIN(created_at)) / 1000.0 AS s FROM deliveries WHERE sink = ?`).get(sink).s;
-      result[sink] = { delivered: rows.length, perSecond: rows.length / span, p50: rows[Math.floor(rows.length * 0.5)], p99: rows[Math.floor(rows.length * 0.99)] };
+    const db = await openReader(store);
+    try {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && Number((await db.all(`SELECT COUNT(*) AS n FROM deliveries WHERE status <> 'delivered'`, []))[0].n) > 0) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const sink of ['events-file', 'hook']) {
+        const rows = (await db.all(`SELECT updated_at - created_at AS ms FROM deliveries WHERE sink = ? AND status = 'delivered' ORDER BY ms`, [sink])).map((r) => Number(r.ms));
+        const span = Number((await db.all(`SELECT (MAX(updated_at) - MIN(created_at)) / 1000.0 AS s FROM deliveries WHERE sink = ?`, [sink]))[0].s);
+        result[sink] = { delivered: rows.length, perSecond: rows.length / span, p50: rows[Math.floor(rows.length * 0.5)], p99: rows[Math.floor(rows.length * 0.99)] };
+      }
+    } finally {
+      await db.close();
     }
-    db.close();
     result.rssMb = peakRssMb(bridge.child.pid);
   } finally {
     await stop(bridge);
@@ -234,10 +257,22 @@ function report({ ingest, kafka, local, startup, postgres }) {
       '|---|---:|---:|---:|---:|',
       `| baseline (node:http, HMAC, JSON.parse) | ${postgres.baseline.rps.toFixed(0)} | ${postgres.baseline.p50} | ${postgres.baseline.p99} | ${postgres.baseline.bad} |`,
       `| bridge on PostgreSQL | ${postgres.bridge.rps.toFixed(0)} | ${postgres.bridge.p50} | ${postgres.bridge.p99} | ${postgres.bridge.bad} |`,
+      `| bridge on PostgreSQL, duplicate-heavy | ${postgres.duplicates.rps.toFixed(0)} | ${postgres.duplicates.p50} | ${postgres.duplicates.p99} | ${postgres.duplicates.bad} |`,
       '',
-      `**Ratio bridge/baseline: ${postgres.ratio.toFixed(2)}**.`,
+      `**Ratio bridge/baseline: ${postgres.ratio.toFixed(2)}**. Peak RSS of the bridge: ${postgres.rssMb.toFixed(0)} MB.`,
       '',
     );
+  }
+  const e2eTable = (r) => [
+    '| sink | delivered | events/s | p50 ms | p99 ms |',
+    '|---|---:|---:|---:|---:|',
+    ...['events-file', 'hook'].map((sink) => `| ${sink === 'hook' ? 'http' : 'file'} | ${r[sink].delivered} | ${r[sink].perSecond.toFixed(0)} | ${r[sink].p50} | ${r[sink].p99} |`),
+    '',
+    `Accepted ${r.accepted.toFixed(0)} req/s; peak RSS of the bridge ${r.rssMb.toFixed(0)} MB (goal ≤ 200 MB).`,
+    '',
+  ];
+  if (postgres?.e2e) {
+    lines.push('### End to end on PostgreSQL', '', 'The file and HTTP sink run below, with the bridge on PostgreSQL.', '', ...e2eTable(postgres.e2e));
   }
   if (local) {
     lines.push(
@@ -246,12 +281,7 @@ function report({ ingest, kafka, local, startup, postgres }) {
       '1,000 signed events/s offered for 10 s; each goes to a file sink and to a local HTTP receiver. Receipt → delivery is',
       'measured by the bridge itself (the delivery\'s commit time minus the event\'s receipt time, from the store).',
       '',
-      '| sink | delivered | events/s | p50 ms | p99 ms |',
-      '|---|---:|---:|---:|---:|',
-      ...['events-file', 'hook'].map((sink) => `| ${sink === 'hook' ? 'http' : 'file'} | ${local[sink].delivered} | ${local[sink].perSecond.toFixed(0)} | ${local[sink].p50} | ${local[sink].p99} |`),
-      '',
-      `Accepted ${local.accepted.toFixed(0)} req/s; peak RSS of the bridge ${local.rssMb.toFixed(0)} MB (goal ≤ 200 MB).`,
-      '',
+      ...e2eTable(local),
     );
   }
   if (startup !== undefined) {
@@ -307,6 +337,9 @@ async function main() {
       try {
         const url = await cluster.database('bench');
         postgres = await ingestRatio(dir, `store: { driver: postgres, url: "${url}" }`);
+        console.log('end to end on PostgreSQL to the file and HTTP sinks: 10 s at 1,000 events/s offered');
+        postgres.e2e = await e2eLocal(dir, { url: await cluster.database('bench_e2e') });
+        console.log(JSON.stringify(postgres.e2e));
       } finally {
         await cluster.stop();
       }

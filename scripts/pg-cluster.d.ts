@@ -5,4 +5,5 @@ export interface TestCluster {
   database(name: string): Promise<string>;
   stop(): Promise<void>;
 }
-export function start(): Promise<TestCluster>;
+/** Starts a throw-away cluster; `settings` are extra server settings (name → value). */
+export function start(settings?: Record<string, string | number>): Promise<TestCluster>;

@@ -33,7 +33,8 @@ function run(bin, args, user) {
   return result.stdout;
 }
 
-async function start() {
+/** Starts a throw-away cluster; `settings` are extra server settings (name → value), e.g. for profiling. */
+async function start(settings = {}) {
   const root = userInfo().uid === 0;
   const user = root ? 'postgres' : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'jogg-pg-'));
@@ -45,7 +46,7 @@ async function start() {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'bridge', '--auth=trust', '-E', 'UTF8', '--no-sync'], user);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=100`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=100${Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join('')}`;
   run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start'], user);
   const url = (database) => `postgres://bridge@127.0.0.1:${port}/${database}`;
   return {

@@ -57,6 +57,21 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect((await store.countDeliveries()).pending).toBe(400);
     });
 
+    it('sorts a group mixing new, repeated and already stored keys into one event each', async () => {
+      const stored = await store.ingest(event());
+      const inputs = [event(), event(), event()];
+      const storedInput = { ...inputs[0], dedupeKey: (await store.getEvent(stored.id))!.dedupeKey };
+      const group = [inputs[0], storedInput, inputs[1], inputs[0], inputs[2], inputs[1]];
+      const results = await Promise.all(group.map((e) => store.ingest(e)));
+      expect(results.map((r) => r.duplicate)).toEqual([false, true, false, true, false, true]);
+      expect(results[1].id).toBe(stored.id);
+      expect(results[3].id).toBe(results[0].id);
+      expect(results[5].id).toBe(results[2].id);
+      expect(new Set(results.map((r) => r.id)).size).toBe(4);
+      for (const r of results) expect(await store.listDeliveries({ eventPk: r.id })).toHaveLength(2);
+      expect((await store.countDeliveries()).pending).toBe(8);
+    });
+
     it('claims due deliveries of one sink with a lease, oldest first, and never twice while leased', async () => {
       const first = await store.ingest(event({ receivedAt: 100 }));
       await store.ingest(event({ receivedAt: 200 }));
@@ -91,6 +106,27 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
         { deliveryId: fresh.id, attempt: 1, startedAt: 2_000, durationMs: 40, outcome: 'retry', error: 'HTTP 503' },
         { deliveryId: fresh.id, attempt: 2, startedAt: 9_000, durationMs: 10, outcome: 'delivered', error: null },
       ]);
+    });
+
+    it('settles many attempts at once, each by its own outcome, refusing the one whose lease was lost', async () => {
+      await Promise.all(Array.from({ length: 6 }, () => store.ingest(event())));
+      const stale = (await store.claimDue('a', 1, 1_000, 100))[0];
+      const claims = await store.claimDue('a', 10, 2_000, 100);
+      expect(claims).toHaveLength(6);
+      const outcomes = await Promise.all([
+        store.settle({ delivery: stale, startedAt: 1_000, finishedAt: 1_001, result: { status: 'delivered' } }),
+        ...claims.map((d, i) => store.settle({
+          delivery: d, startedAt: 2_000, finishedAt: 2_000 + i,
+          result: i % 3 === 0 ? { status: 'delivered' } : i % 3 === 1 ? { status: 'retrying', nextAt: 5_000, error: `e${i}` } : { status: 'dead', error: `d${i}` },
+        })),
+      ]);
+      expect(outcomes).toEqual([false, true, true, true, true, true, true]);
+      for (const [i, d] of claims.entries()) {
+        const expected = i % 3 === 0 ? { status: 'delivered', lastError: null } : i % 3 === 1 ? { status: 'retrying', nextAt: 5_000, lastError: `e${i}` } : { status: 'dead', lastError: `d${i}` };
+        expect(await store.getDelivery(d.id)).toMatchObject({ attempts: 1, ...expected });
+        expect(await store.listAttempts(d.id)).toEqual([expect.objectContaining({ attempt: 1, durationMs: i })]);
+      }
+      expect(await store.settle({ delivery: claims[0], startedAt: 3_000, finishedAt: 3_001, result: { status: 'delivered' } })).toBe(false);
     });
 
     it('gives claims back at once when released with their token, and only then', async () => {

@@ -52,4 +52,13 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       CREATE TABLE rotations (name TEXT PRIMARY KEY, until BIGINT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'due index ordered like the claim (sink, next_at, id)',
+    // Claims read ORDER BY next_at, id; without id in the index every claim sorted all waiting rows of the sink.
+    sql: `
+      CREATE INDEX deliveries_due_ordered ON deliveries(sink, next_at, id) WHERE status IN ('pending', 'retrying');
+      DROP INDEX deliveries_due;
+    `,
+  },
 ];

@@ -19,8 +19,11 @@ export interface PostgresOptions {
 }
 
 type Op = (client: PoolClient) => Promise<unknown>;
+/** A write that can share one multi-row statement with others of its kind in a group commit. */
+type Batchable = { kind: 'ingest'; input: NewEvent } | { kind: 'settle'; input: SettleRequest };
 interface Pending {
   op: Op;
+  batch?: Batchable;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -80,25 +83,56 @@ export class PostgresEventStore extends EventStore {
   }
 
   ingest(event: NewEvent): Promise<IngestResult> {
-    return this.write(async (c) => {
-      const inserted = await c.query(
-        `INSERT INTO events (dedupe_key, event_id, event, endpoint, timestamp, received_at, routed, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-        [event.dedupeKey, event.eventId ?? null, event.event, event.endpoint, event.timestamp, event.receivedAt, event.deliveries.length, event.body],
+    return this.write<IngestResult>((c) => this.ingestMany(c, [event]).then((r) => r[0]), { kind: 'ingest', input: event });
+  }
+
+  /**
+   * Ingests a group of events with one multi-row INSERT for the events and one for their deliveries. The first of
+   * several events with one dedupe key in the group is the candidate; the others (and any key already stored,
+   * by this instance or another) come back as duplicates of the stored event.
+   */
+  private async ingestMany(c: PoolClient, events: readonly NewEvent[]): Promise<IngestResult[]> {
+    const first = new Map<string, number>();
+    events.forEach((e, i) => first.has(e.dedupeKey) || first.set(e.dedupeKey, i));
+    const candidates = [...first.values()].map((i) => events[i]);
+    const inserted = (await c.query(
+      `INSERT INTO events (dedupe_key, event_id, event, endpoint, timestamp, received_at, routed, body)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[], $8::text[])
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key`,
+      [
+        candidates.map((e) => e.dedupeKey), candidates.map((e) => e.eventId ?? null), candidates.map((e) => e.event),
+        candidates.map((e) => e.endpoint), candidates.map((e) => e.timestamp), candidates.map((e) => e.receivedAt),
+        candidates.map((e) => e.deliveries.length), candidates.map((e) => e.body),
+      ],
+    )).rows as { id: number; dedupe_key: string }[];
+    const ids = new Map(inserted.map((r) => [r.dedupe_key, r.id]));
+    const fresh = new Set(ids.keys());
+    const missing = candidates.filter((e) => !ids.has(e.dedupeKey)).map((e) => e.dedupeKey);
+    if (missing.length) {
+      for (const r of (await c.query('SELECT id, dedupe_key FROM events WHERE dedupe_key = ANY($1)', [missing])).rows) ids.set(r.dedupe_key, r.id);
+    }
+    const rows = { event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[] };
+    for (const e of candidates) {
+      if (!fresh.has(e.dedupeKey)) continue;
+      for (const d of e.deliveries) {
+        rows.event.push(ids.get(e.dedupeKey)!);
+        rows.route.push(d.route);
+        rows.sink.push(d.sink);
+        rows.at.push(e.receivedAt);
+      }
+    }
+    if (rows.event.length) {
+      await c.query(
+        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at)
+         SELECT e, r, s, 'pending', 0, t, t, t FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS x(e, r, s, t)
+         ON CONFLICT DO NOTHING`,
+        [rows.event, rows.route, rows.sink, rows.at],
       );
-      if (!inserted.rowCount) {
-        const existing = await c.query('SELECT id FROM events WHERE dedupe_key = $1', [event.dedupeKey]);
-        return { id: existing.rows[0].id as number, duplicate: true };
-      }
-      const id = inserted.rows[0].id as number;
-      for (const d of event.deliveries) {
-        await c.query(
-          `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at)
-           VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4) ON CONFLICT DO NOTHING`,
-          [id, d.route, d.sink, event.receivedAt],
-        );
-      }
-      return { id, duplicate: false };
+    }
+    return events.map((e, i) => {
+      const id = ids.get(e.dedupeKey);
+      if (id === undefined) throw new Error(`event ${e.dedupeKey} was neither inserted nor found`);
+      return { id, duplicate: !(fresh.has(e.dedupeKey) && first.get(e.dedupeKey) === i) };
     });
   }
 
@@ -120,34 +154,51 @@ export class PostgresEventStore extends EventStore {
     });
   }
 
-  settle({ delivery, startedAt, finishedAt, result }: SettleRequest): Promise<boolean> {
-    return this.write(async (c) => {
-      const error = result.status === 'delivered' ? null : result.error;
-      const nextAt = result.status === 'retrying' ? result.nextAt : delivery.nextAt;
-      const changed = await c.query(
-        `UPDATE deliveries SET status = $3, attempts = attempts + 1, next_at = $4, last_error = $5, lease_until = NULL,
-         lease_token = NULL, updated_at = $6 WHERE id = $1 AND lease_token = $2`,
-        [delivery.id, delivery.leaseToken, result.status, nextAt, error, finishedAt],
-      );
-      if (!changed.rowCount) return false;
-      await c.query(
-        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
-         VALUES ($1, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = $1), $2, $3, $4, $5)`,
-        [delivery.id, startedAt, Math.max(0, finishedAt - startedAt), result.status === 'retrying' ? 'retry' : result.status, error],
-      );
-      return true;
-    });
+  settle(request: SettleRequest): Promise<boolean> {
+    return this.write<boolean>((c) => this.settleMany(c, [request]).then((r) => r[0]), { kind: 'settle', input: request });
+  }
+
+  /** Settles a group of attempts: one UPDATE for the deliveries (only where the lease token still matches) and one INSERT for the attempts. */
+  private async settleMany(c: PoolClient, requests: readonly SettleRequest[]): Promise<boolean[]> {
+    // a delivery settles once per lease: the first request per (delivery, token) in the group is the one that counts
+    const key = (r: SettleRequest) => `${r.delivery.id}:${r.delivery.leaseToken}`;
+    const first = new Map<string, number>();
+    requests.forEach((r, i) => first.has(key(r)) || first.set(key(r), i));
+    const unique = [...first.values()].map((i) => requests[i]);
+    const col = <T>(f: (r: SettleRequest) => T): T[] => unique.map(f);
+    const error = (r: SettleRequest) => (r.result.status === 'delivered' ? null : r.result.error);
+    const settled = (await c.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
+           AS t(id, token, status, next_at, error, started_at, finished_at, outcome)
+       ), changed AS (
+         UPDATE deliveries d SET status = i.status, attempts = d.attempts + 1, next_at = i.next_at, last_error = i.error,
+           lease_until = NULL, lease_token = NULL, updated_at = i.finished_at
+         FROM input i WHERE d.id = i.id AND d.lease_token = i.token RETURNING d.id, i.token
+       ), recorded AS (
+         INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
+         SELECT i.id, (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = i.id), i.started_at,
+                GREATEST(0, i.finished_at - i.started_at), i.outcome, i.error
+         FROM input i JOIN changed USING (id, token)
+       )
+       SELECT id, token FROM changed`,
+      [
+        col((r) => r.delivery.id), col((r) => r.delivery.leaseToken), col((r) => r.result.status),
+        col((r) => (r.result.status === 'retrying' ? r.result.nextAt : r.delivery.nextAt)), col(error),
+        col((r) => r.startedAt), col((r) => r.finishedAt), col((r) => (r.result.status === 'retrying' ? 'retry' : r.result.status)),
+      ],
+    )).rows as { id: number; token: string }[];
+    const done = new Set(settled.map((r) => `${r.id}:${r.token}`));
+    return requests.map((r, i) => done.has(key(r)) && first.get(key(r)) === i);
   }
 
   release(claims: readonly { id: number; leaseToken: string }[]): Promise<number> {
     if (!claims.length) return Promise.resolve(0);
-    return this.write(async (c) => {
-      let n = 0;
-      for (const claim of claims) {
-        n += (await c.query('UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = $1 AND lease_token = $2', [claim.id, claim.leaseToken])).rowCount ?? 0;
-      }
-      return n;
-    });
+    return this.write(async (c) => (await c.query(
+      `UPDATE deliveries d SET lease_until = NULL, lease_token = NULL FROM unnest($1::bigint[], $2::text[]) AS x(id, token)
+       WHERE d.id = x.id AND d.lease_token = x.token`,
+      [claims.map((x) => x.id), claims.map((x) => x.leaseToken)],
+    )).rowCount ?? 0);
   }
 
   replay(filter: ReplayFilter, now: number): Promise<number> {
@@ -287,8 +338,12 @@ export class PostgresEventStore extends EventStore {
   async close(): Promise<void> {
     while (this.flushing || this.queue.length) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.ready.catch(() => undefined);
-    this.leader?.release(true);
-    this.leader = undefined;
+    if (this.leader) {
+      // unlock explicitly: the server drops a closed session's locks only once its backend has exited
+      await this.leader.query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK]).catch(() => undefined);
+      this.leader.release(true);
+      this.leader = undefined;
+    }
     await this.pool.end();
   }
 
@@ -297,9 +352,9 @@ export class PostgresEventStore extends EventStore {
     return (await this.pool.query(sql, params)).rows as R[];
   }
 
-  private write<T>(op: Op): Promise<T> {
+  private write<T>(op: Op, batch?: Batchable): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ op, batch, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -334,11 +389,7 @@ export class PostgresEventStore extends EventStore {
       return;
     }
     try {
-      const results = await this.transaction(client, async () => {
-        const out: unknown[] = [];
-        for (const p of batch) out.push(await p.op(client));
-        return out;
-      });
+      const results = await this.transaction(client, () => this.runGroup(client, batch));
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
       if (isUnavailable(error)) {
@@ -356,6 +407,24 @@ export class PostgresEventStore extends EventStore {
     } finally {
       client.release();
     }
+  }
+
+  /** Runs a group's writes: ingests and settles each as one multi-row statement, the rest one by one in order. */
+  private async runGroup(client: PoolClient, batch: readonly Pending[]): Promise<unknown[]> {
+    const out: unknown[] = new Array(batch.length);
+    const ingests: number[] = [];
+    const settles: number[] = [];
+    batch.forEach((p, i) => (p.batch?.kind === 'ingest' ? ingests : p.batch?.kind === 'settle' ? settles : undefined)?.push(i));
+    if (ingests.length) {
+      const results = await this.ingestMany(client, ingests.map((i) => batch[i].batch!.input as NewEvent));
+      ingests.forEach((i, k) => (out[i] = results[k]));
+    }
+    if (settles.length) {
+      const results = await this.settleMany(client, settles.map((i) => batch[i].batch!.input as SettleRequest));
+      settles.forEach((i, k) => (out[i] = results[k]));
+    }
+    for (let i = 0; i < batch.length; i++) if (!batch[i].batch) out[i] = await batch[i].op(client);
+    return out;
   }
 
   private async transaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {

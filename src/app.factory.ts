@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { createServer, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,8 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { AppModule } from './app.module';
 import { LoadedConfig } from './config/loaded-config';
 import { acceptRawJson } from './ingress/raw-body';
-import { MetricsService } from './ops/metrics.service';
-import { countWebhooks } from './ops/webhook-metrics';
+import { WebhookReceiver } from './ingress/webhook-receiver';
 
 export interface CreateAppOptions {
   logger?: LoggerService | false;
@@ -16,20 +16,26 @@ export interface CreateAppOptions {
 /** Builds the bridge's Nest application (not yet listening). */
 export async function createApp(config: LoadedConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const { bodyLimit, requestTimeoutMs, idleTimeoutMs } = config.server;
-  // Deliberate timeouts: slow or idle clients cannot hold the server (Node checks them every second here).
-  const adapter = new FastifyAdapter({
-    bodyLimit,
-    requestTimeout: requestTimeoutMs,
-    connectionTimeout: idleTimeoutMs,
-    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 },
-  } as ConstructorParameters<typeof FastifyAdapter>[0]);
+  // Webhooks are answered on the HTTP server itself, ahead of Fastify's pipeline (the hot path); the rest goes to
+  // Fastify. The receiver is known once Nest has built it; until then (and never in practice) Fastify answers.
+  let receiver: WebhookReceiver | undefined;
+  const serverFactory = (fastifyHandler: RequestListener) => {
+    // Deliberate timeouts: slow or idle clients cannot hold the server (Node checks them every second here).
+    const server = createServer({ headersTimeout: requestTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 }, (req: IncomingMessage, res: ServerResponse) => {
+      if (!receiver?.handle(req, res)) fastifyHandler(req, res);
+    });
+    server.setTimeout(idleTimeoutMs);
+    server.keepAliveTimeout = Math.min(72_000, idleTimeoutMs); // Fastify's default: longer than common load balancers' idle timeouts
+    return server;
+  };
+  const adapter = new FastifyAdapter({ bodyLimit, requestTimeout: requestTimeoutMs, connectionTimeout: idleTimeoutMs, serverFactory } as ConstructorParameters<typeof FastifyAdapter>[0]);
   acceptRawJson(adapter.getInstance(), config.server.bodyLimit);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     logger: options.logger ?? undefined,
     abortOnError: false,
   });
-  countWebhooks(adapter.getInstance(), app.get(MetricsService));
+  receiver = app.get(WebhookReceiver);
   if (config.admin.token) {
     const document = new DocumentBuilder().setTitle('jogg-bridge admin API').addBearerAuth().build();
     SwaggerModule.setup('admin/docs', app, () => SwaggerModule.createDocument(app, document, { include: [AdminModule] }));

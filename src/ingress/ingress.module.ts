@@ -2,13 +2,12 @@ import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { IngressService } from './ingress.service';
 import { KeyringService } from './keyring.service';
-import { SignatureGuard } from './signature.guard';
-import { WebhookController } from './webhook.controller';
+import { WebhookReceiver } from './webhook-receiver';
 
+/** Webhooks in: POST /webhooks/jogg[/:endpoint] is answered by WebhookReceiver on the HTTP server (see app.factory.ts). */
 @Module({
   imports: [DeliveryModule],
-  controllers: [WebhookController],
-  providers: [IngressService, KeyringService, SignatureGuard],
-  exports: [KeyringService],
+  providers: [IngressService, KeyringService, WebhookReceiver],
+  exports: [KeyringService, WebhookReceiver],
 })
 export class IngressModule {}

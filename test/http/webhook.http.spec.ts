@@ -191,6 +191,22 @@ routes: [{ name: failures, match: { events: ["*_failed"] }, to: [f] }]
     });
   });
 
+  it('leaves other methods and paths to the app (404 from the router), and reads the path without its query', async () => {
+    expect((await fetch(`${bridge.url}/webhooks/jogg`)).status).toBe(404);
+    const body = JSON.stringify(videoEvent());
+    expect((await send(body, signedHeaders(body, SECRET), '/webhooks/jogg/videos/extra')).status).toBe(404);
+    expect((await send(body, signedHeaders(body, SECRET), '/webhooks/jogg?attempt=2')).status).toBe(200);
+  });
+
+  it('refuses a body without a content type with 415, and one over the limit by its Content-Length at once', async () => {
+    const body = JSON.stringify(videoEvent());
+    const bare = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: Buffer.from(body), headers: { 'x-webhook-signature': joggSignature(body, SECRET) } });
+    expect(bare.status).toBe(415);
+    expect(await bare.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type', message: 'content type must be application/json, not missing' });
+    const big = await send('x'.repeat(65 * 1024), signedHeaders('x', SECRET));
+    expect([big.status, big.headers.get('connection'), big.body.message]).toEqual([413, 'close', `body is larger than ${64 * 1024} bytes`]);
+  });
+
   it('routes every JoggAI sample body as configured', async () => {
     for (const { file, body } of loadFixtures()) {
       const text = JSON.stringify({ ...body, event_id: body.event_id ? `${body.event_id}-${Date.now()}` : undefined });

@@ -1,0 +1,151 @@
+import { HttpException, Injectable, Logger, Optional } from '@nestjs/common';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { MetricsService, WebhookOutcome } from '../ops/metrics.service';
+import { answerFor } from '../ops/domain-exception.filter';
+import { ReadinessService } from '../ops/readiness.service';
+import { EnvelopeError, parseEnvelope } from './envelope';
+import { IngressService } from './ingress.service';
+import { KeyringService } from './keyring.service';
+import { verifySignature } from './signature';
+
+const PREFIX = '/webhooks/jogg';
+
+/** A refusal: status, outcome for the metrics, and the short reason the sender gets. */
+class Refusal {
+  constructor(readonly status: number, readonly outcome: WebhookOutcome, readonly message: string) {}
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 503: 'Service Unavailable',
+};
+
+/**
+ * `POST /webhooks/jogg[/:endpoint]`, answered on the HTTP server directly, in front of Fastify's request
+ * pipeline: this is the bridge's hot path, and Fastify's per-request machinery cost more than everything
+ * else it does (see BENCHMARKS.md). Every other request goes on to Fastify and Nest.
+ *
+ * Checks, in this order: 415 (not application/json), 413 (over server.bodyLimit), 404 (unknown endpoint),
+ * 401 (signature missing or wrong, over the raw bytes), 400 (envelope, X-Webhook-Event, age), 503 (the store
+ * cannot write, or shutting down), 200 once the event and its deliveries are durable.
+ */
+@Injectable()
+export class WebhookReceiver {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    private readonly config: BridgeConfigService,
+    private readonly keyring: KeyringService,
+    private readonly ingress: IngressService,
+    private readonly metrics: MetricsService,
+    @Optional() private readonly readiness?: ReadinessService,
+  ) {}
+
+  /** Takes the request when it is a webhook (and answers it); false leaves it to the rest of the app. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST') return false;
+    const endpoint = endpointOf(req.url ?? '');
+    if (endpoint === undefined) return false;
+    this.receive(req, res, endpoint).catch((error) => this.fail(res, error, undefined));
+    return true;
+  }
+
+  private async receive(req: IncomingMessage, res: ServerResponse, endpoint: string | null): Promise<void> {
+    // Shutting down: JoggAI retries a 503; closing the connection lets the server's close finish.
+    if (this.readiness?.isStopping) return this.refuse(res, new Refusal(503, 'unavailable', 'shutting down, retry later'), undefined, true);
+    const type = req.headers['content-type'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    if (type === undefined ? hasBody : !isJson(type)) {
+      return this.refuse(res, new Refusal(415, 'unsupported_media_type', `content type must be application/json, not ${type === undefined ? 'missing' : JSON.stringify(type.slice(0, 100))}`), undefined, true);
+    }
+    const limit = this.config.current.server.bodyLimit;
+    const raw = await readBody(req, limit);
+    if (raw === undefined) return this.refuse(res, new Refusal(413, 'too_large', `body is larger than ${limit} bytes`), undefined, true);
+    if (raw === null) return; // the client went away
+    const secrets = this.keyring.secretsFor(endpoint);
+    if (!secrets) return this.refuse(res, new Refusal(404, 'unknown_endpoint', `unknown endpoint "${endpoint}"`));
+    const signature = req.headers['x-webhook-signature'];
+    if (signature === undefined) return this.refuse(res, new Refusal(401, 'bad_signature', 'missing X-Webhook-Signature'));
+    if (!verifySignature(raw, typeof signature === 'string' ? signature : undefined, secrets)) {
+      return this.refuse(res, new Refusal(401, 'bad_signature', 'invalid signature'));
+    }
+    const text = raw.toString('utf8');
+    let envelope;
+    try {
+      envelope = parseEnvelope(text, req.headers['x-webhook-event']);
+    } catch (error) {
+      if (error instanceof EnvelopeError) return this.refuse(res, new Refusal(400, 'malformed', error.message));
+      throw error;
+    }
+    try {
+      const result = await this.ingress.accept({ envelope, raw, text }, endpoint);
+      this.metrics.webhook(envelope.event, result.status);
+      send(res, 200, {}, result);
+    } catch (error) {
+      this.fail(res, error, envelope.event);
+    }
+  }
+
+  private refuse(res: ServerResponse, refusal: Refusal, event?: string, close = false): void {
+    this.metrics.webhook(event, refusal.outcome);
+    // the rest of a body we did not read is not worth reading: answer, then close the connection
+    send(res, refusal.status, close ? { connection: 'close' } : {}, { statusCode: refusal.status, error: STATUS_TEXT[refusal.status], message: refusal.message });
+  }
+
+  private fail(res: ServerResponse, error: unknown, event: string | undefined): void {
+    const answer = answerFor(error, this.logger);
+    const outcome: WebhookOutcome = answer.status === 400 && error instanceof HttpException ? 'stale' : answer.status === 503 ? 'unavailable' : 'malformed';
+    this.metrics.webhook(event, outcome);
+    const close: Record<string, string> = this.readiness?.isStopping ? { connection: 'close' } : {};
+    if (!res.headersSent) send(res, answer.status, { ...answer.headers, ...close }, answer.body);
+  }
+}
+
+/** `null` for /webhooks/jogg, the endpoint name for /webhooks/jogg/<name>, undefined for any other path. */
+export function endpointOf(url: string): string | null | undefined {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (path === PREFIX) return null;
+  if (!path.startsWith(`${PREFIX}/`)) return undefined;
+  const name = path.slice(PREFIX.length + 1);
+  if (!name || name.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function isJson(type: string): boolean {
+  const semicolon = type.indexOf(';');
+  return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
+}
+
+/** The body, or undefined when it is over the limit, or null when the client went away before sending it all. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined | null> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.on('aborted', () => resolve(null));
+    req.on('error', () => resolve(null));
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: object): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}

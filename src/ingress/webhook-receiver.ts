@@ -139,7 +139,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     };
     req.on('data', onData);
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    req.on('aborted', () => resolve(null));
+    // after 'end' these change nothing (a promise settles once); before it, the client went away
+    req.on('close', () => resolve(null));
     req.on('error', () => resolve(null));
   });
 }

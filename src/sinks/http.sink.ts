@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { HttpSinkConfig } from '../config/sink-config';
 import { parseDuration } from '../config/units';
 import { templateContext } from '../rules/context';
@@ -19,10 +21,18 @@ const USER_AGENT = 'jogg-bridge/0.1';
 export class HttpSink extends Sink<HttpMessage> {
   readonly type = 'http';
   private readonly timeoutMs: number;
+  /** Kept-alive connections to the one URL this sink posts to (node:http: far less garbage per request than fetch). */
+  private readonly agent: HttpAgent;
 
   constructor(name: string, templates: TemplateSet, private readonly config: HttpSinkConfig) {
     super(name, templates);
     this.timeoutMs = parseDuration(config.timeout)!;
+    const https = new URL(config.url).protocol === 'https:';
+    this.agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: config.concurrency ?? Infinity }); // the dispatcher bounds concurrency
+  }
+
+  override async close(): Promise<void> {
+    this.agent.destroy();
   }
 
   render(event: SinkEvent, overrides?: TemplateSet): HttpMessage {
@@ -46,32 +56,72 @@ export class HttpSink extends Sink<HttpMessage> {
     const headers = this.config.sign
       ? { ...message.headers, ...standardWebhookHeaders(this.config.sign.secret, `jb_${event.deliveryId}`, message.body) }
       : message.headers;
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await fetch(message.url, {
-        method: message.method,
-        headers,
-        body: message.body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'manual',
-      });
+      response = await exchange(message, headers, this.agent, this.timeoutMs);
     } catch (error) {
       throw new TransientSinkError(describeNetworkError(error, this.timeoutMs));
     }
-    const text = await response.text().catch(() => '');
-    if (response.ok) return;
+    const { text } = response;
+    if (response.status >= 200 && response.status < 300) return;
     const detail = `HTTP ${response.status}${text ? `: ${text.slice(0, 200).replace(/\s+/g, ' ').trim()}` : ''}`;
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
-      throw new TransientSinkError(detail, parseRetryAfter(response.headers.get('retry-after')));
+      throw new TransientSinkError(detail, parseRetryAfter(one(response.headers['retry-after'])));
     }
     throw new PermanentSinkError(detail);
   }
 }
 
+interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The start of the answer's body (enough for an error message). */
+  text: string;
+}
+
+const KEEP = 4096;
+
+/** One request and its answer, within `timeoutMs` from the start to the last byte of the answer; redirects are not followed. */
+function exchange(message: HttpMessage, headers: Record<string, string>, agent: HttpAgent, timeoutMs: number): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(message.url);
+    const body = Buffer.from(message.body);
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { method: message.method, headers: { ...headers, 'content-length': String(body.length) }, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (kept < KEEP) chunks.push(chunk);
+          kept += chunk.length;
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).subarray(0, KEEP).toString('utf8') });
+        });
+        res.on('close', () => {
+          if (res.complete) return;
+          clearTimeout(timer);
+          reject(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+        });
+      },
+    );
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end(body);
+  });
+}
+
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
+
 export function describeNetworkError(error: unknown, timeoutMs: number): string {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
+  const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const cause = e.cause?.code ?? e.cause?.message ?? e.message;
+  const cause = e.cause?.code ?? e.code ?? e.cause?.message ?? e.message;
   if (cause === 'bad port') return 'network error: the URL uses a port that fetch refuses (a "bad port")';
   return `network error: ${cause}`;
 }

@@ -1,0 +1,83 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { plainToInstance } from 'class-transformer';
+import { HttpSinkConfig } from '../config/sink-config';
+import { HttpSink } from './http.sink';
+import { PermanentSinkError, SinkEvent, TransientSinkError } from './sink';
+
+const envelope = { event_id: 'e1', event: 'generated_video_failed', timestamp: 1764115200, data: { video_id: 'v1' } };
+const event: SinkEvent = { id: 1, deliveryId: 7, endpoint: null, receivedAt: 0, body: JSON.stringify(envelope), envelope };
+
+describe('HttpSink over a real port', () => {
+  let server: Server;
+  let url: string;
+  let handler: (req: IncomingMessage, res: ServerResponse, body: string) => void;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => handler(req, res, body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  const sink = (over: Record<string, unknown> = {}) => new HttpSink('h', {}, plainToInstance(HttpSinkConfig, { type: 'http', url, timeout: '300ms', ...over }));
+  const outcome = (s: HttpSink) => s.send(s.render(event), event).then(() => 'delivered', (e) => e);
+
+  it('posts the body with its headers over one kept-alive connection', async () => {
+    const seen: { body: string; headers: IncomingMessage['headers']; port: number }[] = [];
+    handler = (req, res, body) => {
+      seen.push({ body, headers: req.headers, port: req.socket.remotePort! });
+      res.end('ok');
+    };
+    const s = sink({ headers: { 'x-team': 'ops' } });
+    expect(await outcome(s)).toBe('delivered');
+    expect(await outcome(s)).toBe('delivered');
+    expect(seen[0]).toMatchObject({ body: event.body, headers: { 'content-type': 'application/json', 'x-jogg-event': 'generated_video_failed', 'x-jogg-event-id': 'e1', 'x-team': 'ops' } });
+    expect(seen[1].port).toBe(seen[0].port);
+    await s.close();
+  });
+
+  it('gives up after the timeout, counting the wait for the whole answer', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write('partial'); // never ends
+    };
+    const error = await outcome(sink());
+    expect(error).toBeInstanceOf(TransientSinkError);
+    expect(error.message).toBe('timed out after 300 ms');
+  });
+
+  it('does not follow redirects: a 3xx is a permanent failure', async () => {
+    handler = (_req, res) => res.writeHead(302, { location: '/elsewhere' }).end();
+    const error = await outcome(sink());
+    expect(error).toBeInstanceOf(PermanentSinkError);
+    expect(error.message).toBe('HTTP 302');
+  });
+
+  it('retries 5xx and 429 (with Retry-After), and keeps only the start of a long error body', async () => {
+    handler = (_req, res) => res.writeHead(429, { 'retry-after': '7' }).end('slow down');
+    const limited = await outcome(sink());
+    expect(limited).toBeInstanceOf(TransientSinkError);
+    expect([limited.message, limited.retryAfterMs]).toEqual(['HTTP 429: slow down', 7000]);
+    handler = (_req, res) => res.writeHead(503).end('x'.repeat(100_000));
+    const unavailable = await outcome(sink());
+    expect(unavailable).toBeInstanceOf(TransientSinkError);
+    expect(unavailable.message).toBe(`HTTP 503: ${'x'.repeat(200)}`);
+  });
+
+  it('names network errors: a connection cut mid-answer, and a refused connection', async () => {
+    handler = (req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('short');
+      setTimeout(() => req.socket.destroy(), 20);
+    };
+    const cut = await outcome(sink());
+    expect(cut).toBeInstanceOf(TransientSinkError);
+    expect(cut.message).toMatch(/^network error: (ECONNRESET|aborted)/);
+    const refused = await outcome(sink({ url: 'http://127.0.0.1:9/hook' }));
+    expect(refused.message).toBe('network error: ECONNREFUSED');
+  });
+});

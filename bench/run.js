@@ -304,6 +304,22 @@ function report({ ingest, kafka, local, startup, postgres }) {
       '',
     );
   }
+  const goals = [];
+  if (ingest) {
+    goals.push(['ingest ≥ 0.8 × the baseline (SQLite)', ingest.ratio >= 0.8, `${ingest.ratio.toFixed(2)}`]);
+    goals.push(['p99 ≤ 10 ms at 50 connections', ingest.bridge.p99 <= 10, `${ingest.bridge.p99} ms`]);
+  }
+  const rss = [ingest?.rssMb, local?.rssMb].filter((x) => x !== undefined);
+  if (rss.length) goals.push(['peak RSS ≤ 200 MB (ingest, end to end)', Math.max(...rss) <= 200, rss.map((x) => `${x.toFixed(0)} MB`).join(', ')]);
+  if (startup !== undefined) goals.push(['start to ready ≤ 1.5 s', startup <= 1500, `${startup.toFixed(0)} ms`]);
+  if (kafka) {
+    goals.push(['Kafka ≥ 5,000 events/s sustained', kafka.sustained.delivered >= 5000, `${kafka.sustained.delivered.toFixed(0)}/s`]);
+    goals.push(['Kafka p99 ≤ 100 ms at 1,000 events/s', kafka.atRate.p99 <= 100, `${kafka.atRate.p99} ms`]);
+  }
+  if (goals.length) {
+    lines.push('## Goals', '', '| goal | this run | |', '|---|---:|---|', ...goals.map(([goal, met, value]) => `| ${goal} | ${value} | ${met ? 'met' : '**not met**'} |`), '');
+    lines.push('Where the time goes on the ingest path, and what was changed for it: `docs/ARCHITECTURE.md`, "Decisions taken while building".', '');
+  }
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));
   console.log(`\n${lines.join('\n')}`);
 }

@@ -5,9 +5,9 @@
 const { spawn, execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { homedir, tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { freePort } = require('./free-port');
 
 const KAFKA_VERSION = '3.9.1';
 const CACHE = process.env.KAFKA_TEST_CACHE || join(homedir(), '.cache', 'jogg-bridge', `kafka-${KAFKA_VERSION}`);
@@ -40,17 +40,6 @@ function ensureJars() {
     stdio: 'inherit',
   });
   return LIBS;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function properties(dir, port, controllerPort) {

@@ -3,26 +3,15 @@
 // unprivileged OS user (PostgreSQL refuses to run as root) on a free loopback port, removed afterwards.
 const { execFileSync, spawnSync } = require('node:child_process');
 const { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir, userInfo } = require('node:os');
 const { join } = require('node:path');
+const { freePort } = require('./free-port');
 
 function binDir() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) throw new Error('PostgreSQL server is not installed (apt-get install postgresql)');
   const version = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
   return join(root, version, 'bin');
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a PostgreSQL binary as the unprivileged user when we are root. */

@@ -1,9 +1,8 @@
-import { BadRequestException, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { formatDuration } from '../config/units';
 import { DispatcherService } from '../delivery/dispatcher.service';
-import { ReadinessService } from '../ops/readiness.service';
 import { RoutingService } from '../rules/routing.service';
 import { baseName } from '../sync/plan';
 import { EventStore } from '../store/event-store';
@@ -24,12 +23,9 @@ export class IngressService {
     private readonly store: EventStore,
     private readonly clock: Clock,
     @Optional() private readonly dispatcher?: DispatcherService,
-    @Optional() private readonly readiness?: ReadinessService,
   ) {}
 
   async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
-    // JoggAI retries a 503, so an event sent while we stop reaches another instance or our next start.
-    if (this.readiness?.isStopping) throw new ServiceUnavailableException('shutting down, retry later');
     const now = this.clock.now();
     this.checkAge(envelope.timestamp, now);
     const deliveries = this.routing.plan(envelope);

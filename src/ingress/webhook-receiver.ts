@@ -2,7 +2,7 @@ import { HttpException, Injectable, Logger, Optional } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { MetricsService, WebhookOutcome } from '../ops/metrics.service';
-import { answerFor } from '../ops/domain-exception.filter';
+import { answerFor, errorBody } from '../ops/domain-exception.filter';
 import { ReadinessService } from '../ops/readiness.service';
 import { EnvelopeError, parseEnvelope } from './envelope';
 import { IngressService } from './ingress.service';
@@ -10,15 +10,6 @@ import { KeyringService } from './keyring.service';
 import { verifySignature } from './signature';
 
 const PREFIX = '/webhooks/jogg';
-
-/** A refusal: status, outcome for the metrics, and the short reason the sender gets. */
-class Refusal {
-  constructor(readonly status: number, readonly outcome: WebhookOutcome, readonly message: string) {}
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 503: 'Service Unavailable',
-};
 
 /**
  * `POST /webhooks/jogg[/:endpoint]`, answered on the HTTP server directly, in front of Fastify's request
@@ -51,30 +42,31 @@ export class WebhookReceiver {
   }
 
   private async receive(req: IncomingMessage, res: ServerResponse, endpoint: string | null): Promise<void> {
-    // Shutting down: JoggAI retries a 503; closing the connection lets the server's close finish.
-    if (this.readiness?.isStopping) return this.refuse(res, new Refusal(503, 'unavailable', 'shutting down, retry later'), undefined, true);
+    // Shutting down: JoggAI retries a 503 (reaching another instance or our next start); closing the
+    // connection lets the server's close finish.
+    if (this.readiness?.isStopping) return this.refuse(res, 503, 'unavailable', 'shutting down, retry later', true);
     const type = req.headers['content-type'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     if (type === undefined ? hasBody : !isJson(type)) {
-      return this.refuse(res, new Refusal(415, 'unsupported_media_type', `content type must be application/json, not ${type === undefined ? 'missing' : JSON.stringify(type.slice(0, 100))}`), undefined, true);
+      return this.refuse(res, 415, 'unsupported_media_type', `content type must be application/json, not ${type === undefined ? 'missing' : JSON.stringify(type.slice(0, 100))}`, true);
     }
     const limit = this.config.current.server.bodyLimit;
     const raw = await readBody(req, limit);
-    if (raw === undefined) return this.refuse(res, new Refusal(413, 'too_large', `body is larger than ${limit} bytes`), undefined, true);
+    if (raw === undefined) return this.refuse(res, 413, 'too_large', `body is larger than ${limit} bytes`, true);
     if (raw === null) return; // the client went away
     const secrets = this.keyring.secretsFor(endpoint);
-    if (!secrets) return this.refuse(res, new Refusal(404, 'unknown_endpoint', `unknown endpoint "${endpoint}"`));
+    if (!secrets) return this.refuse(res, 404, 'unknown_endpoint', `unknown endpoint "${endpoint}"`);
     const signature = req.headers['x-webhook-signature'];
-    if (signature === undefined) return this.refuse(res, new Refusal(401, 'bad_signature', 'missing X-Webhook-Signature'));
+    if (signature === undefined) return this.refuse(res, 401, 'bad_signature', 'missing X-Webhook-Signature');
     if (!verifySignature(raw, typeof signature === 'string' ? signature : undefined, secrets)) {
-      return this.refuse(res, new Refusal(401, 'bad_signature', 'invalid signature'));
+      return this.refuse(res, 401, 'bad_signature', 'invalid signature');
     }
     const text = raw.toString('utf8');
     let envelope;
     try {
       envelope = parseEnvelope(text, req.headers['x-webhook-event']);
     } catch (error) {
-      if (error instanceof EnvelopeError) return this.refuse(res, new Refusal(400, 'malformed', error.message));
+      if (error instanceof EnvelopeError) return this.refuse(res, 400, 'malformed', error.message);
       throw error;
     }
     try {
@@ -86,10 +78,10 @@ export class WebhookReceiver {
     }
   }
 
-  private refuse(res: ServerResponse, refusal: Refusal, event?: string, close = false): void {
-    this.metrics.webhook(event, refusal.outcome);
-    // the rest of a body we did not read is not worth reading: answer, then close the connection
-    send(res, refusal.status, close ? { connection: 'close' } : {}, { statusCode: refusal.status, error: STATUS_TEXT[refusal.status], message: refusal.message });
+  /** A refusal with its short reason; `close` when the rest of a body we did not read is not worth reading. */
+  private refuse(res: ServerResponse, status: number, outcome: WebhookOutcome, message: string, close = false): void {
+    this.metrics.webhook(undefined, outcome);
+    send(res, status, close ? { connection: 'close' } : {}, errorBody(status, message));
   }
 
   private fail(res: ServerResponse, error: unknown, event: string | undefined): void {

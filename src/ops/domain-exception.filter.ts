@@ -10,6 +10,11 @@ export interface ErrorAnswer {
   body: object;
 }
 
+/** The shape of every error answer: `{statusCode, error, message}`. */
+export function errorBody(status: number, message: string): { statusCode: number; error: string; message: string } {
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+}
+
 /**
  * Maps an error to its HTTP answer: HTTP exceptions as they are; a store that cannot write to 503 with
  * Retry-After (so JoggAI retries the webhook); anything else to 500 with an error id that is logged.
@@ -19,15 +24,15 @@ export function answerFor(exception: unknown, logger: Logger): ErrorAnswer {
     const status = exception.getStatus();
     const body = exception.getResponse();
     // Errors raised by Fastify itself (415, 413, …) arrive with a bare string: give them the usual shape.
-    return { status, headers: {}, body: typeof body === 'string' ? { statusCode: status, error: STATUS_CODES[status], message: body } : body };
+    return { status, headers: {}, body: typeof body === 'string' ? errorBody(status, body) : body };
   }
   const errorId = randomUUID();
   if (exception instanceof StoreUnavailableError) {
     logger.error(`${exception.message} (error id ${errorId})`);
-    return { status: 503, headers: { 'retry-after': '5' }, body: { statusCode: 503, error: 'Service Unavailable', message: 'store unavailable, retry later', errorId } };
+    return { status: 503, headers: { 'retry-after': '5' }, body: { ...errorBody(503, 'store unavailable, retry later'), errorId } };
   }
   logger.error(`unexpected error ${errorId}: ${(exception as Error)?.stack ?? exception}`);
-  return { status: 500, headers: {}, body: { statusCode: 500, error: 'Internal Server Error', message: 'unexpected error', errorId } };
+  return { status: 500, headers: {}, body: { ...errorBody(500, 'unexpected error'), errorId } };
 }
 
 /** The answer of every Nest route to an error (see answerFor). */

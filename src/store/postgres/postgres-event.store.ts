@@ -19,11 +19,11 @@ export interface PostgresOptions {
 }
 
 type Op = (client: PoolClient) => Promise<unknown>;
-/** A write that can share one multi-row statement with others of its kind in a group commit. */
-type Batchable = { kind: 'ingest'; input: NewEvent } | { kind: 'settle'; input: SettleRequest };
+/** Writes of these kinds share one multi-row statement with the others of their kind in a group commit. */
+type GroupedKind = 'ingest' | 'settle';
 interface Pending {
   op: Op;
-  batch?: Batchable;
+  grouped?: { kind: GroupedKind; input: unknown };
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -83,7 +83,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   ingest(event: NewEvent): Promise<IngestResult> {
-    return this.write<IngestResult>((c) => this.ingestMany(c, [event]).then((r) => r[0]), { kind: 'ingest', input: event });
+    return this.writeGrouped('ingest', event);
   }
 
   /**
@@ -139,19 +139,8 @@ export class PostgresEventStore extends EventStore {
   claimDue(sink: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     return this.write(async (c) => {
       const token = randomUUID();
-      // Only the ordered walk of the due index suits this claim. Statistics lag behind a fast-growing backlog (the
-      // table looks nearly empty until autovacuum's next analyze), and the planner then sorts every waiting row of
-      // the sink on each claim: tens of ms per claim once the backlog is large. So its alternatives are switched off
-      // for this one statement.
-      await c.query('SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off');
-      const rows = (await c.query(
-        `UPDATE deliveries SET lease_until = $4, lease_token = $5
-         WHERE id IN (SELECT id FROM deliveries WHERE sink = $1 AND ${WAITING} AND next_at <= $2
-                      AND (lease_until IS NULL OR lease_until <= $2) ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
-        [sink, now, limit, now + leaseMs, token],
-      )).rows as DeliveryRow[];
-      await c.query('RESET enable_sort; RESET enable_bitmapscan');
+      // claim_due (migration 3) walks the due index in order whatever the statistics say
+      const rows = (await c.query('SELECT * FROM claim_due($1, $2, $3, $4, $5)', [sink, now, limit, now + leaseMs, token])).rows as DeliveryRow[];
       rows.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
       if (!rows.length) return [];
       const events = (await c.query('SELECT * FROM events WHERE id = ANY($1)', [rows.map((r) => r.event_pk)])).rows as EventRow[];
@@ -161,7 +150,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   settle(request: SettleRequest): Promise<boolean> {
-    return this.write<boolean>((c) => this.settleMany(c, [request]).then((r) => r[0]), { kind: 'settle', input: request });
+    return this.writeGrouped('settle', request);
   }
 
   /** Settles a group of attempts: one UPDATE for the deliveries (only where the lease token still matches) and one INSERT for the attempts. */
@@ -358,11 +347,22 @@ export class PostgresEventStore extends EventStore {
     return (await this.pool.query(sql, params)).rows as R[];
   }
 
-  private write<T>(op: Op, batch?: Batchable): Promise<T> {
+  private write<T>(op: Op, grouped?: Pending['grouped']): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, batch, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ op, grouped, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushing) void this.flush();
     });
+  }
+
+  /** The multi-row statement of each grouped kind: inputs in, one result per input out. */
+  private readonly groupedStatements: Record<GroupedKind, (client: PoolClient, inputs: never[]) => Promise<unknown[]>> = {
+    ingest: (client, inputs: NewEvent[]) => this.ingestMany(client, inputs),
+    settle: (client, inputs: SettleRequest[]) => this.settleMany(client, inputs),
+  };
+
+  /** A write that joins the others of its kind in the group; alone (after a failed group) it is a group of one. */
+  private writeGrouped<T>(kind: GroupedKind, input: unknown): Promise<T> {
+    return this.write<T>(async (c) => (await this.groupedStatements[kind](c, [input as never]))[0], { kind, input });
   }
 
   /** Group commit: every write that queued while the previous transaction ran goes into the next one. */
@@ -415,21 +415,16 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
-  /** Runs a group's writes: ingests and settles each as one multi-row statement, the rest one by one in order. */
+  /** Runs a group's writes: each grouped kind as one multi-row statement, the rest one by one in order. */
   private async runGroup(client: PoolClient, batch: readonly Pending[]): Promise<unknown[]> {
     const out: unknown[] = new Array(batch.length);
-    const ingests: number[] = [];
-    const settles: number[] = [];
-    batch.forEach((p, i) => (p.batch?.kind === 'ingest' ? ingests : p.batch?.kind === 'settle' ? settles : undefined)?.push(i));
-    if (ingests.length) {
-      const results = await this.ingestMany(client, ingests.map((i) => batch[i].batch!.input as NewEvent));
-      ingests.forEach((i, k) => (out[i] = results[k]));
+    for (const kind of Object.keys(this.groupedStatements) as GroupedKind[]) {
+      const positions = batch.flatMap((p, i) => (p.grouped?.kind === kind ? [i] : []));
+      if (!positions.length) continue;
+      const results = await this.groupedStatements[kind](client, positions.map((i) => batch[i].grouped!.input as never));
+      positions.forEach((i, k) => (out[i] = results[k]));
     }
-    if (settles.length) {
-      const results = await this.settleMany(client, settles.map((i) => batch[i].batch!.input as SettleRequest));
-      settles.forEach((i, k) => (out[i] = results[k]));
-    }
-    for (let i = 0; i < batch.length; i++) if (!batch[i].batch) out[i] = await batch[i].op(client);
+    for (let i = 0; i < batch.length; i++) if (!batch[i].grouped) out[i] = await batch[i].op(client);
     return out;
   }
 

@@ -28,7 +28,8 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     server.keepAliveTimeout = Math.min(72_000, idleTimeoutMs); // Fastify's default: longer than common load balancers' idle timeouts
     return server;
   };
-  const adapter = new FastifyAdapter({ bodyLimit, requestTimeout: requestTimeoutMs, connectionTimeout: idleTimeoutMs, serverFactory } as ConstructorParameters<typeof FastifyAdapter>[0]);
+  // the server (and its timeouts) comes from serverFactory; Fastify keeps the body limit for its own routes
+  const adapter = new FastifyAdapter({ bodyLimit, serverFactory } as ConstructorParameters<typeof FastifyAdapter>[0]);
   acceptRawJson(adapter.getInstance(), config.server.bodyLimit);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,

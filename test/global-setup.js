@@ -1,11 +1,6 @@
-const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
-/** Tests that run the bridge as a child process use dist/: compile it first (incremental, so fast when unchanged). */
+/** Tests that run the bridge as a child process use dist/: build it when a source is newer (swc, about a second). */
 module.exports = async function globalSetup() {
-  const root = join(__dirname, '..');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  await require(join(__dirname, '..', 'scripts', 'build.js')).build({ ifStale: true, quiet: true });
 };

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
 import { ConfigError } from './config/config.error';
+import { LoadedConfig } from './config/loaded-config';
 import { collectSecrets } from './config/secrets';
 import { RedactingLogger } from './ops/redacting.logger';
 import { KeyringService } from './ingress/keyring.service';
@@ -12,7 +13,7 @@ import { ReadinessService } from './ops/readiness.service';
 /** `npm start` / `jogg-bridge serve`: load the config, open the store, listen. */
 export async function serve(configPath?: string): Promise<void> {
   const production = process.env.NODE_ENV === 'production';
-  const logger = new RedactingLogger('jogg-bridge', { json: production, logLevels: production ? ['log', 'warn', 'error', 'fatal'] : undefined });
+  const logger = new RedactingLogger('jogg-bridge', { json: production, logLevels: logLevels(process.env.LOG_LEVEL) });
   let config;
   try {
     config = loadConfig({ path: configPath });
@@ -32,7 +33,32 @@ export async function serve(configPath?: string): Promise<void> {
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  Logger.log(`listening on http://${config.server.host}:${port} (config ${config.file}, store ${config.store.path})`, 'Bootstrap');
+  Logger.log(startupLine(config, port), 'Bootstrap');
+}
+
+/** The one line a person reads at start: where it listens, which config, which store, which sinks. */
+export function startupLine(config: LoadedConfig, port: number): string {
+  const sinks = [...config.sinks.values()].map((sink) => `${sink.name} (${sink.config.type})`).join(', ') || 'none';
+  return `listening on http://${config.server.host}:${port} · config ${config.file} · store ${describeStore(config.store)} · sinks ${sinks} · ${config.routes.length} route${config.routes.length === 1 ? '' : 's'}`;
+}
+
+/** The store as a person would name it; a PostgreSQL URL without its password. */
+function describeStore(store: LoadedConfig['store']): string {
+  if (store.driver === 'sqlite') return `sqlite ${store.path}`;
+  try {
+    const url = new URL(store.url ?? '');
+    url.password = '';
+    return `postgres ${url.host}${url.pathname}${store.schema ? ` (schema ${store.schema})` : ''}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+/** LOG_LEVEL=debug|verbose adds the debug lines (each retry, Nest's route table); the default is `log`. */
+function logLevels(level = 'log'): LogLevel[] {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const index = order.indexOf(level as LogLevel);
+  return order.slice(0, index < 0 ? 4 : index + 1);
 }
 
 /** SIGTERM / SIGINT: close the app (stop dispatching, finish in-flight work, close sinks and store), exit 0. */

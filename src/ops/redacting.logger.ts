@@ -6,6 +6,9 @@ import { redactor } from '../config/secrets';
  * secret, and anything that looks like a webhook signature or a bearer token, is replaced before a line
  * is written.
  */
+/** Nest's own start-up chatter (modules initialised, every route mapped): debug, not what a person reads at start. */
+const NEST_STARTUP = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 export class RedactingLogger extends ConsoleLogger {
   private redactText = redactor([]);
 
@@ -15,6 +18,12 @@ export class RedactingLogger extends ConsoleLogger {
 
   setSecrets(secrets: readonly string[]): void {
     this.redactText = redactor(secrets);
+  }
+
+  override log(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (typeof context === 'string' && NEST_STARTUP.has(context)) return super.debug(message, ...rest);
+    super.log(message, ...rest);
   }
 
   redact(text: string): string {

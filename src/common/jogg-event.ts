@@ -41,3 +41,11 @@ export function errorMessage(data: Record<string, unknown>): string | undefined 
   }
   return undefined;
 }
+
+/** Video failures carry `error: {code, message}`; the code says which failure it was (e.g. 18020: out of credits). */
+export function errorCode(data: Record<string, unknown>): string | undefined {
+  const error = Object.prototype.hasOwnProperty.call(data, 'error') ? data.error : undefined;
+  if (!error || typeof error !== 'object' || !Object.prototype.hasOwnProperty.call(error, 'code')) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' || typeof code === 'string' ? String(code) : undefined;
+}

@@ -1,4 +1,4 @@
-import { errorMessage, resourceId } from '../common/jogg-event';
+import { errorCode, errorMessage, resourceId } from '../common/jogg-event';
 import { SinkEvent } from '../sinks/sink';
 
 /** What templates can read: the event's own fields, plus a few conveniences the bridge derives. */
@@ -13,6 +13,7 @@ export function templateContext(event: SinkEvent): Record<string, unknown> {
     data,
     resource_id: resourceId(data) ?? null,
     error_message: errorMessage(data) ?? null,
+    error_code: errorCode(data) ?? null,
     endpoint: event.endpoint,
     received_at: new Date(event.receivedAt).toISOString(),
     bridge_id: event.id,

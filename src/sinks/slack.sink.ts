@@ -13,11 +13,14 @@ export interface SlackMessage {
   blocks?: unknown[];
 }
 
-/** Used when neither the route nor the sink gives a text: what an on-call person needs at a glance. */
+/**
+ * Used when neither the route nor the sink gives a text: what an on-call person needs at a glance —
+ * `:x: *generated_video_failed* `ba25…aefb` failed: Video generation failed (code 50000, 2026-11-26T10:00:00.000Z)`.
+ */
 const DEFAULT_TEXT = compileTemplate(
   '{{#error_message}}:x:{{/error_message}}{{^error_message}}:white_check_mark:{{/error_message}} *{{ event }}*' +
     '{{#resource_id}} `{{ resource_id }}`{{/resource_id}}{{#error_message}} failed: {{ error_message }}{{/error_message}}' +
-    ' ({{ time }})',
+    ' ({{#error_code}}code {{ error_code }}, {{/error_code}}{{ time }})',
 );
 
 /** Slack's answers that retrying cannot fix (https://api.slack.com/messaging/webhooks#handling_errors). */

@@ -66,13 +66,13 @@ routes:
       return list.length && list.every((d) => d.status === 'delivered' || d.status === 'dead') ? list : undefined;
     }, 15_000, `deliveries of event ${id} to settle`);
 
-  it('posts a useful default failure message: event, resource id, error and time', async () => {
-    const body = videoEvent('default_video_failed', { error: { message: 'GPU <melted> & gone' } });
+  it('posts a useful default failure message: event, resource id, error code and message, and time', async () => {
+    const body = videoEvent('default_video_failed', { error: { code: 50000, message: 'GPU <melted> & gone' } });
     await settledAll(await send(body));
     const [post] = slack.postsTo('ok').slice(-1);
     const time = new Date(body.timestamp * 1000).toISOString();
     expect(post.payload).toEqual({
-      text: `:x: *default_video_failed* \`${body.data.video_id}\` failed: GPU &lt;melted&gt; &amp; gone (${time})`,
+      text: `:x: *default_video_failed* \`${body.data.video_id}\` failed: GPU &lt;melted&gt; &amp; gone (code 50000, ${time})`,
       username: 'jogg-bridge',
       icon_emoji: ':movie_camera:',
     });

@@ -7,7 +7,7 @@ export interface TestBroker {
   restart(): Promise<void>;
   destroy(): Promise<void>;
 }
-export function start(options?: { timeoutMs?: number }): Promise<TestBroker>;
+export function start(options?: { timeoutMs?: number; port?: number }): Promise<TestBroker>;
 export function ensureJars(): string;
 export const KAFKA_VERSION: string;
 export const CACHE: string;

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // A real single-node Kafka broker (KRaft, broker+controller) for tests and benchmarks, assembled from
-// Maven Central jars; no Docker. `node scripts/kafka-broker.js fetch` downloads the jars into the cache;
-// tests call start(). See docs/KAFKA-TEST-BROKER.md.
+// Maven Central jars; no Docker. See docs/KAFKA-TEST-BROKER.md. From the shell:
+//   node scripts/kafka-broker.js fetch                  downloads the jars into the cache (about 47 MB)
+//   node scripts/kafka-broker.js run [--port 9092]      runs a broker until Ctrl-C (its data is thrown away)
+//   node scripts/kafka-broker.js console-consumer ...   Kafka's own kafka-console-consumer, e.g.
+//       --bootstrap-server 127.0.0.1:9092 --topic jogg.events --from-beginning --property print.key=true
+// Tests call start().
 const { spawn, execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -24,6 +28,9 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${KAFKA_VERSION}</version></dependency>
     <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <!-- the console consumer; everything it needs besides its own jar is already in the broker's jars -->
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>${KAFKA_VERSION}</version>
+      <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency>
   </dependencies>
   <build><plugins><plugin>
     <groupId>org.apache.maven.plugins</groupId><artifactId>maven-dependency-plugin</artifactId><version>3.8.1</version>
@@ -31,9 +38,10 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
 </project>
 `;
 
-/** Downloads the broker's jars into the cache once (about 46 MB). */
+/** Downloads the broker's jars into the cache once (about 47 MB); a cache from before the tools jar is completed. */
 function ensureJars() {
-  if (existsSync(LIBS) && readdirSync(LIBS).filter((f) => f.endsWith('.jar')).length > 40) return LIBS;
+  const complete = existsSync(join(LIBS, `kafka-tools-${KAFKA_VERSION}.jar`)) && readdirSync(LIBS).filter((f) => f.endsWith('.jar')).length > 40;
+  if (complete) return LIBS;
   mkdirSync(CACHE, { recursive: true });
   writeFileSync(join(CACHE, 'pom.xml'), POM);
   execFileSync('mvn', ['-q', '-B', '-f', join(CACHE, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'], {
@@ -98,11 +106,11 @@ function tail(file) {
  * Starts a throw-away broker on free loopback ports. Returns { brokers, stop(), restart(), kill() }:
  * stop() shuts it down gracefully (its data stays, so restart() brings the same broker back).
  */
-async function start({ timeoutMs = 120_000 } = {}) {
+async function start({ timeoutMs = 120_000, port: wantedPort } = {}) {
   const libs = ensureJars();
   const dir = mkdtempSync(join(tmpdir(), 'jogg-kafka-'));
   mkdirSync(join(dir, 'tmp'));
-  const port = await freePort();
+  const port = wantedPort ?? (await freePort());
   const controllerPort = await freePort();
   const config = join(dir, 'server.properties');
   writeFileSync(config, properties(dir, port, controllerPort));
@@ -156,19 +164,44 @@ function randomClusterId() {
 
 module.exports = { start, ensureJars, KAFKA_VERSION, CACHE };
 
+/** Runs Kafka's console consumer with the cached jars (its own log lines go nowhere; records go to stdout). */
+function consoleConsumer(args) {
+  const libs = ensureJars();
+  const quiet = join(CACHE, 'tools-log4j.properties');
+  writeFileSync(quiet, 'log4j.rootLogger=ERROR, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=%p %m%n\n');
+  const child = spawn('java', [...JVM, `-Dlog4j.configuration=file:${quiet}`, '-cp', `${libs}/*`, 'org.apache.kafka.tools.consumer.ConsoleConsumer', ...args], { stdio: 'inherit' });
+  child.on('exit', (code, signal) => process.exit(signal ? 0 : code ?? 1));
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+}
+
+function usage() {
+  console.error('usage: node scripts/kafka-broker.js fetch | run [--port N] | console-consumer --bootstrap-server HOST:PORT --topic T [kafka-console-consumer options]');
+  process.exit(2);
+}
+
 if (require.main === module) {
-  const command = process.argv[2];
+  const [command, ...args] = process.argv.slice(2);
   if (command === 'fetch') {
     console.log(`Kafka ${KAFKA_VERSION} jars in ${ensureJars()}`);
   } else if (command === 'run') {
-    start().then((broker) => {
-      console.log(`Kafka ${KAFKA_VERSION} ready at ${broker.brokers} (Ctrl-C stops it)`);
-      const stop = () => broker.destroy().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    const at = args.indexOf('--port');
+    const port = at >= 0 ? Number(args[at + 1]) : 9092;
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) usage();
+    start({ port }).then(
+      (broker) => {
+        console.log(`Kafka ${KAFKA_VERSION} ready at ${broker.brokers} (Ctrl-C stops it; its data is thrown away)`);
+        const stop = () => broker.destroy().then(() => process.exit(0));
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      },
+      (error) => {
+        console.error(`cannot start Kafka on port ${port}: ${error.message.split('\n')[0]}`);
+        process.exit(1);
+      },
+    );
+  } else if (command === 'console-consumer') {
+    consoleConsumer(args);
   } else {
-    console.error('usage: node scripts/kafka-broker.js fetch|run');
-    process.exit(2);
+    usage();
   }
 }

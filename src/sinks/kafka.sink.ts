@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CompressionTypes, IHeaders, Kafka, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
+import { Admin, CompressionTypes, ConfigResourceTypes, IHeaders, Kafka, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
 import { KafkaSinkConfig } from '../config/sink-config';
 import { parseDuration } from '../config/units';
 import { templateContext } from '../rules/context';
@@ -88,13 +88,14 @@ export class KafkaSink extends Sink<KafkaRecord> {
       await admin.connect();
       const topic = this.config.topic;
       if (topic.includes('{{')) await admin.describeCluster();
-      else await admin.fetchTopicMetadata({ topics: [topic] });
+      else await topicReady(admin, topic);
     } catch (error) {
       throw classify(error);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
   }
+
 
   override async close(): Promise<void> {
     const producer = this.producer;
@@ -165,7 +166,36 @@ function groupByTopic(records: KafkaRecord[]): { topic: string; messages: Messag
 }
 
 /** kafkajs errors → transient (retriable, broker unreachable) or permanent (authorization, unknown topic, too large). */
-export function classify(error: unknown): TransientSinkError | PermanentSinkError {
+export /**
+ * The topic exists, or the broker will create it on the first produce (auto.create.topics.enable): a topic
+ * that auto-creation will make is not a sink that is down. Only a missing topic the broker will not create is.
+ */
+async function topicReady(admin: Admin, topic: string): Promise<void> {
+  try {
+    await admin.fetchTopicMetadata({ topics: [topic] });
+  } catch (error) {
+    if ((rootCause(error) as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    if (await brokerCreatesTopics(admin)) return;
+    throw new PermanentSinkError(`topic "${topic}" does not exist and the broker does not create topics (auto.create.topics.enable=false)`);
+  }
+}
+
+/** Asks the controller for auto.create.topics.enable; when the broker will not say (ACLs), assumes Kafka's default (true). */
+async function brokerCreatesTopics(admin: Admin): Promise<boolean> {
+  try {
+    const { controller } = await admin.describeCluster();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: String(controller), configNames: ['auto.create.topics.enable'] }],
+    });
+    const entry = resources[0]?.configEntries.find((e) => e.configName === 'auto.create.topics.enable');
+    return entry ? entry.configValue === 'true' : true;
+  } catch {
+    return true;
+  }
+}
+
+function classify(error: unknown): TransientSinkError | PermanentSinkError {
   const root = rootCause(error);
   const type = (root as { type?: string }).type;
   const message = `${root.name === 'KafkaJSProtocolError' && type ? type : root.name}: ${root.message}`;

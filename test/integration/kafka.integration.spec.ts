@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
+import { Kafka, logLevel } from 'kafkajs';
 import { start as startBroker, TestBroker } from '../../scripts/kafka-broker';
 import { KafkaSinkConfig } from '../../src/config/sink-config';
 import { KafkaSink } from '../../src/sinks/kafka.sink';
@@ -143,6 +144,17 @@ routes:
   it('checks readiness with topic metadata', async () => {
     const sink = new KafkaSink('probe', {}, plainToInstance(KafkaSinkConfig, { type: 'kafka', brokers: [broker.brokers], topic: 'jogg.videos' }, { exposeDefaultValues: true }));
     await expect(sink.check()).resolves.toBeUndefined();
+    await sink.close();
+  });
+
+  it('counts a topic the broker will create on the first produce as ready (auto.create.topics.enable)', async () => {
+    const topic = `jogg.not-yet-${Date.now()}`;
+    const sink = new KafkaSink('probe', {}, plainToInstance(KafkaSinkConfig, { type: 'kafka', brokers: [broker.brokers], topic }, { exposeDefaultValues: true }));
+    await expect(sink.check()).resolves.toBeUndefined();
+    const admin = new Kafka({ brokers: [broker.brokers], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    expect(await admin.listTopics()).not.toContain(topic); // the check itself created nothing
+    await admin.disconnect();
     await sink.close();
   });
 

@@ -10,6 +10,7 @@ import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sink
 import { SinkRegistry } from '../sinks/sink.registry';
 import { ClaimedDelivery, EventStore, Settlement } from '../store/event-store';
 import { TokenBucket } from './rate-limiter';
+import { SinkHealthLog } from './sink-health-log';
 import { decideRetry, resolvePolicy, RetryPolicy } from './retry-policy';
 
 interface SinkLane {
@@ -33,6 +34,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 @Injectable()
 export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DispatcherService.name);
+  private readonly health = new SinkHealthLog(this.logger, () => this.clock.now());
   private readonly lanes = new Map<string, SinkLane>();
   private readonly running = new Set<Promise<void>>();
   /** Deliveries being sent right now, by id. */
@@ -190,6 +192,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const label = () => `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
     if (result.status === 'dead') this.logger.warn(`${label()} dead-lettered: ${result.error}`);
     else if (result.status === 'retrying') this.logger.debug?.(`${label()} will retry: ${result.error}`);
+    if (result.status === 'retrying') this.health.failed(lane.sink.name, result.error);
+    else if (result.status === 'delivered') this.health.delivered(lane.sink.name);
     try {
       const settled = await this.store.settle({ delivery, startedAt, finishedAt, result });
       if (!settled) this.logger.warn(`${label()}: lease lost before the result was recorded; it will be tried again`);

@@ -13,23 +13,35 @@ const { homedir, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { freePort } = require('./free-port');
 
-const KAFKA_VERSION = '3.9.1';
-const CACHE = process.env.KAFKA_TEST_CACHE || join(homedir(), '.cache', 'jogg-bridge', `kafka-${KAFKA_VERSION}`);
-const LIBS = join(CACHE, 'libs');
+// KAFKA_VERSION picks the broker: 3.9.x (the last line with ZooKeeper, still run widely) or 4.x (KRaft only,
+// log4j2). CI runs the Kafka suite on both.
+const KAFKA_VERSION = process.env.KAFKA_VERSION || '3.9.1';
+/** The versions the test suite runs against: the 3.9 line and the newest 4.x. */
+const TESTED_VERSIONS = ['3.9.1', '4.4.0'];
+const cacheOf = (version) => join(process.env.KAFKA_TEST_CACHE || join(homedir(), '.cache', 'jogg-bridge'), `kafka-${version}`);
+const CACHE = cacheOf(KAFKA_VERSION);
+const major = (version) => Number(version.split('.')[0]);
 const JVM = ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
-const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
+/** 3.x logs through reload4j (log4j 1 API); 4.x through log4j2. */
+const loggingDependencies = (version) => major(version) >= 4
+  ? `<dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>2.24.3</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-api</artifactId><version>2.24.3</version></dependency>`
+  : `<dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>`;
+
+const pom = (version) => `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>local.jogg-bridge</groupId>
   <artifactId>kafka-test-broker</artifactId>
   <version>1</version>
   <packaging>pom</packaging>
   <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${KAFKA_VERSION}</version></dependency>
-    <dependency><groupId>ch.qos.reload4j</groupId><artifactId>reload4j</artifactId><version>1.2.25</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${version}</version></dependency>
+    ${loggingDependencies(version)}
     <!-- the console consumer; everything it needs besides its own jar is already in the broker's jars -->
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>${KAFKA_VERSION}</version>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>${version}</version>
       <exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions></dependency>
   </dependencies>
   <build><plugins><plugin>
@@ -38,16 +50,38 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
 </project>
 `;
 
+/** A logging config that writes to `logFile` (or, without one, errors only to stderr), and the JVM flag naming it. */
+function loggingConfig(version, dir, logFile) {
+  if (major(version) >= 4) {
+    const file = join(dir, 'log4j2.properties');
+    const appender = logFile
+      ? ['appender.out.type = File', 'appender.out.name = OUT', `appender.out.fileName = ${logFile}`]
+      : ['appender.out.type = Console', 'appender.out.name = OUT', 'appender.out.target = SYSTEM_ERR'];
+    writeFileSync(file, ['status = error', ...appender, 'appender.out.layout.type = PatternLayout',
+      'appender.out.layout.pattern = [%d] %p %m (%c)%n', `rootLogger.level = ${logFile ? 'info' : 'error'}`, 'rootLogger.appenderRef.out.ref = OUT', ''].join('\n'));
+    return `-Dlog4j2.configurationFile=${file}`;
+  }
+  const file = join(dir, 'log4j.properties');
+  const appender = logFile
+    ? ['log4j.appender.out=org.apache.log4j.FileAppender', `log4j.appender.out.File=${logFile}`]
+    : ['log4j.appender.out=org.apache.log4j.ConsoleAppender', 'log4j.appender.out.Target=System.err'];
+  writeFileSync(file, [`log4j.rootLogger=${logFile ? 'INFO' : 'ERROR'}, out`, ...appender, 'log4j.appender.out.layout=org.apache.log4j.PatternLayout',
+    'log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n', ''].join('\n'));
+  return `-Dlog4j.configuration=file:${file}`;
+}
+
 /** Downloads the broker's jars into the cache once (about 47 MB); a cache from before the tools jar is completed. */
-function ensureJars() {
-  const complete = existsSync(join(LIBS, `kafka-tools-${KAFKA_VERSION}.jar`)) && readdirSync(LIBS).filter((f) => f.endsWith('.jar')).length > 40;
-  if (complete) return LIBS;
-  mkdirSync(CACHE, { recursive: true });
-  writeFileSync(join(CACHE, 'pom.xml'), POM);
-  execFileSync('mvn', ['-q', '-B', '-f', join(CACHE, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIBS}`, '-DincludeScope=runtime'], {
+function ensureJars(version = KAFKA_VERSION) {
+  const cache = cacheOf(version);
+  const libs = join(cache, 'libs');
+  const complete = existsSync(join(libs, `kafka-tools-${version}.jar`)) && readdirSync(libs).filter((f) => f.endsWith('.jar')).length > 40;
+  if (complete) return libs;
+  mkdirSync(cache, { recursive: true });
+  writeFileSync(join(cache, 'pom.xml'), pom(version));
+  execFileSync('mvn', ['-q', '-B', '-f', join(cache, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], {
     stdio: 'inherit',
   });
-  return LIBS;
+  return libs;
 }
 
 function properties(dir, port, controllerPort) {
@@ -106,8 +140,8 @@ function tail(file) {
  * Starts a throw-away broker on free loopback ports. Returns { brokers, stop(), restart(), kill() }:
  * stop() shuts it down gracefully (its data stays, so restart() brings the same broker back).
  */
-async function start({ timeoutMs = 120_000, port: wantedPort } = {}) {
-  const libs = ensureJars();
+async function start({ timeoutMs = 120_000, port: wantedPort, version = KAFKA_VERSION } = {}) {
+  const libs = ensureJars(version);
   const dir = mkdtempSync(join(tmpdir(), 'jogg-kafka-'));
   mkdirSync(join(dir, 'tmp'));
   const port = wantedPort ?? (await freePort());
@@ -115,15 +149,7 @@ async function start({ timeoutMs = 120_000, port: wantedPort } = {}) {
   const config = join(dir, 'server.properties');
   writeFileSync(config, properties(dir, port, controllerPort));
   const logFile = join(dir, 'server.log');
-  writeFileSync(join(dir, 'log4j.properties'), [
-    'log4j.rootLogger=INFO, file',
-    'log4j.appender.file=org.apache.log4j.FileAppender',
-    `log4j.appender.file.File=${logFile}`,
-    'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
-    'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
-    '',
-  ].join('\n'));
-  const jvm = [...JVM, `-Djava.io.tmpdir=${join(dir, 'tmp')}`, `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`, '-cp', `${libs}/*`];
+  const jvm = [...JVM, `-Djava.io.tmpdir=${join(dir, 'tmp')}`, loggingConfig(version, dir, logFile), '-cp', `${libs}/*`];
   const clusterId = randomClusterId();
   execFileSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { stdio: 'ignore' });
   const brokers = `127.0.0.1:${port}`;
@@ -146,6 +172,7 @@ async function start({ timeoutMs = 120_000, port: wantedPort } = {}) {
   return {
     brokers,
     dir,
+    version,
     stop,
     restart: launch,
     async destroy() {
@@ -162,27 +189,27 @@ function randomClusterId() {
   }
 }
 
-module.exports = { start, ensureJars, KAFKA_VERSION, CACHE };
+module.exports = { start, ensureJars, KAFKA_VERSION, TESTED_VERSIONS, CACHE };
 
 /** Runs Kafka's console consumer with the cached jars (its own log lines go nowhere; records go to stdout). */
 function consoleConsumer(args) {
   const libs = ensureJars();
-  const quiet = join(CACHE, 'tools-log4j.properties');
-  writeFileSync(quiet, 'log4j.rootLogger=ERROR, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=%p %m%n\n');
-  const child = spawn('java', [...JVM, `-Dlog4j.configuration=file:${quiet}`, '-cp', `${libs}/*`, 'org.apache.kafka.tools.consumer.ConsoleConsumer', ...args], { stdio: 'inherit' });
+  const child = spawn('java', [...JVM, loggingConfig(KAFKA_VERSION, CACHE), '-cp', `${libs}/*`, 'org.apache.kafka.tools.consumer.ConsoleConsumer', ...args], { stdio: 'inherit' });
   child.on('exit', (code, signal) => process.exit(signal ? 0 : code ?? 1));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 }
 
 function usage() {
-  console.error('usage: node scripts/kafka-broker.js fetch | run [--port N] | console-consumer --bootstrap-server HOST:PORT --topic T [kafka-console-consumer options]');
+  console.error('usage: [KAFKA_VERSION=x.y.z] node scripts/kafka-broker.js fetch | run [--port N] | console-consumer --bootstrap-server HOST:PORT --topic T [kafka-console-consumer options]');
   process.exit(2);
 }
 
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);
   if (command === 'fetch') {
-    console.log(`Kafka ${KAFKA_VERSION} jars in ${ensureJars()}`);
+    // with no version named: every version the test suite runs against
+    const versions = args.includes('--all') || !process.env.KAFKA_VERSION ? TESTED_VERSIONS : [KAFKA_VERSION];
+    for (const version of versions) console.log(`Kafka ${version} jars in ${ensureJars(version)}`);
   } else if (command === 'run') {
     const at = args.indexOf('--port');
     const port = at >= 0 ? Number(args[at + 1]) : 9092;

@@ -57,7 +57,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
 
   async function post(body: string | Buffer): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, SECRET) });
-    return { status: res.status, json: await res.json() };
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
 
   it.each(HOSTILE)('refuses %s with 400 and its reason', async (_name, body, reason) => {

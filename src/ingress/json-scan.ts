@@ -1,8 +1,8 @@
 /** Deepest nesting of objects and arrays a webhook body may have, the envelope itself counting as 1. */
 export const MAX_DEPTH = 32;
 
-/** Top-level keys whose second occurrence would make the stored envelope differ from the forwarded bytes. */
-const ENVELOPE_KEYS = new Set(['event', 'event_id', 'timestamp', 'data']);
+/** Top-level keys whose second occurrence would make the stored envelope differ from the forwarded bytes (one bit each). */
+const ENVELOPE_KEYS: Record<string, number> = { event: 1, event_id: 2, timestamp: 4, data: 8 };
 
 export interface JsonShape {
   /** The nesting went past MAX_DEPTH (the scan stopped there). */
@@ -29,17 +29,16 @@ export function scanJson(text: string): JsonShape {
   let depth = 0;
   let topIsObject = false;
   let expectKey = false;
-  const seen = new Set<string>();
+  let seen = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = closingQuote(text, i);
       if (expectKey) {
         const key = keyText(text, i, end);
-        if (ENVELOPE_KEYS.has(key)) {
-          if (seen.has(key)) return { tooDeep: false, duplicate: key };
-          seen.add(key);
-        }
+        const bit = Object.prototype.hasOwnProperty.call(ENVELOPE_KEYS, key) ? ENVELOPE_KEYS[key] : 0;
+        if (seen & bit) return { tooDeep: false, duplicate: key };
+        seen |= bit;
         expectKey = false;
       }
       i = end;
@@ -53,8 +52,10 @@ export function scanJson(text: string): JsonShape {
       expectKey = topIsObject;
     }
   }
-  return { tooDeep: false };
+  return FINE;
 }
+
+const FINE: JsonShape = Object.freeze({ tooDeep: false });
 
 /** Index of the quote that ends the string opened at `start` (text.length when there is none). */
 function closingQuote(text: string, start: number): number {

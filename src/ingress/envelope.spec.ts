@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { dedupeKey, EnvelopeError, parseEnvelope } from './envelope';
+import { decodeBody, dedupeKey, EnvelopeError, parseEnvelope } from './envelope';
+import { MAX_DEPTH } from './json-scan';
 
 const raw = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const good = { event_id: 'e1', event: 'generated_video_success', timestamp: 1764115200, data: { video_id: 'v' } };
@@ -24,6 +25,46 @@ describe('parseEnvelope', () => {
   ])('rejects %s', (_name, body, reason) => {
     expect(() => parseEnvelope(raw(body))).toThrow(EnvelopeError);
     expect(() => parseEnvelope(raw(body))).toThrow(reason);
+  });
+
+  it.each([
+    ['a line feed', 'video\nfailed'], ['a carriage return', 'a\rb'], ['NUL', 'a\u0000'], ['DEL', 'a\u007f'],
+    ['a C1 control', 'a\u0085b'], ['U+2028', 'a\u2028b'], ['U+2029', 'a\u2029b'], ['a lone surrogate', 'a\ud800b'],
+  ])('refuses %s in "event" and "event_id"', (_name, bad) => {
+    expect(() => parseEnvelope(raw({ ...good, event: bad }))).toThrow('"event" must not contain control characters or line separators');
+    expect(() => parseEnvelope(raw({ ...good, event_id: bad }))).toThrow('"event_id" must not contain control characters or line separators');
+  });
+
+  it('accepts non-ASCII printable names (they are encoded where they leave the bridge)', () => {
+    expect(parseEnvelope(raw({ ...good, event: '视频_failed 😀' })).event).toBe('视频_failed 😀');
+  });
+
+  it.each(['event', 'event_id', 'timestamp', 'data'])('refuses a repeated top-level "%s", even when spelled with escapes', (key) => {
+    const body = JSON.stringify(good).slice(0, -1);
+    const value = JSON.stringify((good as Record<string, unknown>)[key]);
+    expect(() => parseEnvelope(`${body},"${key}":${value}}`)).toThrow(`duplicate key "${key}"`);
+    const escaped = key.replace('e', '\\u0065');
+    expect(() => parseEnvelope(`${body},"${escaped}":${value}}`)).toThrow(`duplicate key "${key}"`);
+  });
+
+  it('allows repeated keys elsewhere: inside data, and keys that only look alike inside strings', () => {
+    const tricky = JSON.stringify({ s: '\\",\"event\":' }).slice(1, -1); // a value holding a backslash and `"event":`
+    const text = `{"event":"x","timestamp":1,"data":{"event":1,"event":2,${tricky}},"note":"\\\\","x":"\\",\\"event\\":1"}`;
+    expect(parseEnvelope(text)).toMatchObject({ event: 'x', data: { event: 2 } });
+  });
+
+  it(`refuses nesting deeper than ${MAX_DEPTH} levels, without using the stack, and accepts ${MAX_DEPTH}`, () => {
+    const nested = (levels: number) => `{"event":"x","timestamp":1,"data":{"a":${'['.repeat(levels - 2)}${']'.repeat(levels - 2)}}}`;
+    expect(() => parseEnvelope(nested(MAX_DEPTH))).not.toThrow();
+    expect(() => parseEnvelope(nested(MAX_DEPTH + 1))).toThrow(`body is nested deeper than ${MAX_DEPTH} levels`);
+    expect(() => parseEnvelope(nested(1_000_000))).toThrow(`body is nested deeper than ${MAX_DEPTH} levels`);
+  });
+
+  it('refuses invalid UTF-8 rather than forwarding U+FFFD', () => {
+    const invalid = Buffer.concat([Buffer.from('{"event":"x","timestamp":1,"data":{"s":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    expect(() => decodeBody(invalid)).toThrow('body is not valid UTF-8');
+    expect(() => parseEnvelope(invalid)).toThrow('body is not valid UTF-8');
+    expect(decodeBody(Buffer.from('{"s":"视频"}'))).toBe('{"s":"视频"}');
   });
 
   it('requires X-Webhook-Event, when present, to name the body event', () => {

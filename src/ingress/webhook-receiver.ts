@@ -4,7 +4,7 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { MetricsService, WebhookOutcome } from '../ops/metrics.service';
 import { answerFor, errorBody } from '../ops/domain-exception.filter';
 import { ReadinessService } from '../ops/readiness.service';
-import { EnvelopeError, parseEnvelope } from './envelope';
+import { decodeBody, EnvelopeError, parseEnvelope } from './envelope';
 import { IngressService } from './ingress.service';
 import { KeyringService } from './keyring.service';
 import { verifySignature } from './signature';
@@ -61,9 +61,9 @@ export class WebhookReceiver {
     if (!verifySignature(raw, typeof signature === 'string' ? signature : undefined, secrets)) {
       return this.refuse(res, 401, 'bad_signature', 'invalid signature');
     }
-    const text = raw.toString('utf8');
-    let envelope;
+    let text, envelope;
     try {
+      text = decodeBody(raw);
       envelope = parseEnvelope(text, req.headers['x-webhook-event']);
     } catch (error) {
       if (error instanceof EnvelopeError) return this.refuse(res, 400, 'malformed', error.message);

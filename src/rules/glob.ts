@@ -14,5 +14,6 @@ export function compileGlob(pattern: string): RegExp {
   }
   if (pattern.includes('**')) throw new RuleError(`bad event pattern "${pattern}": "**" means nothing here, use "*"`);
   const body = pattern.replace(/[.\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+  // `s`: a wildcard matches any character, line terminators included, so no event is accepted and dropped
+  return new RegExp(`^${body}$`, 's');
 }

@@ -20,6 +20,11 @@ describe('event globs', () => {
     expect(compileGlob(glob).test(name)).toBe(expected);
   });
 
+  it.each(['a\nb', 'a\rb', 'a\u2028b', 'a\u2029b', '\n'])('wildcards match any character, line terminators included: %p', (name) => {
+    expect(compileGlob('*').test(name)).toBe(true);
+    expect(compileGlob('a?b').test('a\u2028b')).toBe(true);
+  });
+
   it.each(['', 'bad glob', 'a**', 'a[b]', 'x/y'])('refuses %p', (glob) => {
     expect(() => compileGlob(glob)).toThrow(RuleError);
   });

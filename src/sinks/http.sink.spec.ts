@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { HttpSinkConfig } from '../config/sink-config';
-import { HttpSink } from './http.sink';
+import { headerValue, HttpSink } from './http.sink';
 import { PermanentSinkError, SinkEvent, TransientSinkError } from './sink';
 
 const envelope = { event_id: 'e1', event: 'generated_video_failed', timestamp: 1764115200, data: { video_id: 'v1' } };
@@ -38,6 +38,40 @@ describe('HttpSink over a real port', () => {
     expect(seen[0]).toMatchObject({ body: event.body, headers: { 'content-type': 'application/json', 'x-jogg-event': 'generated_video_failed', 'x-jogg-event-id': 'e1', 'x-team': 'ops' } });
     expect(seen[1].port).toBe(seen[0].port);
     await s.close();
+  });
+
+  it.each([
+    ['non-ASCII', '视频_failed', 'e-视频'],
+    ['CR/LF', 'a\r\nx-injected: 1', 'id\n2'],
+    ['NUL, a space and a percent sign', 'a\u0000b c%d', '%41'],
+  ])('delivers events whose name or id holds %s, percent-encoding those header values', async (_name, name, id) => {
+    const seen: IncomingMessage['headers'][] = [];
+    handler = (req, res) => {
+      seen.push(req.headers);
+      res.end('ok');
+    };
+    const odd = { ...envelope, event: name, event_id: id };
+    const oddEvent = { ...event, envelope: odd, body: JSON.stringify(odd) };
+    const s = sink();
+    expect(await s.send(s.render(oddEvent), oddEvent).then(() => 'delivered', (e) => e)).toBe('delivered');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]['x-injected']).toBeUndefined();
+    expect(seen[0]['x-jogg-event']).toMatch(/^[\x21-\x7e]+$/);
+    expect(decodeURIComponent(seen[0]['x-jogg-event'] as string)).toBe(name);
+    expect(decodeURIComponent(seen[0]['x-jogg-event-id'] as string)).toBe(id);
+    await s.close();
+  });
+
+  it('passes snake_case ASCII names through unchanged', () => {
+    expect(headerValue('generated_video_failed')).toBe('generated_video_failed');
+    expect(headerValue('视频')).toBe('%E8%A7%86%E9%A2%91');
+  });
+
+  it('does not retry a request that cannot be sent (an illegal header value): a permanent failure', async () => {
+    handler = (_req, res) => res.end('ok');
+    const error = await outcome(sink({ headers: { 'x-team': 'ops\r\nx-evil: 1' } }));
+    expect(error).toBeInstanceOf(PermanentSinkError);
+    expect(error.message).toMatch(/^invalid request: .*x-team/);
   });
 
   it('gives up after the timeout, counting the wait for the whole answer', async () => {

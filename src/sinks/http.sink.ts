@@ -44,8 +44,8 @@ export class HttpSink extends Sink<HttpMessage> {
       headers: {
         'content-type': 'application/json',
         'user-agent': USER_AGENT,
-        'x-jogg-event': event.envelope.event,
-        ...(event.envelope.event_id ? { 'x-jogg-event-id': event.envelope.event_id } : {}),
+        'x-jogg-event': headerValue(event.envelope.event),
+        ...(event.envelope.event_id ? { 'x-jogg-event-id': headerValue(event.envelope.event_id) } : {}),
         ...this.config.headers,
       },
       body,
@@ -60,6 +60,7 @@ export class HttpSink extends Sink<HttpMessage> {
     try {
       response = await exchange(message, headers, this.agent, this.timeoutMs);
     } catch (error) {
+      if (isRequestFault(error)) throw new PermanentSinkError(`invalid request: ${(error as Error).message}`);
       throw new TransientSinkError(describeNetworkError(error, this.timeoutMs));
     }
     const { text } = response;
@@ -70,6 +71,30 @@ export class HttpSink extends Sink<HttpMessage> {
     }
     throw new PermanentSinkError(detail);
   }
+}
+
+/**
+ * A header value any HTTP stack accepts: visible ASCII but `%` as is, every other byte of the UTF-8
+ * encoding (controls, spaces, non-ASCII, and `%` itself) as `%XX`, so `decodeURIComponent` gives the
+ * value back. JoggAI's snake_case ASCII names pass unchanged.
+ */
+export function headerValue(value: string): string {
+  if (/^[\x21-\x24\x26-\x7e]*$/.test(value)) return value;
+  let encoded = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    encoded += byte >= 0x21 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return encoded;
+}
+
+/** Node's refusals of the request itself (a bad header, URL or method): sending it again cannot help. */
+const REQUEST_FAULTS = new Set([
+  'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_URL', 'ERR_INVALID_PROTOCOL',
+  'ERR_UNESCAPED_CHARACTERS', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE',
+]);
+
+function isRequestFault(error: unknown): boolean {
+  return REQUEST_FAULTS.has((error as { code?: string }).code ?? '');
 }
 
 interface HttpResponse {

@@ -1,5 +1,5 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
-import { classify } from './kafka.sink';
+import { classify, topicProblem } from './kafka.sink';
 import { PermanentSinkError, TransientSinkError } from './sink';
 
 // kafkajs's own error classes, built the way its protocol layer builds them.
@@ -27,5 +27,15 @@ describe('Kafka error classification', () => {
 
   it('names the broker error type in the message', () => {
     expect(classify(protocol('MESSAGE_TOO_LARGE', false)).message).toBe('MESSAGE_TOO_LARGE: message_too_large');
+  });
+});
+
+describe('Kafka topic names', () => {
+  it.each(['jogg.events', 'jogg.events.generated_video_failed', 'A-b_c.9', 'x'.repeat(249)])('accepts %s', (topic) => {
+    expect(topicProblem(topic)).toBeUndefined();
+  });
+
+  it.each(['', '.', '..', 'a b', 'jogg.events.视频', 'a/b', 'a\nb', 'x'.repeat(250)])('refuses %p', (topic) => {
+    expect(topicProblem(topic)).toMatch(/^invalid Kafka topic ".*"( \(\d+ characters\))?: a topic is 1 to 249 of a-z A-Z 0-9 \. _ -$/s);
   });
 });

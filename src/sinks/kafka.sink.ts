@@ -27,6 +27,16 @@ const PERMANENT = new Set([
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_REQUIRED_ACKS', 'POLICY_VIOLATION',
 ]);
 
+/** Kafka's legal topic names (and "." and ".." are reserved). */
+const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/** Why `topic` cannot be produced to, or undefined when it can. */
+export function topicProblem(topic: string): string | undefined {
+  if (TOPIC.test(topic) && topic !== '.' && topic !== '..') return undefined;
+  const shown = topic.length > 60 ? `${JSON.stringify(topic.slice(0, 60)).slice(0, -1)}…" (${topic.length} characters)` : JSON.stringify(topic);
+  return `invalid Kafka topic ${shown}: a topic is 1 to 249 of a-z A-Z 0-9 . _ -`;
+}
+
 /**
  * Produces each event as one Kafka record with an idempotent producer and acks=all. Records that are
  * due together are sent as one batch (one produce request per broker), in the order they were claimed.
@@ -75,6 +85,10 @@ export class KafkaSink extends Sink<KafkaRecord> {
   }
 
   send(record: KafkaRecord): Promise<void> {
+    // A topic rendered from the event (`{{ event }}`) may be illegal: that record fails alone, for good,
+    // before it can make the broker refuse the whole batch.
+    const problem = topicProblem(record.topic);
+    if (problem) return Promise.reject(new PermanentSinkError(problem));
     return new Promise((resolve, reject) => {
       this.pending.push({ record, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -111,22 +125,36 @@ export class KafkaSink extends Sink<KafkaRecord> {
     while (this.pending.length) {
       const batch = this.pending;
       this.pending = [];
-      try {
-        const producer = await this.connect();
-        await producer.sendBatch({
-          acks: -1,
-          compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-          topicMessages: groupByTopic(batch.map((p) => p.record)),
-        });
-        this.stats.records += batch.length;
-        batch.forEach((p) => p.resolve());
-      } catch (error) {
-        const failure = classify(error);
-        if (failure instanceof TransientSinkError) await this.reset();
-        batch.forEach((p) => p.reject(failure));
+      const failure = await this.produce(batch);
+      // A permanent refusal of a batch may be one record's fault (too large, say): each record then goes
+      // alone, in order, so only the records the broker refuses fail (at least once: a record of another
+      // partition that the broker had taken may be written twice).
+      if (failure instanceof PermanentSinkError && batch.length > 1) {
+        for (const one of batch) await this.produce([one]);
       }
     }
     this.flushing = false;
+  }
+
+  /** Sends one batch and settles its promises; a permanent failure of a batch of several is returned unsettled. */
+  private async produce(batch: Pending[]): Promise<Error | undefined> {
+    try {
+      const producer = await this.connect();
+      await producer.sendBatch({
+        acks: -1,
+        compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        topicMessages: groupByTopic(batch.map((p) => p.record)),
+      });
+      this.stats.records += batch.length;
+      batch.forEach((p) => p.resolve());
+      return undefined;
+    } catch (error) {
+      const failure = classify(error);
+      if (failure instanceof TransientSinkError) await this.reset();
+      if (failure instanceof PermanentSinkError && batch.length > 1) return failure;
+      batch.forEach((p) => p.reject(failure));
+      return failure;
+    }
   }
 
   private connect(): Promise<Producer> {

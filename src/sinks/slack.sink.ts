@@ -7,6 +7,7 @@ import { compileTemplate, StructuredTemplate } from '../rules/template';
 import { describeNetworkError } from './http.sink';
 import { parseRetryAfter } from './retry-after';
 import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from './sink';
+import { fitSlack } from './slack-limits';
 
 export interface SlackMessage {
   text: string;
@@ -40,7 +41,8 @@ export class SlackSink extends Sink<SlackMessage> {
     const context = templateContext(event);
     const text = (this.template('text', overrides) ?? DEFAULT_TEXT).render(context, escapeSlack);
     const blocks = (this.template('blocks', overrides) as StructuredTemplate | undefined)?.renderValue(context, escapeSlack) as unknown[] | undefined;
-    return blocks ? { text, blocks } : { text };
+    // cut here, not when sending, so a dry run shows what Slack will get
+    return fitSlack(blocks ? { text, blocks } : { text });
   }
 
   async send(message: SlackMessage): Promise<void> {

@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { start as startBroker, TestBroker } from '../../scripts/kafka-broker';
 import { KafkaSinkConfig } from '../../src/config/sink-config';
 import { KafkaSink } from '../../src/sinks/kafka.sink';
+import { compileTemplate } from '../../src/rules/template';
 import { SinkRegistry } from '../../src/sinks/sink.registry';
 import { startBridge, TestBridge } from '../support/bridge';
 import { FIXTURE_DIR, videoEvent } from '../support/fixtures';
@@ -139,6 +140,50 @@ routes:
     }, 30_000);
     expect(delivery.attempts).toBe(1);
     expect(delivery.lastError).toMatch(/^MESSAGE_TOO_LARGE/);
+  });
+
+  const sinkEvent = (body: { event_id?: string; event: string; timestamp: number; data: Record<string, unknown> }, i: number) =>
+    ({ id: i, deliveryId: i, envelope: body, body: JSON.stringify(body), endpoint: null, receivedAt: 0 });
+  const outcome = (p: Promise<void>) => p.then(() => 'delivered', (e: Error) => `${e.name}: ${e.message}`);
+
+  it('fails a record whose templated topic is illegal alone and for good; the rest of its batch is delivered', async () => {
+    const sink = new KafkaSink('per-event', { topic: compileTemplate('jogg.events.{{ event }}') }, plainToInstance(KafkaSinkConfig, { type: 'kafka', brokers: [broker.brokers], topic: 'unused' }, { exposeDefaultValues: true }));
+    const good = [videoEvent('custom_video_failed'), videoEvent('custom_video_failed')];
+    const bad = [videoEvent('custom a b'), videoEvent('视频'), videoEvent(`custom_${'x'.repeat(250)}`)];
+    const all = [good[0], ...bad, good[1]];
+    const results = await Promise.all(all.map((body, i) => outcome(sink.send(sink.render(sinkEvent(body, i))))));
+    expect(results).toEqual([
+      'delivered',
+      'PermanentSinkError: invalid Kafka topic "jogg.events.custom a b": a topic is 1 to 249 of a-z A-Z 0-9 . _ -',
+      'PermanentSinkError: invalid Kafka topic "jogg.events.视频": a topic is 1 to 249 of a-z A-Z 0-9 . _ -',
+      expect.stringMatching(/^PermanentSinkError: invalid Kafka topic "jogg\.events\.custom_x+…" \(269 characters\)/),
+      'delivered',
+    ]);
+    await waitFor(() => good.every((b) => recordsFor(b.data.video_id).length === 1), 30_000, 'the good records');
+    await sink.close();
+  });
+
+  it('fails a record the broker refuses (too large) alone; the rest of its batch is delivered', async () => {
+    // records small enough for the topic's 200-byte limit alone: short key and value, no event_id header
+    const templates = { key: compileTemplate('k'), value: compileTemplate('{{ data.video_id }}{{ data.padding }}') };
+    const sink = new KafkaSink('tiny', templates, plainToInstance(KafkaSinkConfig, { type: 'kafka', brokers: [broker.brokers], topic: 'jogg.tiny' }, { exposeDefaultValues: true }));
+    const tiny = (id: string, padding = '') => ({ event: 't', timestamp: 1, data: { video_id: id, padding } });
+    const stamp = Date.now() % 1_000_000;
+    const small = [tiny(`a${stamp}`), tiny(`b${stamp}`)];
+    const big = tiny(`c${stamp}`, 'x'.repeat(400));
+    const results = await Promise.all([small[0], big, small[1]].map((body, i) => outcome(sink.send(sink.render(sinkEvent(body, i))))));
+    expect(results).toEqual(['delivered', expect.stringMatching(/^PermanentSinkError: MESSAGE_TOO_LARGE/), 'delivered']);
+    await waitFor(() => small.every((b) => recordsFor(b.data.video_id).length === 1), 30_000, 'the small records');
+    await sink.close();
+  });
+
+  it('sets jogg-event-id only on events that have an event_id (image events have none)', async () => {
+    const image = { event: 'generated_image_success', timestamp: Math.floor(Date.now() / 1000), data: { task_id: `task-${Date.now()}`, status: 'success' } };
+    const sink = new KafkaSink('probe', {}, plainToInstance(KafkaSinkConfig, { type: 'kafka', brokers: [broker.brokers], topic: 'jogg.videos' }, { exposeDefaultValues: true }));
+    await sink.send(sink.render(sinkEvent(image, 0)));
+    const [record] = await waitFor(() => recordsFor(image.data.task_id).length && recordsFor(image.data.task_id), 30_000, 'the image record');
+    expect(record.headers).toEqual({ 'jogg-event': 'generated_image_success', 'content-type': 'application/json' });
+    await sink.close();
   });
 
   it('checks readiness with topic metadata', async () => {

@@ -21,6 +21,7 @@ retry: { attempts: 5, backoff: { initial: 100ms, max: 500ms, jitter: false } }
 sinks:
 ${sink('ok', ', username: jogg-bridge, icon_emoji: ":movie_camera:"')}
 ${sink('blocks')}
+${sink('long')}
 ${['archived', 'prohibited', 'no-channel', 'no-service', 'flaky', 'busy'].map((b) => sink(b)).join('\n')}
   ratelimited: { type: slack, url: "${slack.webhook('ratelimited')}", rateLimit: { perSecond: 10, burst: 10 }, concurrency: 4 }
   broken-blocks: { type: slack, url: "${slack.webhook('broken')}", blocks: [{ text: "no type" }] }
@@ -40,6 +41,17 @@ routes:
           text: { type: mrkdwn, text: "*{{ event }}* for \`{{ resource_id }}\`" }
         - type: context
           elements: [{ type: mrkdwn, text: "{{ error_message }}" }]
+  - name: long
+    match: { events: ["long_*"] }
+    to: [long]
+    slack:
+      text: "{{ data.note }}"
+      blocks:
+        - { type: header, text: { type: plain_text, text: "{{ event }}" } }
+        - type: section
+          text: { type: mrkdwn, text: "{{ data.note }}" }
+          fields: [${Array.from({ length: 12 }, () => '{ type: mrkdwn, text: "{{ data.note }}" }').join(', ')}]
+${Array.from({ length: 58 }, () => '        - { type: divider }').join('\n')}
   - { name: errors, match: { events: ["error_*"] }, to: [archived, prohibited, no-channel, no-service, broken-blocks] }
   - { name: flaky, match: { events: ["flaky_*"] }, to: [flaky] }
   - { name: busy, match: { events: ["busy_*"] }, to: [busy] }
@@ -98,6 +110,21 @@ routes:
         { type: 'context', elements: [{ type: 'mrkdwn', text: '&lt;!channel&gt; wake up' }] },
       ],
     });
+  });
+
+  it("cuts a huge message to Slack's limits, visibly, instead of having it truncated silently or refused", async () => {
+    const event = `long_${'x'.repeat(190)}`;
+    const [delivery] = await settledAll(await send({ ...videoEvent(event), data: { video_id: 'v', note: 'n'.repeat(900_000) } }));
+    expect([delivery.status, delivery.lastError]).toEqual(['delivered', null]);
+    const { payload } = slack.postsTo('long').slice(-1)[0];
+    const blocks = payload.blocks as { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { text: string }[] }[];
+    expect((payload.text as string).length).toBe(40_000);
+    expect((payload.text as string).endsWith('…(truncated)')).toBe(true);
+    expect(blocks).toHaveLength(50);
+    expect(blocks[0].text!.text).toBe(`${event.slice(0, 150 - 12)}…(truncated)`);
+    expect(blocks[1].text!.text).toBe(`${'n'.repeat(3000 - 12)}…(truncated)`);
+    expect(blocks[1].fields!.map((f) => f.text.length)).toEqual(Array(10).fill(2000));
+    expect(blocks[49].elements![0].text).toBe('…(truncated): 11 more blocks not shown');
   });
 
   it("dead-letters Slack's permanent errors at once", async () => {

@@ -11,9 +11,10 @@ export interface SlackPost {
 /**
  * A local server that answers like Slack's incoming webhooks (https://api.slack.com/messaging/webhooks):
  * `200 ok` on success; `400 invalid_payload` for a body that is not a JSON message, `400 invalid_blocks`
- * for malformed blocks, `403 action_prohibited`, `404 channel_not_found`, `404 no_service`,
+ * for malformed blocks or blocks over Slack's documented limits (more than 50 blocks, a header text over
+ * 150 characters, a section text over 3,000, more than 10 fields or a field over 2,000), `403 action_prohibited`, `404 channel_not_found`, `404 no_service`,
  * `410 channel_is_archived`, and `429 rate_limited` with Retry-After when one URL gets more than one
- * message per second. The last path segment picks the behaviour of a webhook URL:
+ * message per second. A `text` over 40,000 characters is truncated there, as Slack does. The last path segment picks the behaviour of a webhook URL:
  * `/services/T0/B0/<behaviour>`, with behaviour `ok`, `archived`, `prohibited`, `no-channel`, `no-service`,
  * `flaky` (one 500, then ok) or `busy` (one 429 with Retry-After: 2, then ok).
  */
@@ -88,11 +89,23 @@ export class SlackStandIn {
       return [429, 'rate_limited', { 'retry-after': '2' }];
     }
     this.lastAccepted.set(path, now);
+    if (typeof payload.text === 'string' && payload.text.length > 40_000) payload.text = payload.text.slice(0, 40_000);
     this.posts.push({ path, at: now, payload, userAgent });
     return [200, 'ok'];
   }
 }
 
 function validBlocks(blocks: unknown): boolean {
-  return Array.isArray(blocks) && blocks.length <= 50 && blocks.every((b) => b && typeof b === 'object' && typeof (b as { type?: unknown }).type === 'string');
+  return Array.isArray(blocks) && blocks.length <= 50 && blocks.every(validBlock);
+}
+
+type TextObject = { text?: unknown } | undefined;
+
+function validBlock(block: unknown): boolean {
+  if (!block || typeof block !== 'object' || typeof (block as { type?: unknown }).type !== 'string') return false;
+  const { type, text, fields } = block as { type: string; text?: TextObject; fields?: TextObject[] };
+  const within = (object: TextObject, max: number) => typeof object?.text !== 'string' || object.text.length <= max;
+  if (type === 'header') return within(text, 150);
+  if (type !== 'section') return true;
+  return within(text, 3000) && (fields === undefined || (fields.length <= 10 && fields.every((f) => within(f, 2000))));
 }

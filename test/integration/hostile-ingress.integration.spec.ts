@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { BridgeProcess } from '../support/bridge-process';
+import { Receiver } from '../support/receiver';
+import { signedHeaders } from '../support/signing';
+import { waitFor } from '../support/wait';
+
+const SECRET = 'hostile-secret';
+const now = () => Math.floor(Date.now() / 1000);
+const envelope = (event: string, data = '{"video_id":"v"}') => `{"event":${JSON.stringify(event)},"timestamp":${now()},"data":${data}}`;
+const CONTROL = '"event" must not contain control characters or line separators';
+
+/** Hostile bodies, each signed correctly (so only the envelope checks stand between it and the store). */
+const HOSTILE: [string, () => string | Buffer, string][] = [
+  ['an event name with \\n', () => envelope('generated_video\nfailed'), CONTROL],
+  ['an event name with \\r', () => envelope('generated_video_failed\r'), CONTROL],
+  ['an event name with U+2028', () => envelope('a\u2028b'), CONTROL],
+  ['an event name with U+2029', () => envelope('a\u2029b'), CONTROL],
+  ['an event name with NUL', () => envelope('a\u0000b'), CONTROL],
+  ['an event name with DEL', () => envelope('a\u007fb'), CONTROL],
+  ['an event name with a C1 control', () => envelope('a\u0085b'), CONTROL],
+  ['"event" twice', () => `{"event":"generated_video_success","event":"generated_video_failed","timestamp":${now()},"data":{}}`, 'duplicate key "event"'],
+  ['"event_id" twice', () => `{"event_id":"a","event":"x","event_id":"b","timestamp":${now()},"data":{}}`, 'duplicate key "event_id"'],
+  ['"timestamp" twice', () => `{"event":"x","timestamp":${now()},"timestamp":${now()},"data":{}}`, 'duplicate key "timestamp"'],
+  ['"data" twice', () => `{"event":"x","timestamp":${now()},"data":{"a":1},"data":{"a":2}}`, 'duplicate key "data"'],
+  ['100,000 levels of nesting', () => envelope('x', `${'['.repeat(100_000)}${']'.repeat(100_000)}`), 'body is nested deeper than 32 levels'],
+  ['invalid UTF-8 inside a string', () => Buffer.concat([Buffer.from(envelope('x').slice(0, -2)), Buffer.from(',"s":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]), 'body is not valid UTF-8'],
+];
+
+describe('the built process under hostile webhook bodies', () => {
+  let dir: string;
+  let bridge: BridgeProcess;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jogg-hostile-'));
+    receiver = await Receiver.start();
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `
+store: { path: "${dir}/b.db" }
+jogg: { secrets: ["${SECRET}"] }
+delivery: { pollInterval: 100ms }
+sinks:
+  f: { type: file, path: "${dir}/f.jsonl" }
+  hook: { type: http, url: "${receiver.url}/hook" }
+routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
+`);
+    bridge = await BridgeProcess.start(config);
+  });
+  afterAll(async () => {
+    await bridge?.stop();
+    await receiver?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function post(body: string | Buffer): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, SECRET) });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  it.each(HOSTILE)('refuses %s with 400 and its reason', async (_name, body, reason) => {
+    const res = await post(body());
+    expect(res).toEqual({ status: 400, json: { statusCode: 400, error: 'Bad Request', message: reason } });
+  });
+
+  it('never accepts and drops: an unusual but printable event name is stored, routed by "*" and delivered with encoded headers', async () => {
+    const res = await post(envelope('视频_failed'));
+    expect(res).toMatchObject({ status: 200, json: { status: 'accepted', deliveries: 2 } });
+    const [request] = await waitFor(() => receiver.requests.length && receiver.requests, 15_000, 'the HTTP delivery');
+    expect(request.headers['x-jogg-event']).toBe('%E8%A7%86%E9%A2%91_failed');
+    expect(JSON.parse(request.body).event).toBe('视频_failed');
+  });
+
+  it('accepts 32 levels of nesting', async () => {
+    const res = await post(envelope('deep_ok', `{"a":${'['.repeat(30)}${']'.repeat(30)}}`));
+    expect(res).toMatchObject({ status: 200, json: { status: 'accepted', deliveries: 2 } });
+  });
+
+  it('stored none of the refused bodies, and every stored event can be read back', async () => {
+    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 2, 15_000, 'both file deliveries');
+    expect(await bridge.stop()).toBe(0);
+    const store = new SqliteEventStore(join(dir, 'b.db'));
+    try {
+      const events = await store.listEvents({ limit: 1000 });
+      expect(events.map((e) => e.event).sort()).toEqual(['deep_ok', '视频_failed']);
+    } finally {
+      await store.close();
+    }
+  });
+});

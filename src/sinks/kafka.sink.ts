@@ -193,8 +193,7 @@ function groupByTopic(records: KafkaRecord[]): { topic: string; messages: Messag
   return [...topics].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** kafkajs errors → transient (retriable, broker unreachable) or permanent (authorization, unknown topic, too large). */
-export /**
+/**
  * The topic exists, or the broker will create it on the first produce (auto.create.topics.enable): a topic
  * that auto-creation will make is not a sink that is down. Only a missing topic the broker will not create is.
  */
@@ -223,7 +222,8 @@ async function brokerCreatesTopics(admin: Admin): Promise<boolean> {
   }
 }
 
-function classify(error: unknown): TransientSinkError | PermanentSinkError {
+/** kafkajs errors → transient (retriable, broker unreachable) or permanent (authorization, unknown topic, too large). */
+export function classify(error: unknown): TransientSinkError | PermanentSinkError {
   const root = rootCause(error);
   const type = (root as { type?: string }).type;
   const message = `${root.name === 'KafkaJSProtocolError' && type ? type : root.name}: ${root.message}`;

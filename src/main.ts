@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
-import { ConfigError } from './config/config.error';
+import { ConfigError, formatProblem } from './config/config.error';
 import { collectSecrets } from './config/secrets';
 import { RedactingLogger } from './ops/redacting.logger';
 import { KeyringService } from './ingress/keyring.service';
@@ -30,6 +30,7 @@ export async function serve(configPath?: string): Promise<void> {
   if (app.get(KeyringService).isEmpty()) {
     Logger.warn('No webhook secret is configured (set JOGG_WEBHOOK_SECRET): every webhook will be answered 401.', 'Ingress');
   }
+  for (const warning of config.warnings) Logger.warn(formatProblem(warning), 'Config');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   Logger.log(`listening on http://${config.server.host}:${port} (config ${config.file}, store ${config.store.path})`, 'Bootstrap');

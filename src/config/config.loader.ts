@@ -7,8 +7,9 @@ import { BridgeConfigFile, NAME_PATTERN } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
 import { interpolate, InterpolationError } from './interpolate';
 import { LoadedConfig, LoadedSink } from './loaded-config';
-import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS } from './sink-config';
+import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS, TYPED_LEAF_FIELDS } from './sink-config';
 import { parseDuration, parseSize } from './units';
+import { templateWarnings } from './template-warnings';
 import { locate } from './yaml-locator';
 
 export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
@@ -62,6 +63,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   if (problems.count) throw problems.error();
   return {
     ...resolve(file, source, sinks, routes.routes),
+    warnings: templateWarnings(source, sinks).map((w) => problems.locate(w.path, w.message)),
     admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
     reload: () => loadConfig({ path: file, env }),
   };
@@ -125,7 +127,7 @@ function loadSinks(raw: Record<string, unknown>, problems: ProblemList): Map<str
     problems.addValidation(errors, base);
     if (config.type === 'http') checkSigning(config, base, problems);
     const fields = Object.fromEntries(TEMPLATE_FIELDS[config.type].map((f) => [f, (config as unknown as Record<string, unknown>)[f]]));
-    const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message));
+    const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message), TYPED_LEAF_FIELDS[config.type]);
     sinks.set(name, { name, config, templates });
   }
   return sinks;
@@ -158,7 +160,7 @@ function checkEndpoints(source: BridgeConfigFile, problems: ProblemList): void {
   });
 }
 
-function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin' | 'reload'> {
+function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin' | 'reload' | 'warnings'> {
   const secrets = (list: string[]) => list.filter((secret) => secret !== '');
   return {
     file,
@@ -222,8 +224,13 @@ class ProblemList {
   }
 
   add(path: Path, message: string, atKey = false): void {
+    this.problems.push(this.locate(path, message, atKey));
+  }
+
+  /** A problem with its position in the document (not recorded: warnings use it too). */
+  locate(path: Path, message: string, atKey = false): ConfigProblem {
     const pos = locate(this.doc, this.counter, path, atKey);
-    this.problems.push({ file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message });
+    return { file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message };
   }
 
   addValidation(errors: ValidationError[], base: Path, parentIsArray = false): void {

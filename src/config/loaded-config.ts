@@ -1,5 +1,6 @@
 import { CompiledRoute, TemplateSet } from '../rules/route';
 import { BridgeConfigFile } from './bridge-config';
+import { ConfigProblem } from './config.error';
 import { SinkConfig } from './sink-config';
 
 export interface LoadedSink {
@@ -38,4 +39,6 @@ export interface LoadedConfig {
   /** Loads the same file again with the same environment (hot reload); throws ConfigError. */
   readonly reload: () => LoadedConfig;
   readonly routes: readonly CompiledRoute[];
+  /** What works but is risky (e.g. a JSON string template open to injection): printed by `check`, logged at start and reload. */
+  readonly warnings: readonly ConfigProblem[];
 }

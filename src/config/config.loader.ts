@@ -64,7 +64,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   return {
     ...resolve(file, source, sinks, routes.routes),
     warnings: templateWarnings(source, sinks).map((w) => problems.locate(w.path, w.message)),
-    admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
+    admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined, docsPublic: env.BRIDGE_ADMIN_DOCS === 'public' },
     reload: () => loadConfig({ path: file, env }),
   };
 }

@@ -5,6 +5,7 @@ import { Document, isScalar, LineCounter, parseDocument, Scalar, visit } from 'y
 import { compileRoutes, compileTemplateSet, Path, RouteDefinition } from '../rules/route';
 import { BridgeConfigFile, NAME_PATTERN } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
+import { collectSecrets, MIN_TEXT_SECRET } from './secrets';
 import { interpolate, InterpolationError } from './interpolate';
 import { LoadedConfig, LoadedSink } from './loaded-config';
 import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS, TYPED_LEAF_FIELDS } from './sink-config';
@@ -61,12 +62,25 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   checkEndpoints(source, problems);
   if (source.store?.driver === 'postgres' && !source.store.url) problems.add(['store', 'driver'], 'driver postgres needs store.url');
   if (problems.count) throw problems.error();
-  return {
+  const loaded: LoadedConfig = {
     ...resolve(file, source, sinks, routes.routes),
     warnings: templateWarnings(source, sinks).map((w) => problems.locate(w.path, w.message)),
     admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined, docsPublic: env.BRIDGE_ADMIN_DOCS === 'public' },
     reload: () => loadConfig({ path: file, env }),
   };
+  return { ...loaded, warnings: [...loaded.warnings, ...shortSecretWarnings(loaded, file)] };
+}
+
+/** Secrets too short to be searched for in free text: say so (without saying them). */
+function shortSecretWarnings(config: LoadedConfig, file: string): ConfigProblem[] {
+  const short = collectSecrets(config).filter((secret) => secret.length < MIN_TEXT_SECRET);
+  if (!short.length) return [];
+  const count = short.length === 1 ? 'a configured secret is' : `${short.length} configured secrets are`;
+  return [{
+    file, path: '',
+    message: `${count} shorter than ${MIN_TEXT_SECRET} characters: hidden in the admin API and CLI as whole values, ` +
+      'but not recognised inside log lines or delivery errors; use longer secrets',
+  }];
 }
 
 function validate(target: object): ValidationError[] {

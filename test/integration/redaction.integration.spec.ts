@@ -182,6 +182,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, basic,
     expect(output).toContain('upstream rejected token [redacted]');
     // the unsafe JSON string template of the "json" sink is warned about at start
     expect(output).toMatch(/sinks\.json\.body: this template produces JSON and puts \{\{ error_message \}\} inside a JSON string/);
+    expect(output).toContain('2 configured secrets are shorter than 4 characters');
     expectNoSecret('log output', output, [...longSecrets, ...signatures]);
     expect(output).not.toContain(`"${SHORT.header}"`);
   });

@@ -3,6 +3,7 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
 import { ConfigError, formatProblem } from './config/config.error';
+import { BridgeConfigService } from './config/bridge-config.service';
 import { collectSecrets } from './config/secrets';
 import { RedactingLogger } from './ops/redacting.logger';
 import { KeyringService } from './ingress/keyring.service';
@@ -25,6 +26,8 @@ export async function serve(configPath?: string): Promise<void> {
   }
   logger.setSecrets(collectSecrets(config));
   const app = await createApp(config, { logger });
+  // a reload may bring new secrets; the previous ones stay listed (deliveries already under way use them)
+  app.get(BridgeConfigService).onChange((next, previous) => logger.setSecrets([...collectSecrets(next), ...collectSecrets(previous)]));
   stopOnSignals(app);
   await app.listen(config.server.port, config.server.host);
   if (app.get(KeyringService).isEmpty()) {

@@ -186,4 +186,38 @@ routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, basic,
     expectNoSecret('log output', output, [...longSecrets, ...signatures]);
     expect(output).not.toContain(`"${SHORT.header}"`);
   });
+
+  it('redacts the secrets a reload brings in, and logs the reloaded config\'s warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jogg-redact-reload-'));
+    const echo = echoServer();
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/json`;
+    const config = join(dir, 'bridge.yaml');
+    const yaml = (sink: string) => `
+store: { path: "${dir}/bridge.db" }
+jogg: { secrets: ["${SECRETS.webhook}"] }
+retry: { attempts: 1 }
+delivery: { pollInterval: 100ms }
+sinks: { hook: ${sink} }
+routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
+`;
+    writeFileSync(config, yaml(`{ type: http, url: "${url}" }`));
+    const bridge = await BridgeProcess.start(config, { NODE_ENV: 'production' });
+    try {
+      const newToken = 'reloaded"tok\\en-31337';
+      writeFileSync(config, yaml(`{ type: http, url: "${url}", headers: { authorization: 'Bearer ${newToken}' }, body: '{"t": "{{ event }}"}' }`));
+      process.kill(bridge.pid, 'SIGHUP');
+      await bridge.waitForOutput(/reloaded/, 10_000);
+      expect(bridge.output).toMatch(/sinks\.hook\.body: this template produces JSON/);
+      const body = JSON.stringify(videoEvent('generated_video_failed'));
+      expect((await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, SECRETS.webhook) })).status).toBe(200);
+      await bridge.waitForOutput(/dead-lettered/, 10_000);
+      expect(bridge.output).toContain('upstream rejected token [redacted]');
+      expectNoSecret('log output after reload', bridge.output, [newToken]);
+    } finally {
+      expect(await bridge.stop()).toBe(0);
+      echo.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -102,6 +102,23 @@ routes:
     expect(run.stdout).toMatch(/warning: .*routes\[0\]\.http\.body: .*\{\{ data\.video_id \| upper \}\}/);
   });
 
+  it('a Kafka value mapping (sink and route) renders as JSON with the intended keys only', () => {
+    const file = join(dir, 'kafka.yaml');
+    writeFileSync(file, `
+jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET}"] }
+sinks:
+  stream: { type: kafka, brokers: ["127.0.0.1:9"], topic: t, value: { text: "{{ error_message }}", n: "{{ data.n }}" } }
+routes:
+  - { name: all, match: { events: ["*"] }, to: [stream], continue: true }
+  - { name: over, match: { events: ["*"] }, to: [stream], kafka: { value: ["{{ error_message }}"] } }
+`);
+    const run = cliSync(['routes', 'test', '--config', file, '--json', '--event', 'generated_image_failed', '--data', JSON.stringify({ error: INJECTION, n: 7 })], { JOGG_WEBHOOK_SECRET: 'x'.repeat(16) });
+    expect(run.stderr).toBe('');
+    const [all, over] = JSON.parse(run.stdout).routes.map((r: { deliveries: { message: { value: string } }[] }) => JSON.parse(r.deliveries[0].message.value));
+    expect(all).toEqual({ text: INJECTION, n: 7 });
+    expect(over).toEqual([INJECTION]);
+  });
+
   it('no warning for the mapping form, for the json filter outside quotes, or for a body that is not JSON', () => {
     const run = check(`
 jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET}"] }

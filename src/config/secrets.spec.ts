@@ -47,6 +47,12 @@ describe('redaction in every encoding', () => {
     expect(redact(`x ${form} y`)).toBe('x [redacted] y');
   });
 
+  it('redacts the start of a secret left at the end of a cut text, and nothing else', () => {
+    expect(redact(`HTTP 500: rejected ${secret.slice(0, 5)}`)).toBe('HTTP 500: rejected [redacted]');
+    expect(redact(`HTTP 500: rejected ${secret.slice(0, 5)} later`)).toBe(`HTTP 500: rejected ${secret.slice(0, 5)} later`);
+    expect(redact('ends with a"b')).toBe('ends with a"b');
+  });
+
   it('leaves secrets shorter than 4 characters to structural redaction (text is not mangled)', () => {
     expect(redact('about a cab')).toBe('about a cab');
     expect(redactValue({ key: 'ab', list: ['ab', 'cab'], headers: { 'x-api-key': 'zz', 'x-team': 'ab-team' } }, ['ab'])).toEqual({

@@ -105,6 +105,7 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   return (text) => {
     let out = text;
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    for (const form of forms) out = redactCutTail(out, form);
     return out
       .replace(/\b[0-9a-f]{64}\b/gi, '[redacted-signature]')
       .replace(/\bv1,[A-Za-z0-9+/]{43}=/g, 'v1,[redacted-signature]')
@@ -113,6 +114,16 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
       .replace(/(smtps?:\/\/)[^@\s/]*@/gi, `$1${REDACTED}@`)
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s"]*:)[^@/\s"]+@/gi, `$1${REDACTED}@`);
   };
+}
+
+/**
+ * Error details are cut to a length (an answer's first 200 characters), which can cut a secret in two:
+ * a text that ends with the start of a secret (4 characters or more) loses that start.
+ */
+function redactCutTail(text: string, form: string): string {
+  const at = text.lastIndexOf(form.slice(0, MIN_TEXT_SECRET));
+  if (at < 0 || text.length - at >= form.length || !form.startsWith(text.slice(at))) return text;
+  return `${text.slice(0, at)}${REDACTED}`;
 }
 
 /**

@@ -48,6 +48,8 @@ function echoServer() {
     req.resume();
     req.on('end', () => {
       const auth = req.headers.authorization ?? '';
+      // the bridge keeps an error body's first 200 characters: this one cuts the token in two
+      if (req.url === '/long') return res.writeHead(500).end(`${'.'.repeat(192)}${TOKEN} and more`);
       if (req.url === '/json') return res.writeHead(401).end(JSON.stringify({ error: `upstream rejected token ${auth}` }));
       if (req.url === '/encoded') {
         return res.writeHead(400).end(`token=${encodeURIComponent(TOKEN)}&form=${new URLSearchParams([['', TOKEN]]).toString().slice(1)}&b64=${Buffer.from(TOKEN).toString('base64')}`);
@@ -89,12 +91,16 @@ sinks:
     type: http
     url: "http://${echoUrl}/encoded"
     headers: { authorization: 'Bearer ${TOKEN}' }
+  long:
+    type: http
+    url: "http://${echoUrl}/long"
+    headers: { authorization: 'Bearer ${TOKEN}' }
   basic:
     type: http
     url: "http://bridge:${encodeURIComponent(BASIC_PASSWORD)}@${echoUrl}/basic"
   alerts: { type: slack, url: "\${SLACK_WEBHOOK_URL}" }
   mail: { type: email, smtp: "\${SMTP_URL}", from: a@example.com, to: [ops@example.com] }
-routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, basic, alerts, mail] }]
+routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, long, basic, alerts, mail] }]
 `);
     const env = {
       NODE_ENV: 'production',
@@ -123,7 +129,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, basic,
       }
       const settled = await waitFor(async () => {
         const { body } = await admin('/deliveries?limit=1000');
-        return body.length === 18 && body.every((d: { status: string }) => d.status === 'dead' || d.status === 'delivered') && body;
+        return body.length === 21 && body.every((d: { status: string }) => d.status === 'dead' || d.status === 'delivered') && body;
       }, 30_000, 'every delivery settled');
 
       // the store: last errors and every attempt's error
@@ -136,6 +142,8 @@ routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, basic,
       expect(stored).toContain('HTTP 401: {"error":"upstream rejected token [redacted]"}');
       expect(stored).toContain('HTTP 400: token=[redacted]&form=[redacted]&b64=[redacted]');
       expect(stored).toContain('HTTP 500: denied for Basic [redacted]');
+      expect(stored).toContain(`HTTP 500: ${'.'.repeat(192)}[redacted]`);
+      expect(stored).not.toContain(TOKEN.slice(0, 8));
       expectNoSecret('store', stored, longSecrets);
 
       // the admin API: deliveries, one delivery with its history, the dry run, the config
@@ -184,6 +192,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, basic,
     expect(output).toMatch(/sinks\.json\.body: this template produces JSON and puts \{\{ error_message \}\} inside a JSON string/);
     expect(output).toContain('2 configured secrets are shorter than 4 characters');
     expectNoSecret('log output', output, [...longSecrets, ...signatures]);
+    expect(output).not.toContain(JSON.stringify(TOKEN).slice(1, 10)); // the start of the token cut at 200 characters
     expect(output).not.toContain(`"${SHORT.header}"`);
   });
 

@@ -83,6 +83,7 @@ function safeDecode(text: string): string {
  * line), with \u escapes, URL-encoded (component, URI, form) and base64.
  */
 export function secretForms(secret: string): string[] {
+  if (secret.length < MIN_TEXT_SECRET) return []; // its encoded forms are no safer to search for
   const json = (text: string) => JSON.stringify(text).slice(1, -1);
   const unicode = (text: string, hex: (code: string) => string) => text.replace(/[^\x20-\x7e]/g, (c) => `\\u${hex(c.charCodeAt(0).toString(16).padStart(4, '0'))}`);
   const component = encodeURIComponent(secret);

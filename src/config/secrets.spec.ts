@@ -55,7 +55,7 @@ describe('redaction in every encoding', () => {
 
   it('leaves secrets shorter than 4 characters to structural redaction (text is not mangled)', () => {
     expect(redact('about a cab')).toBe('about a cab');
-    expect(redact(`YWI= and a%22`)).toBe('YWI= and a%22');
+    expect(redactor(['ab'])('YWI= and about')).toBe('YWI= and about');
     expect(redactor(['a"'])('a%22')).toBe('a%22');
     expect(redactValue({ key: 'ab', list: ['ab', 'cab'], headers: { 'x-api-key': 'zz', 'x-team': 'ab-team' } }, ['ab'])).toEqual({
       key: '[redacted]', list: ['[redacted]', 'cab'], headers: { 'x-api-key': '[redacted]', 'x-team': 'ab-team' },

@@ -4,7 +4,7 @@ import { DeliveriesQuery, EventsQuery, ReplayRequest } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 import { JsonBody } from './json-body.decorator';
-import { RedactingInterceptor } from './redacting.interceptor';
+import { RedactingInterceptor } from '../ops/redacting.interceptor';
 
 const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 

@@ -3,7 +3,7 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { AdminController } from './admin.controller';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
-import { RedactingInterceptor } from './redacting.interceptor';
+import { RedactingInterceptor } from '../ops/redacting.interceptor';
 
 @Module({
   imports: [DeliveryModule],

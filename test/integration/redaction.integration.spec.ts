@@ -229,4 +229,37 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps the JoggAI API key out of /readyz when JoggAI (or a proxy) echoes it in a failed sync', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jogg-redact-sync-'));
+    const apiKey = 'jogg"api\\key-8c2f';
+    const jogg = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end(`proxy says: bad key ${req.headers['x-api-key']}`)));
+    await new Promise<void>((resolve) => jogg.listen(0, '127.0.0.1', resolve));
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `
+store: { path: "${dir}/bridge.db" }
+jogg:
+  apiKey: "\${JOGG_API_KEY}"
+  apiUrl: "http://127.0.0.1:${(jogg.address() as AddressInfo).port}"
+  publicUrl: "http://127.0.0.1:9/bridge"
+  sync: { auto: true, interval: 1s }
+  endpoints: [{ name: videos, events: [generated_video_success] }]
+sinks: { out: { type: console } }
+routes: []
+`);
+    const bridge = await BridgeProcess.start(config, { NODE_ENV: 'production', JOGG_API_KEY: apiKey });
+    try {
+      const ready = await waitFor(async () => {
+        const body = await (await fetch(`${bridge.url}/readyz`)).text();
+        return body.includes('"sync":{"status":"down"') && body;
+      }, 20_000, 'the sync to fail');
+      expect(ready).toContain('proxy says: bad key [redacted]');
+      expectNoSecret('/readyz', ready, [apiKey]);
+    } finally {
+      expect(await bridge.stop()).toBe(0);
+      jogg.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expectNoSecret('log output', bridge.output, [apiKey]);
+  });
 });

@@ -4,8 +4,9 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { redactionFor } from '../config/secrets';
 
 /**
- * Every admin answer passes through the config's redaction: stored errors, delivery history, dry runs and
- * the config itself show no configured secret, in any encoding, whatever its length where it stands alone.
+ * Answers that show stored or reported text (admin API, /readyz) pass through the config's redaction: stored
+ * errors, delivery history, dry runs, failed checks and the config itself show no configured secret, in any
+ * encoding, whatever its length where it stands alone.
  */
 @Injectable()
 export class RedactingInterceptor implements NestInterceptor {

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, RequestListener, ServerResponse } from '
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { guardAdminDocs } from './admin/admin.guard';
 import { AdminModule } from './admin/admin.module';
 import { AppModule } from './app.module';
 import { LoadedConfig } from './config/loaded-config';
@@ -38,6 +39,7 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
   });
   receiver = app.get(WebhookReceiver);
   if (config.admin.token) {
+    guardAdminDocs(adapter.getInstance(), config.admin.token, config.admin.docsPublic);
     const document = new DocumentBuilder().setTitle('jogg-bridge admin API').addBearerAuth().build();
     SwaggerModule.setup('admin/docs', app, () => SwaggerModule.createDocument(app, document, { include: [AdminModule] }));
   }

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
-import { ConfigError } from './config/config.error';
+import { ConfigError, formatProblem } from './config/config.error';
+import { BridgeConfigService } from './config/bridge-config.service';
 import { LoadedConfig } from './config/loaded-config';
 import { collectSecrets } from './config/secrets';
 import { RedactingLogger } from './ops/redacting.logger';
@@ -26,11 +27,14 @@ export async function serve(configPath?: string): Promise<void> {
   }
   logger.setSecrets(collectSecrets(config));
   const app = await createApp(config, { logger });
+  // a reload may bring new secrets; the previous ones stay listed (deliveries already under way use them)
+  app.get(BridgeConfigService).onChange((next, previous) => logger.setSecrets([...collectSecrets(next), ...collectSecrets(previous)]));
   stopOnSignals(app);
   await app.listen(config.server.port, config.server.host);
   if (app.get(KeyringService).isEmpty()) {
     Logger.warn('No webhook secret is configured (set JOGG_WEBHOOK_SECRET): every webhook will be answered 401.', 'Ingress');
   }
+  for (const warning of config.warnings) Logger.warn(formatProblem(warning), 'Config');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   Logger.log(startupLine(config, port), 'Bootstrap');

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards, ValidationPipe } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards, UseInterceptors, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeliveriesQuery, EventsQuery, ReplayRequest } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 import { JsonBody } from './json-body.decorator';
+import { RedactingInterceptor } from '../ops/redacting.interceptor';
 
 const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
@@ -11,6 +12,7 @@ const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWh
 @ApiBearerAuth()
 @Controller('admin')
 @UseGuards(AdminGuard)
+@UseInterceptors(RedactingInterceptor)
 export class AdminController {
   constructor(private readonly admin: AdminService) {}
 
@@ -54,7 +56,7 @@ export class AdminController {
   }
 
   @Get('config')
-  @ApiOperation({ summary: 'the config in use, secrets redacted' })
+  @ApiOperation({ summary: 'the config in use, every configured secret shown as "[redacted]"' })
   config() {
     return this.admin.currentConfig();
   }

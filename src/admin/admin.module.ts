@@ -3,10 +3,11 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { AdminController } from './admin.controller';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
+import { RedactingInterceptor } from '../ops/redacting.interceptor';
 
 @Module({
   imports: [DeliveryModule],
   controllers: [AdminController],
-  providers: [AdminService, AdminGuard],
+  providers: [AdminService, AdminGuard, RedactingInterceptor],
 })
 export class AdminModule {}

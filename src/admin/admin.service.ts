@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { parseSince, SinceError } from '../common/since';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { collectSecrets, redactor } from '../config/secrets';
+import { redactionFor } from '../config/secrets';
 import { DryRunResult, DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { EnvelopeError, parseEnvelope } from '../ingress/envelope';
@@ -59,11 +59,10 @@ export class AdminService {
     return this.dryRun.run(envelope);
   }
 
-  /** The config in use, with every secret it holds replaced by "[redacted]". */
+  /** The config in use, with every secret it holds replaced by "[redacted]" (value by value, not by text search). */
   currentConfig(): { file: string; config: unknown } {
     const current = this.config.current;
-    const redact = redactor(collectSecrets(current));
-    return { file: current.file, config: JSON.parse(redact(JSON.stringify(current.source))) };
+    return { file: current.file, config: redactionFor(current).value(current.source) };
   }
 }
 

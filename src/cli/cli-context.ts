@@ -9,6 +9,7 @@ import { EventStore } from '../store/event-store';
 import { SyncService } from '../sync/sync.service';
 import { ToolsModule } from '../tools.module';
 import { CliError } from './cli-error';
+import { redactOutputFor } from './format';
 
 export interface Tools {
   config: LoadedConfig;
@@ -22,7 +23,9 @@ export interface Tools {
 /** Loads the config; a config error becomes one CLI error listing every problem. */
 export function loadCliConfig(path?: string): LoadedConfig {
   try {
-    return loadConfig({ path });
+    const config = loadConfig({ path });
+    redactOutputFor(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;

@@ -1,5 +1,7 @@
 import { parseSince as parseSinceValue } from '../common/since';
 import { CliError } from './cli-error';
+import { LoadedConfig } from '../config/loaded-config';
+import { Redaction, redactionFor } from '../config/secrets';
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
@@ -32,10 +34,26 @@ export function parseId(value: string, what = 'id'): number {
   return Number(value);
 }
 
+let redaction: Redaction | undefined;
+
+/** From now on, output shows no secret of this config (stored errors, dry runs, events). */
+export function redactOutputFor(config: LoadedConfig): void {
+  redaction = redactionFor(config);
+}
+
+/** A text as the CLI may show it (secrets of the loaded config removed). */
+export function redactText(text: string): string {
+  return redaction ? redaction.text(text) : text;
+}
+
 export function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  write(redactText(text));
 }
 
 export function printJson(value: unknown): void {
-  print(JSON.stringify(value, null, 2));
+  write(JSON.stringify(redaction ? redaction.value(value) : value, null, 2));
+}
+
+function write(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }

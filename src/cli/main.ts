@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { CliError } from './cli-error';
 import { CliModule } from './cli.module';
+import { redactText } from './format';
 
 const VERSION: string = require('../../package.json').version;
 
@@ -13,7 +14,7 @@ export async function runCli(): Promise<void> {
     logger: false,
     serviceErrorHandler: (error: Error) => {
       const verbose = process.argv.includes('--verbose');
-      process.stderr.write(`jogg-bridge: ${verbose && error.stack ? error.stack : error.message}\n`);
+      process.stderr.write(`jogg-bridge: ${redactText(verbose && error.stack ? error.stack : error.message)}\n`);
       process.exitCode = error instanceof CliError ? error.exitCode : 1;
     },
   });

@@ -20,6 +20,10 @@ const CUSTOM: Record<string, Schema> = {
     description: 'a size: 512kb, 1mb (binary units), or a number of bytes',
   },
   isStringRecord: { type: 'object', additionalProperties: { type: 'string' } },
+  isBodyTemplate: {
+    anyOf: [{ type: 'object' }, { type: 'array' }, { type: 'string' }],
+    description: 'a mapping or list whose strings are templates, sent as JSON (a string that is exactly one {{ tag }} keeps the value\'s JSON type); or a string template',
+  },
   isBooleanOrObject: { anyOf: [{ type: 'boolean' }, { type: 'object' }] },
   isEventList: { anyOf: [{ const: 'auto' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
 };

@@ -5,10 +5,12 @@ import { Document, isScalar, LineCounter, parseDocument, Scalar, visit } from 'y
 import { compileRoutes, compileTemplateSet, Path, RouteDefinition } from '../rules/route';
 import { BridgeConfigFile, NAME_PATTERN } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
+import { collectSecrets, MIN_TEXT_SECRET } from './secrets';
 import { interpolate, InterpolationError } from './interpolate';
 import { LoadedConfig, LoadedSink } from './loaded-config';
-import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS } from './sink-config';
+import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS, TYPED_LEAF_FIELDS } from './sink-config';
 import { parseDuration, parseSize } from './units';
+import { templateWarnings } from './template-warnings';
 import { locate } from './yaml-locator';
 
 export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
@@ -60,11 +62,25 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   checkEndpoints(source, problems);
   if (source.store?.driver === 'postgres' && !source.store.url) problems.add(['store', 'driver'], 'driver postgres needs store.url');
   if (problems.count) throw problems.error();
-  return {
+  const loaded: LoadedConfig = {
     ...resolve(file, source, sinks, routes.routes),
-    admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
+    warnings: templateWarnings(source, sinks).map((w) => problems.locate(w.path, w.message)),
+    admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined, docsPublic: env.BRIDGE_ADMIN_DOCS === 'public' },
     reload: () => loadConfig({ path: file, env }),
   };
+  return { ...loaded, warnings: [...loaded.warnings, ...shortSecretWarnings(loaded, file)] };
+}
+
+/** Secrets too short to be searched for in free text: say so (without saying them). */
+function shortSecretWarnings(config: LoadedConfig, file: string): ConfigProblem[] {
+  const short = collectSecrets(config).filter((secret) => secret.length < MIN_TEXT_SECRET);
+  if (!short.length) return [];
+  const count = short.length === 1 ? 'a configured secret is' : `${short.length} configured secrets are`;
+  return [{
+    file, path: '',
+    message: `${count} shorter than ${MIN_TEXT_SECRET} characters: hidden in the admin API and CLI as whole values, ` +
+      'but not recognised inside log lines or delivery errors; use longer secrets',
+  }];
 }
 
 function validate(target: object): ValidationError[] {
@@ -125,7 +141,7 @@ function loadSinks(raw: Record<string, unknown>, problems: ProblemList): Map<str
     problems.addValidation(errors, base);
     if (config.type === 'http') checkSigning(config, base, problems);
     const fields = Object.fromEntries(TEMPLATE_FIELDS[config.type].map((f) => [f, (config as unknown as Record<string, unknown>)[f]]));
-    const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message));
+    const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message), TYPED_LEAF_FIELDS[config.type]);
     sinks.set(name, { name, config, templates });
   }
   return sinks;
@@ -158,7 +174,7 @@ function checkEndpoints(source: BridgeConfigFile, problems: ProblemList): void {
   });
 }
 
-function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin' | 'reload'> {
+function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin' | 'reload' | 'warnings'> {
   const secrets = (list: string[]) => list.filter((secret) => secret !== '');
   return {
     file,
@@ -222,8 +238,13 @@ class ProblemList {
   }
 
   add(path: Path, message: string, atKey = false): void {
+    this.problems.push(this.locate(path, message, atKey));
+  }
+
+  /** A problem with its position in the document (not recorded: warnings use it too). */
+  locate(path: Path, message: string, atKey = false): ConfigProblem {
     const pos = locate(this.doc, this.counter, path, atKey);
-    this.problems.push({ file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message });
+    return { file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message };
   }
 
   addValidation(errors: ValidationError[], base: Path, parentIsArray = false): void {

@@ -1,5 +1,6 @@
 import { CompiledRoute, TemplateSet } from '../rules/route';
 import { BridgeConfigFile } from './bridge-config';
+import { ConfigProblem } from './config.error';
 import { SinkConfig } from './sink-config';
 
 export interface LoadedSink {
@@ -34,8 +35,10 @@ export interface LoadedConfig {
   readonly delivery: { concurrency: number; pollIntervalMs: number; leaseMs: number };
   readonly sinks: ReadonlyMap<string, LoadedSink>;
   /** The admin API's bearer token (BRIDGE_ADMIN_TOKEN); the admin API is off without one. */
-  readonly admin: { token?: string };
+  readonly admin: { token?: string; /** BRIDGE_ADMIN_DOCS=public: /admin/docs without the token. */ docsPublic: boolean };
   /** Loads the same file again with the same environment (hot reload); throws ConfigError. */
   readonly reload: () => LoadedConfig;
   readonly routes: readonly CompiledRoute[];
+  /** What works but is risky (e.g. a JSON string template open to injection): printed by `check`, logged at start and reload. */
+  readonly warnings: readonly ConfigProblem[];
 }

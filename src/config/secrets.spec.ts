@@ -1,5 +1,5 @@
 import { parseConfig } from './config.loader';
-import { collectSecrets, redactor } from './secrets';
+import { collectSecrets, redactor, redactValue } from './secrets';
 
 describe('secrets and redaction', () => {
   const config = parseConfig(`
@@ -28,5 +28,53 @@ routes: []
     expect(redact(`failed with shared-secret-1 and ${sig} and Bearer abc.def and smtp://x:y@h and v1,${'A'.repeat(43)}=`)).toBe(
       'failed with [redacted] and [redacted-signature] and Bearer [redacted] and smtp://[redacted]@h and v1,[redacted-signature]',
     );
+  });
+});
+
+describe('redaction in every encoding', () => {
+  const secret = 'a"b\\c/d é+e';
+  const redact = redactor([secret, 'ab']);
+
+  it.each([
+    ['raw', secret],
+    ['JSON-escaped', JSON.stringify(secret).slice(1, -1)],
+    ['JSON-escaped twice', JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1)],
+    ['JSON with \\u escapes', JSON.stringify(secret).slice(1, -1).replace('é', '\\u00e9')],
+    ['URL-encoded', encodeURIComponent(secret)],
+    ['form-encoded', new URLSearchParams([['', secret]]).toString().slice(1)],
+    ['base64', Buffer.from(secret).toString('base64')],
+  ])('%s', (_name, form) => {
+    expect(redact(`x ${form} y`)).toBe('x [redacted] y');
+  });
+
+  it('redacts the start of a secret left at the end of a cut text, and nothing else', () => {
+    expect(redact(`HTTP 500: rejected ${secret.slice(0, 5)}`)).toBe('HTTP 500: rejected [redacted]');
+    expect(redact(`HTTP 500: rejected ${secret.slice(0, 5)} later`)).toBe(`HTTP 500: rejected ${secret.slice(0, 5)} later`);
+    expect(redact('ends with a"b')).toBe('ends with a"b');
+  });
+
+  it('leaves secrets shorter than 4 characters to structural redaction (text is not mangled)', () => {
+    expect(redact('about a cab')).toBe('about a cab');
+    expect(redactor(['ab'])('YWI= and about')).toBe('YWI= and about');
+    expect(redactor(['a"'])('a%22')).toBe('a%22');
+    expect(redactValue({ key: 'ab', list: ['ab', 'cab'], headers: { 'x-api-key': 'zz', 'x-team': 'ab-team' } }, ['ab'])).toEqual({
+      key: '[redacted]', list: ['[redacted]', 'cab'], headers: { 'x-api-key': '[redacted]', 'x-team': 'ab-team' },
+    });
+  });
+
+  it('keeps a JSON line valid when an unknown bearer token has an escaped quote', () => {
+    const line = JSON.stringify({ message: 'sent Bearer xyz"tail' });
+    expect(JSON.parse(redactor([])(line)).message).toBe('sent Bearer [redacted]"tail');
+  });
+
+  it('collects basic-auth and bearer credentials in the forms they are sent', () => {
+    const config = parseConfig(`
+sinks:
+  a: { type: http, url: "http://u:p%22w@h/x", headers: { Authorization: "Basic ${Buffer.from('user:pw-9').toString('base64')}" } }
+  b: { type: http, url: "http://h/y", headers: { x-auth-token: "Bearer tok-1" } }
+routes: []
+`, 'f', {});
+    const secrets = collectSecrets(config);
+    for (const expected of ['p"w', Buffer.from('u:p"w').toString('base64'), 'user:pw-9', 'pw-9', 'tok-1', 'Bearer tok-1']) expect(secrets).toContain(expected);
   });
 });

@@ -1,11 +1,26 @@
 import { LoadedConfig } from './loaded-config';
 import { EmailSinkConfig, HttpSinkConfig, KafkaSinkConfig, SlackSinkConfig } from './sink-config';
 
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
+/** Header names whose values are credentials: shown as "[redacted]" wherever a message's headers are shown. */
+const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|passw|api-?key|auth|signature|session/i;
+
+export const REDACTED = '[redacted]';
 
 /**
- * Every secret value the config holds: webhook secrets, signing secrets, credentials in URLs, Slack webhook
- * URLs (the URL is the credential), SASL passwords and sensitive header values. The logger redacts them all.
+ * Secrets shorter than this are not searched for in free text (logs, error messages): "ab" would mangle
+ * every word that contains it. They are still hidden wherever the bridge knows where they are (the config
+ * view, header values, whole strings equal to them).
+ */
+export const MIN_TEXT_SECRET = 4;
+
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE_HEADER.test(name);
+}
+
+/**
+ * Every secret value the config holds, whatever its length: webhook secrets, signing secrets, credentials
+ * in URLs (and their basic-auth form), Slack webhook URLs (the URL is the credential), SASL passwords,
+ * sensitive header values (and the credential after their scheme). The logger redacts them all.
  */
 export function collectSecrets(config: LoadedConfig): string[] {
   const secrets = [...config.jogg.secrets, ...config.jogg.endpoints.flatMap((e) => e.secrets), ...(config.admin.token ? [config.admin.token] : []), ...(config.jogg.apiKey ? [config.jogg.apiKey] : [])];
@@ -14,7 +29,7 @@ export function collectSecrets(config: LoadedConfig): string[] {
     if (sink.type === 'http') {
       const http = sink as HttpSinkConfig;
       secrets.push(...urlSecrets(http.url), ...(http.sign ? [http.sign.secret] : []));
-      secrets.push(...Object.entries(http.headers).filter(([name]) => SENSITIVE_HEADER.test(name)).map(([, value]) => value));
+      secrets.push(...Object.entries(http.headers).filter(([name]) => isSensitiveHeader(name)).flatMap(([, value]) => headerSecrets(value)));
     } else if (sink.type === 'slack') {
       const url = (sink as SlackSinkConfig).url;
       // the last path segment of a Slack webhook URL is its token (24 characters)
@@ -27,30 +42,127 @@ export function collectSecrets(config: LoadedConfig): string[] {
       if (sasl) secrets.push(sasl.password);
     }
   }
-  return [...new Set(secrets.filter((secret) => secret.length >= 4))].sort((a, b) => b.length - a.length);
+  return [...new Set(secrets.filter((secret) => secret.length > 0))].sort((a, b) => b.length - a.length);
 }
 
 function urlSecrets(text: string): string[] {
   try {
     const url = new URL(text);
-    return [decodeURIComponent(url.password), url.password].filter(Boolean);
+    if (!url.password) return [];
+    const password = safeDecode(url.password);
+    return [password, url.password, Buffer.from(`${safeDecode(url.username)}:${password}`).toString('base64')];
   } catch {
     return [];
   }
 }
 
+/** "Bearer abc" → the value and "abc"; "Basic dTpw" → also "u:p" and "p". */
+function headerSecrets(value: string): string[] {
+  const match = /^(\S+)\s+(.+)$/.exec(value.trim());
+  if (!match) return [value];
+  const [, scheme, credential] = match;
+  const out = [value, credential];
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) out.push(decoded, decoded.slice(colon + 1));
+  }
+  return out;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
- * A function that removes the given secrets, and anything shaped like a webhook signature, a bearer token or
- * URL credentials, from a text. Used for log lines and for the errors stored with deliveries.
+ * The forms a secret takes in text: raw, JSON-escaped (once and twice: an error body quoted in a JSON log
+ * line), with \u escapes, URL-encoded (component, URI, form) and base64.
+ */
+export function secretForms(secret: string): string[] {
+  if (secret.length < MIN_TEXT_SECRET) return []; // its encoded forms are no safer to search for
+  const json = (text: string) => JSON.stringify(text).slice(1, -1);
+  const unicode = (text: string, hex: (code: string) => string) => text.replace(/[^\x20-\x7e]/g, (c) => `\\u${hex(c.charCodeAt(0).toString(16).padStart(4, '0'))}`);
+  const component = encodeURIComponent(secret);
+  const forms = [
+    secret, json(secret), json(json(secret)), unicode(json(secret), (h) => h), unicode(json(secret), (h) => h.toUpperCase()),
+    component, encodeURI(secret), component.replace(/%20/g, '+'), new URLSearchParams([['', secret]]).toString().slice(1),
+    Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'),
+  ];
+  return forms.filter((form) => form.length >= MIN_TEXT_SECRET);
+}
+
+/**
+ * A function that removes the given secrets (in every form of secretForms), and anything shaped like a
+ * webhook signature, a bearer token or URL credentials, from a text. Used for log lines, the errors stored
+ * with deliveries, admin answers and CLI output. Secrets shorter than MIN_TEXT_SECRET are left to
+ * structural redaction (redactValue).
  */
 export function redactor(secrets: readonly string[]): (text: string) => string {
+  const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   return (text) => {
     let out = text;
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
+    for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    for (const form of forms) out = redactCutTail(out, form);
     return out
       .replace(/\b[0-9a-f]{64}\b/gi, '[redacted-signature]')
       .replace(/\bv1,[A-Za-z0-9+/]{43}=/g, 'v1,[redacted-signature]')
-      .replace(/(bearer\s+)[^\s"',]+/gi, '$1[redacted]')
-      .replace(/(smtps?:\/\/)[^@\s/]*@/gi, '$1[redacted]@');
+      // a backslash ends the token too: a JSON-escaped quote must stay an escape, or the JSON line breaks
+      .replace(/(bearer\s+)[^\s"',\\]+/gi, `$1${REDACTED}`)
+      .replace(/(smtps?:\/\/)[^@\s/]*@/gi, `$1${REDACTED}@`)
+      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s"]*:)[^@/\s"]+@/gi, `$1${REDACTED}@`);
   };
+}
+
+/**
+ * Error details are cut to a length (an answer's first 200 characters), which can cut a secret in two:
+ * a text that ends with the start of a secret (4 characters or more) loses that start.
+ */
+function redactCutTail(text: string, form: string): string {
+  const at = text.lastIndexOf(form.slice(0, MIN_TEXT_SECRET));
+  if (at < 0 || text.length - at >= form.length || !form.startsWith(text.slice(at))) return text;
+  return `${text.slice(0, at)}${REDACTED}`;
+}
+
+/**
+ * Redacts a value about to be shown (admin answers, CLI JSON): every string equal to a secret (any length)
+ * becomes "[redacted]", every other string goes through `redact`, and the values of sensitive entries in
+ * any `headers` map are redacted whole. Returns plain data (JSON round trip).
+ */
+export function redactValue(value: unknown, secrets: readonly string[], redact = redactor(secrets)): unknown {
+  const exact = new Set(secrets);
+  const walk = (node: unknown, inHeaders: boolean): unknown => {
+    if (typeof node === 'string') return exact.has(node) ? REDACTED : redact(node);
+    if (Array.isArray(node)) return node.map((item) => walk(item, false));
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(Object.entries(node).map(([key, item]) => [
+      key,
+      inHeaders && typeof item === 'string' && isSensitiveHeader(key) ? REDACTED : walk(item, key === 'headers'),
+    ]));
+  };
+  const plain = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  return walk(plain, false);
+}
+
+export interface Redaction {
+  secrets: readonly string[];
+  text: (text: string) => string;
+  value: (value: unknown) => unknown;
+}
+
+const cache = new WeakMap<LoadedConfig, Redaction>();
+
+/** The redaction for one loaded config (built once per config: the secret forms cost a little to compute). */
+export function redactionFor(config: LoadedConfig): Redaction {
+  let redaction = cache.get(config);
+  if (!redaction) {
+    const secrets = collectSecrets(config);
+    const text = redactor(secrets);
+    redaction = { secrets, text, value: (value) => redactValue(value, secrets, text) };
+    cache.set(config, redaction);
+  }
+  return redaction;
 }

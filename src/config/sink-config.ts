@@ -3,7 +3,7 @@ import {
   ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min,
   MinLength, ValidateNested,
 } from 'class-validator';
-import { IsBooleanOrObject, IsDuration, IsStringRecord } from './validators';
+import { IsBodyTemplate, IsBooleanOrObject, IsDuration, IsStringRecord } from './validators';
 
 export class BackoffConfig {
   /** First retry delay (the cap of the first jittered wait). */
@@ -55,9 +55,12 @@ export class SignConfig {
   @IsString() @MinLength(1) secret!: string;
 }
 
+/** A string template, or structured data whose string leaves are templates. */
+export type HttpBody = string | Record<string, unknown> | unknown[];
+
 export class HttpTemplates {
-  /** Request body template; the event JSON as JoggAI sent it when absent. */
-  @IsOptional() @IsString() body?: string;
+  /** Request body: a mapping/list whose strings are templates (sent as JSON), or a string template; the event JSON as JoggAI sent it when absent. */
+  @IsOptional() @IsBodyTemplate() body?: HttpBody;
 }
 
 export class HttpSinkConfig extends BaseSinkConfig {
@@ -66,7 +69,8 @@ export class HttpSinkConfig extends BaseSinkConfig {
   @IsIn(['POST', 'PUT', 'PATCH']) method: 'POST' | 'PUT' | 'PATCH' = 'POST';
   @IsStringRecord() headers: Record<string, string> = {};
   @IsDuration() timeout: string | number = '10s';
-  @IsOptional() @IsString() body?: string;
+  /** A mapping/list whose strings are templates, sent as JSON (payload text cannot add keys), or a string template. */
+  @IsOptional() @IsBodyTemplate() body?: HttpBody;
   @IsOptional() @ValidateNested() @Type(() => SignConfig) sign?: SignConfig;
 }
 
@@ -99,7 +103,7 @@ export class KafkaSaslConfig {
 export class KafkaTemplates {
   @IsOptional() @IsString() topic?: string;
   @IsOptional() @IsString() key?: string;
-  @IsOptional() @IsString() value?: string;
+  @IsOptional() @IsBodyTemplate() value?: HttpBody;
 }
 
 export class KafkaSinkConfig extends BaseSinkConfig {
@@ -112,8 +116,8 @@ export class KafkaSinkConfig extends BaseSinkConfig {
   @IsString() @MinLength(1) topic!: string;
   /** Message key template; default: the resource id (video_id, project_id, ...) else the event id. */
   @IsOptional() @IsString() key?: string;
-  /** Message value template; default: the event JSON as JoggAI sent it. */
-  @IsOptional() @IsString() value?: string;
+  /** Message value: a mapping/list whose strings are templates (sent as JSON), or a string template; default: the event JSON as JoggAI sent it. */
+  @IsOptional() @IsBodyTemplate() value?: HttpBody;
   /** Extra headers (templates), added to jogg-event, jogg-event-id and content-type. */
   @IsStringRecord() headers: Record<string, string> = {};
   @IsIn(['none', 'gzip']) compression: 'none' | 'gzip' = 'none';
@@ -196,6 +200,9 @@ export const TEMPLATE_FIELDS: Record<SinkType, readonly string[]> = {
   slack: ['text', 'blocks'],
   email: ['subject', 'text', 'html'],
 };
+
+/** Structured template fields whose leaves keep the value's JSON type when they are exactly one tag (see compileStructured). */
+export const TYPED_LEAF_FIELDS: Partial<Record<SinkType, readonly string[]>> = { http: ['body'], kafka: ['value'] };
 
 /** "a@x, b@y" or ["a@x", "b@y,c@z"] → ["a@x", "b@y", "c@z"]: lists often come from one environment variable. */
 function splitList(value: unknown): unknown {

@@ -67,3 +67,17 @@ export function IsEventList(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/** A template: a string, or a mapping/sequence whose string leaves are templates (serialised as JSON). */
+export function IsBodyTemplate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isBodyTemplate',
+      validator: {
+        validate: (value) => typeof value === 'string' || (value !== null && typeof value === 'object'),
+        defaultMessage: (args) => `${args?.property} must be a template string, or a mapping or list whose strings are templates`,
+      },
+    },
+    options,
+  );
+}

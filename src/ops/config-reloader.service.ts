@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Opti
 import { existsSync, FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { ConfigError } from '../config/config.error';
+import { ConfigError, formatProblem } from '../config/config.error';
 import { LoadedConfig } from '../config/loaded-config';
 import { MetricsService } from './metrics.service';
 
@@ -51,6 +51,7 @@ export class ConfigReloaderService implements OnApplicationBootstrap, OnApplicat
     this.config.apply(next);
     this.metrics?.configReloaded(true);
     this.logger.log(`${current.file} reloaded${changed ? '' : ' (no change)'}`);
+    for (const warning of next.warnings) this.logger.warn(formatProblem(warning));
     return { ok: true, changed };
   }
 

@@ -1,6 +1,7 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Res, UseInterceptors } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { Readiness, ReadinessService } from './readiness.service';
+import { RedactingInterceptor } from './redacting.interceptor';
 
 @Controller()
 export class HealthController {
@@ -14,6 +15,7 @@ export class HealthController {
 
   /** Ready for traffic: 200, or 503 with the check that failed. */
   @Get('readyz')
+  @UseInterceptors(RedactingInterceptor) // public: a failed check may quote what a server answered (an echoed key)
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const result = await this.readiness.check();
     reply.status(result.ready ? 200 : 503);

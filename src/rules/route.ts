@@ -1,4 +1,5 @@
 import { JoggEnvelope } from '../common/jogg-event';
+import { SinkType, TYPED_LEAF_FIELDS } from '../config/sink-config';
 import { compileWhere, Predicate } from './condition';
 import { compileGlob, RuleError } from './glob';
 import { compileStructured, compileTemplate, Template, TemplateError } from './template';
@@ -43,7 +44,7 @@ export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: Rea
     const where = attempt(() => compileWhere(route.match.where, (e) => at(['match', 'where', ...e.path], e.message)), ['match', 'where'], at);
     const templates: Record<string, TemplateSet> = {};
     for (const [type, fields] of Object.entries(route.overrides)) {
-      if (fields) templates[type] = compileTemplateSet(fields, [type], at);
+      if (fields) templates[type] = compileTemplateSet(fields, [type], at, TYPED_LEAF_FIELDS[type as SinkType]);
     }
     if (where.length) compiled.push({ name: route.name, events, where: where[0], to: route.to, continue: route.continue, templates });
   });
@@ -55,12 +56,13 @@ export function compileTemplateSet(
   fields: Readonly<Record<string, unknown>>,
   base: Path,
   at: (path: Path, message: string) => void,
+  typedLeaves: readonly string[] = [],
 ): TemplateSet {
   const set: Record<string, Template> = {};
   for (const [field, source] of Object.entries(fields)) {
     if (source === undefined) continue;
     try {
-      set[field] = typeof source === 'string' ? compileTemplate(source) : compileStructured(source);
+      set[field] = typeof source === 'string' ? compileTemplate(source) : compileStructured(source, { typedLeaves: typedLeaves.includes(field) });
     } catch (error) {
       const e = error as TemplateError;
       at([...base, field], `template does not compile: ${e.message} (at character ${e.offset + 1})`);

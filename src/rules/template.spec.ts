@@ -1,4 +1,4 @@
-import { compileTemplate, escapeHtml, TemplateError } from './template';
+import { compileStructured, compileTemplate, escapeHtml, TemplateError, unsafeJsonTags } from './template';
 
 const render = (source: string, context: unknown, escape?: (s: string) => string) => compileTemplate(source).render(context, escape);
 
@@ -50,5 +50,31 @@ describe('template engine', () => {
   ])('refuses %s at compile time', (source, message) => {
     expect(() => compileTemplate(source)).toThrow(TemplateError);
     expect(() => compileTemplate(source)).toThrow(message);
+  });
+});
+
+describe('structured templates', () => {
+  const ctx = { msg: '", "admin": true, "x": "', n: 3, obj: { a: [1] } };
+
+  it('renders every string leaf as a string; payload text cannot add keys', () => {
+    const out = compileStructured({ text: '{{ msg }}', n: '{{ n }}', list: ['{{ msg }}!', 2] }).render(ctx);
+    expect(JSON.parse(out)).toEqual({ text: ctx.msg, n: '3', list: [`${ctx.msg}!`, 2] });
+  });
+
+  it('with typed leaves, a string that is exactly one tag keeps the JSON type (null when absent)', () => {
+    const out = compileStructured({ n: '{{ n }}', obj: '{{ obj }}', none: '{{ nothing }}', text: 'n={{ n }}', up: '{{ msg | upper }}' }, { typedLeaves: true }).renderValue(ctx);
+    expect(out).toEqual({ n: 3, obj: { a: [1] }, none: null, text: 'n=3', up: ctx.msg.toUpperCase() });
+  });
+});
+
+describe('unsafeJsonTags', () => {
+  it.each([
+    ['{"text": "{{ msg }}"}', ['{{ msg }}']],
+    ['{"n": {{ n }}}', ['{{ n }}']],
+    ['{"t": "{{ msg | json }}"}', ['{{ msg | json }}']],
+    ['{"t": {{ msg | json }}, "s": "a\\"{{ x }}"}', ['{{ x }}']],
+    ['{"t": {{ msg | default: "x" | json }}{{#a}}{{! note }}{{/a}}}', []],
+  ])('%s → %j', (source, tags) => {
+    expect(unsafeJsonTags(source).map((u) => u.tag)).toEqual(tags);
   });
 });

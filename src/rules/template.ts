@@ -224,15 +224,24 @@ function truncate(text: string, max: number): string {
 }
 
 /**
- * A template for structured data (e.g. Slack Block Kit from YAML): every string inside is a template.
- * `render` returns the rendered structure as JSON text; `renderValue` the structure itself.
+ * A template for structured data (Slack Block Kit, HTTP bodies from YAML): every string inside is a
+ * template. `render` returns the rendered structure as JSON text; `renderValue` the structure itself.
+ * Payload text only ever becomes a string value: it cannot add keys or elements.
  */
 export interface StructuredTemplate extends Template {
   renderValue(context: unknown, escape?: Escape): unknown;
 }
 
-export function compileStructured(value: unknown): StructuredTemplate {
-  const build = compileValue(value, []);
+export interface StructuredOptions {
+  /**
+   * A string that is exactly one tag (`"{{ data.count }}"`) renders as the value itself, keeping its JSON
+   * type (number, object, …; null when absent); otherwise every string renders as a string.
+   */
+  typedLeaves?: boolean;
+}
+
+export function compileStructured(value: unknown, options: StructuredOptions = {}): StructuredTemplate {
+  const build = compileValue(value, [], options);
   return {
     source: JSON.stringify(value),
     renderValue: (context, escape = identity) => build(context, escape),
@@ -240,24 +249,72 @@ export function compileStructured(value: unknown): StructuredTemplate {
   };
 }
 
-function compileValue(value: unknown, path: (string | number)[]): (context: unknown, escape: Escape) => unknown {
-  if (typeof value === 'string') {
-    let template: Template;
-    try {
-      template = compileTemplate(value);
-    } catch (error) {
-      const e = error as TemplateError;
-      throw new TemplateError(`${path.length ? `at ${path.join('.')}: ` : ''}${e.message}`, e.offset);
-    }
-    return (context, escape) => template.render(context, escape);
-  }
+type Build = (context: unknown, escape: Escape) => unknown;
+
+function compileValue(value: unknown, path: (string | number)[], options: StructuredOptions): Build {
+  if (typeof value === 'string') return compileLeaf(value, path, options);
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => compileValue(item, [...path, i]));
+    const items = value.map((item, i) => compileValue(item, [...path, i], options));
     return (context, escape) => items.map((item) => item(context, escape));
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]) => [key, compileValue(item, [...path, key])] as const);
+    const entries = Object.entries(value).map(([key, item]) => [key, compileValue(item, [...path, key], options)] as const);
     return (context, escape) => Object.fromEntries(entries.map(([key, item]) => [key, item(context, escape)]));
   }
   return () => value;
+}
+
+function compileLeaf(source: string, path: (string | number)[], options: StructuredOptions): Build {
+  let nodes: Node[];
+  try {
+    nodes = parse(source);
+  } catch (error) {
+    const e = error as TemplateError;
+    throw new TemplateError(`${path.length ? `at ${path.join('.')}: ` : ''}${e.message}`, e.offset);
+  }
+  const only = nodes.length === 1 ? nodes[0] : undefined;
+  if (options.typedLeaves && only?.kind === 'value') {
+    return (context, escape) => {
+      const value = applyFilters(lookup([context], only.path), only.filters);
+      if (value === undefined) return null;
+      return typeof value === 'string' ? escape(value) : value;
+    };
+  }
+  return (context, escape) => renderNodes(nodes, [context], escape);
+}
+
+export interface UnsafeTag {
+  /** The tag as written, e.g. `{{ error_message }}`. */
+  tag: string;
+  offset: number;
+  /** Inside a JSON string literal (`"…{{ x }}…"`) rather than in place of a value. */
+  inString: boolean;
+}
+
+/**
+ * For a string template that produces JSON: the tags that let payload text change the JSON's structure.
+ * A tag is safe only outside string literals with `json` as its last filter (`{{ data | json }}`).
+ */
+export function unsafeJsonTags(source: string): UnsafeTag[] {
+  const unsafe: UnsafeTag[] = [];
+  let inString = false;
+  let pos = 0;
+  while (pos < source.length) {
+    const open = source.indexOf('{{', pos);
+    const text = source.slice(pos, open === -1 ? source.length : open);
+    for (let i = 0; i < text.length; i++) {
+      if (inString && text[i] === '\\') i++;
+      else if (text[i] === '"') inString = !inString;
+    }
+    if (open === -1) break;
+    const close = source.indexOf('}}', open + 2);
+    if (close === -1) break;
+    const tag = source.slice(open + 2, close).trim();
+    pos = close + 2;
+    if ('!#^/'.includes(tag[0] ?? '!')) continue;
+    const filters = splitFilters(tag, open).slice(1);
+    const last = /^[a-z]+/.exec(filters[filters.length - 1] ?? '')?.[0];
+    if (inString || last !== 'json') unsafe.push({ tag: source.slice(open, close + 2), offset: open, inString });
+  }
+  return unsafe;
 }

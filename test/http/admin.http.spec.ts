@@ -87,14 +87,61 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
     for (const secret of [SECRET, 'downstream-secret-1', TOKEN]) expect(text).not.toContain(secret);
   });
 
-  it('describes itself with OpenAPI at /admin/docs', async () => {
-    const res = await fetch(`${bridge.url}/admin/docs-json`);
+  it('describes itself with OpenAPI at /admin/docs, behind the same token', async () => {
+    for (const path of ['/admin/docs', '/admin/docs-json', '/admin/docs-yaml', '/admin/docs/', '/admin/docs-json?x=1']) {
+      expect([path, (await fetch(`${bridge.url}${path}`)).status]).toEqual([path, 401]);
+      expect([path, (await fetch(`${bridge.url}${path}`, { headers: { authorization: 'Bearer wrong' } })).status]).toEqual([path, 401]);
+    }
+    const res = await fetch(`${bridge.url}/admin/docs-json`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/admin/config', '/admin/deliveries', '/admin/deliveries/{id}', '/admin/events', '/admin/events/{id}', '/admin/replay', '/admin/routes/test',
     ]);
-    expect((await fetch(`${bridge.url}/admin/docs`)).status).toBe(200);
+    expect((await fetch(`${bridge.url}/admin/docs`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  it('answers 401, never 500, for bearer headers with quotes, backslashes or odd bytes', async () => {
+    for (const token of ['a"b', '"', 'a\\b', `${TOKEN}"`, 'a\tb', 'é"']) {
+      expect([token, (await admin('/config', {}, token)).status]).toEqual([token, 401]);
+    }
+  });
+});
+
+describe('admin answers with awkward secrets in the config', () => {
+  it('hides secrets with quotes and backslashes, short ones and credential headers, in /admin/config and /admin/routes/test', async () => {
+    const bridge = await startBridge(`
+store: { path: "\${DIR}/b.db" }
+jogg: { secrets: ['quo"te\\secret', "z9"] }
+sinks: { hook: { type: http, url: "http://127.0.0.1:9/x", headers: { authorization: 'Bearer a"b\\c-token', x-api-key: "Q7", x-team: ops } } }
+routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
+`, { BRIDGE_ADMIN_TOKEN: TOKEN });
+    try {
+      const get = await fetch(`${bridge.url}/admin/config`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(get.status).toBe(200);
+      const text = await get.text();
+      const { config } = JSON.parse(text);
+      expect(config.jogg.secrets).toEqual(['[redacted]', '[redacted]']);
+      expect(config.sinks.hook.headers).toEqual({ authorization: '[redacted]', 'x-api-key': '[redacted]', 'x-team': 'ops' });
+      for (const form of ['quo', 'a\\"b', 'a"b', 'c-token', '"Q7"', '"z9"']) expect([form, text.includes(form)]).toEqual([form, false]);
+      const dry = await fetch(`${bridge.url}/admin/routes/test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(videoEvent()) });
+      const headers = ((await dry.json()) as any).routes[0].deliveries[0].message.headers; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(headers).toMatchObject({ authorization: '[redacted]', 'x-api-key': '[redacted]', 'x-team': 'ops' });
+    } finally {
+      await bridge.close();
+    }
+  });
+});
+
+describe('admin docs made public', () => {
+  it('BRIDGE_ADMIN_DOCS=public serves /admin/docs without the token; the API still needs it', async () => {
+    const bridge = await startBridge(`store: { path: "\${DIR}/b.db" }\nroutes: []\n`, { BRIDGE_ADMIN_TOKEN: TOKEN, BRIDGE_ADMIN_DOCS: 'public' });
+    try {
+      expect((await fetch(`${bridge.url}/admin/docs-json`)).status).toBe(200);
+      expect((await fetch(`${bridge.url}/admin/config`)).status).toBe(401);
+    } finally {
+      await bridge.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { Command, Help } from 'nest-commander';
+import { formatProblem } from '../../config/config.error';
 import { loadCliConfig } from '../cli-context';
 import { print, printJson } from '../format';
 import { BaseOptions, JsonCommand } from './base.command';
@@ -13,10 +14,12 @@ export class CheckCommand extends JsonCommand {
       sinks: [...config.sinks.values()].map((s) => ({ name: s.name, type: s.config.type })),
       routes: config.routes.map((r) => ({ name: r.name, to: r.to })),
       secrets: config.jogg.secrets.length + config.jogg.endpoints.reduce((n, e) => n + e.secrets.length, 0),
+      warnings: config.warnings.map(formatProblem),
     };
     if (options.json) return printJson(summary);
     print(`${config.file}: valid (${summary.sinks.length} sinks, ${summary.routes.length} routes, ${summary.secrets} webhook secrets)`);
     if (!summary.secrets) print('warning: no webhook secret is configured; every webhook would be answered 401');
+    for (const warning of summary.warnings) print(`warning: ${warning}`);
   }
 
   @Help('afterAll')

@@ -64,7 +64,8 @@ routes: []
   });
   afterAll(() => bridge.close());
 
-  const eventCount = async () => (await bridge.store.listEvents({ limit: 1_000_000 })).length;
+  /** Events are only ever added, with growing ids: the newest id tells whether a case stored one, in constant time. */
+  const newestEventId = async () => (await bridge.store.listEvents({ limit: 1 }))[0]?.id ?? 0;
 
   it('never answers 5xx, never stores without a valid signature, and answers each class with its 4xx', async () => {
     const counts: Record<number, number> = {};
@@ -76,11 +77,11 @@ routes: []
         if (signature === 'valid') headers['x-webhook-signature'] = joggSignature(body, SECRET);
         else if (signature !== 'absent') headers['x-webhook-signature'] = signature;
         if (eventHeader !== undefined) headers['x-webhook-event'] = eventHeader;
-        const before = await eventCount();
+        const before = await newestEventId();
         const response = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers });
         const res = { statusCode: response.status, body: await response.text() };
         counts[res.statusCode] = (counts[res.statusCode] ?? 0) + 1;
-        const stored = (await eventCount()) - before;
+        const stored = (await newestEventId()) !== before ? 1 : 0;
         const context = JSON.stringify({ ...testCase, body: body.toString('utf8').slice(0, 200), status: res.statusCode, answer: res.body.slice(0, 200) });
         if (res.statusCode >= 500) throw new Error(`5xx: ${context}`);
         if (![200, 400, 401, 413, 415].includes(res.statusCode)) throw new Error(`unexpected status: ${context}`);

@@ -16,6 +16,8 @@ interface SinkLane {
   sink: Sink;
   concurrency: number;
   policy: RetryPolicy;
+  /** delivery.lease, or twice the sink's longest send when that is longer (see Sink.maxSendMs). */
+  leaseMs: number;
   bucket?: TokenBucket;
   inFlight: number;
   claiming: boolean;
@@ -81,6 +83,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         sink: this.sinks.get(name)!,
         concurrency: sinkConfig.concurrency ?? delivery.concurrency,
         policy: resolvePolicy(source.retry, sinkConfig.retry),
+        leaseMs: Math.max(delivery.leaseMs, 2 * (this.sinks.get(name)!.maxSendMs ?? 0)),
         bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
       });
       this.lanes.set(name, lane as SinkLane);
@@ -136,7 +139,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const claimedAt = this.clock.now();
     let claimed: ClaimedDelivery[] = [];
     try {
-      claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, this.config.current.delivery.leaseMs);
+      claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, lane.leaseMs);
     } catch (error) {
       this.logger.error(`cannot claim deliveries for ${lane.sink.name}: ${(error as Error).message}`);
     } finally {
@@ -159,7 +162,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   private startBuffered(lane: SinkLane): void {
     const now = this.clock.now();
-    const staleAfter = this.config.current.delivery.leaseMs / 2;
+    const staleAfter = lane.leaseMs / 2;
     while (lane.buffer.length && lane.inFlight < lane.concurrency && !this.stopped) {
       if (lane.bucket && lane.bucket.available(now) < 1) return;
       const { delivery, claimedAt } = lane.buffer.shift()!;

@@ -44,6 +44,14 @@ export abstract class Sink<M = unknown> {
   /** Sends; throws TransientSinkError or PermanentSinkError (anything else counts as transient). */
   abstract send(message: M, event: SinkEvent): Promise<void>;
 
+  /**
+   * The longest one send may take, when the sink bounds it. Claims for this sink are leased for at least
+   * twice as long, so no other worker can claim (and send) a delivery while its send may still be running.
+   */
+  get maxSendMs(): number | undefined {
+    return undefined;
+  }
+
   /** Throws when the sink cannot currently be reached. */
   async check(): Promise<void> {}
 

@@ -43,7 +43,7 @@ sinks:
     headers: { authorization: "Bearer ${SECRETS.bearer}" }
     sign: { secret: "${SECRETS.signing}" }
   alerts: { type: slack, url: "\${SLACK_WEBHOOK_URL}" }
-  mail: { type: email, smtp: "\${SMTP_URL}", from: a@example.com, to: [ops@example.com] }
+  mail: { type: email, smtp: "\${SMTP_URL}", from: a@example.com, to: [ops@example.com], tls: { allowInsecureAuth: true } }
 routes: [{ name: all, match: { events: ["*"] }, to: [echo, alerts, mail] }]
 `);
     const bridge = await BridgeProcess.start(config, {

@@ -234,6 +234,7 @@ function toSinkEvent(delivery: ClaimedDelivery): SinkEvent {
   return {
     id: event.id,
     deliveryId: delivery.id,
+    attempt: delivery.attempts + 1,
     body: event.body,
     endpoint: event.endpoint,
     receivedAt: event.receivedAt,

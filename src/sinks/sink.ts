@@ -22,6 +22,8 @@ export interface SinkEvent {
   /** The bridge's own id of the event. */
   id: number;
   deliveryId: number;
+  /** Which attempt of the delivery this is, 1-based (from the store's count); absent in dry runs, where nothing is sent. */
+  attempt?: number;
   envelope: JoggEnvelope;
   /** The body exactly as JoggAI sent it. */
   body: string;

@@ -74,13 +74,21 @@ export class EmailSink extends Sink<EmailMessage> {
     };
   }
 
+  /**
+   * One send within maxSendMs. The inactivity timeouts alone do not bound it (a server may answer each
+   * command just in time); past the bound the pool is closed, which ends the exchange, so a send never
+   * outlives the lease of its delivery.
+   */
   async send(message: EmailMessage): Promise<void> {
-    await this.bounded(() => this.transport().sendMail(message));
+    await this.bounded(() => this.transport().sendMail(message), this.maxSendMs, () => void this.close());
   }
 
-  /** SMTP verify: connect, greet, start TLS when required and authenticate. */
+  /**
+   * SMTP verify (on a connection of its own): connect, greet, start TLS when required and authenticate.
+   * A healthy server answers those at once, so the check waits twice the connect timeout, not dataTimeout.
+   */
   override async check(): Promise<void> {
-    await this.bounded(() => this.transport().verify());
+    await this.bounded(() => this.transport().verify(), 2 * this.connectMs);
   }
 
   override async close(): Promise<void> {
@@ -88,18 +96,14 @@ export class EmailSink extends Sink<EmailMessage> {
     this.transporter = undefined;
   }
 
-  /**
-   * Runs one SMTP exchange within maxSendMs. The inactivity timeouts alone do not bound it (a server may
-   * answer each command just in time); past the bound the pool is closed, which ends the exchange, so a
-   * send never outlives the lease of its delivery.
-   */
-  private async bounded(exchange: () => Promise<unknown>): Promise<void> {
+  /** Runs one SMTP exchange; past `limitMs` it fails as transient (after `onTimeout`), and its errors are classified. */
+  private async bounded(exchange: () => Promise<unknown>, limitMs: number, onTimeout?: () => void): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        void this.close();
-        reject(new TransientSinkError(`ETIMEDOUT: no complete SMTP exchange within ${this.maxSendMs} ms`));
-      }, this.maxSendMs);
+        onTimeout?.();
+        reject(new TransientSinkError(`ETIMEDOUT: no complete SMTP exchange within ${limitMs} ms`));
+      }, limitMs);
     });
     try {
       await Promise.race([exchange(), limit]);

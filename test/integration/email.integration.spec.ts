@@ -150,6 +150,16 @@ routes:
     expect(smtp.copiesFor('clear@')).toEqual([]);
   });
 
+  it('logs in without TLS when allowInsecureAuth says so', async () => {
+    const authsBefore = smtp.auths.length;
+    const sink = new EmailSink('insecure', {}, plainToInstance(EmailSinkConfig, { type: 'email', smtp: smtp.url(), from: 'a@example.com', to: ['insecure@example.com'], tls: { allowInsecureAuth: true } }));
+    const body = videoEvent('generated_video_failed');
+    await sink.send(sink.render({ id: 1, deliveryId: 9, envelope: body, body: JSON.stringify(body), endpoint: null, receivedAt: Date.now() }));
+    await sink.close();
+    expect(smtp.auths.slice(authsBefore)).toEqual([{ user: 'user', secure: false }]);
+    expect(smtp.copiesFor('insecure@')).toHaveLength(1);
+  });
+
   it('retries connection failures, and never shows the SMTP password', async () => {
     const id = await send(videoEvent('unreachable_video_failed'));
     const delivery = await waitFor(async () => {

@@ -17,6 +17,8 @@ interface SinkLane {
   sink: Sink;
   concurrency: number;
   policy: RetryPolicy;
+  /** delivery.lease, or twice the sink's longest send when that is longer (see Sink.maxSendMs). */
+  leaseMs: number;
   bucket?: TokenBucket;
   inFlight: number;
   claiming: boolean;
@@ -83,6 +85,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
         sink: this.sinks.get(name)!,
         concurrency: sinkConfig.concurrency ?? delivery.concurrency,
         policy: resolvePolicy(source.retry, sinkConfig.retry),
+        leaseMs: Math.max(delivery.leaseMs, 2 * (this.sinks.get(name)!.maxSendMs ?? 0)),
         bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
       });
       this.lanes.set(name, lane as SinkLane);
@@ -138,7 +141,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     const claimedAt = this.clock.now();
     let claimed: ClaimedDelivery[] = [];
     try {
-      claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, this.config.current.delivery.leaseMs);
+      claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, lane.leaseMs);
     } catch (error) {
       this.logger.error(`cannot claim deliveries for ${lane.sink.name}: ${(error as Error).message}`);
     } finally {
@@ -161,7 +164,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   private startBuffered(lane: SinkLane): void {
     const now = this.clock.now();
-    const staleAfter = this.config.current.delivery.leaseMs / 2;
+    const staleAfter = lane.leaseMs / 2;
     while (lane.buffer.length && lane.inFlight < lane.concurrency && !this.stopped) {
       if (lane.bucket && lane.bucket.available(now) < 1) return;
       const { delivery, claimedAt } = lane.buffer.shift()!;
@@ -235,6 +238,7 @@ function toSinkEvent(delivery: ClaimedDelivery): SinkEvent {
   return {
     id: event.id,
     deliveryId: delivery.id,
+    attempt: delivery.attempts + 1,
     body: event.body,
     endpoint: event.endpoint,
     receivedAt: event.receivedAt,

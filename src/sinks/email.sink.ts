@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createTransport, Transporter } from 'nodemailer';
-import { EmailSinkConfig } from '../config/sink-config';
+import { EmailSinkConfig, smtpHasCredentials } from '../config/sink-config';
 import { parseDuration } from '../config/units';
 import { templateContext } from '../rules/context';
 import { TemplateSet } from '../rules/route';
@@ -14,6 +15,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** The same for every attempt of one delivery, so a mail a server took twice reads as one. */
+  messageId: string;
   headers: Record<string, string>;
 }
 
@@ -28,16 +31,28 @@ const DEFAULT_TEXT = compileTemplate(
   ].join('\n'),
 );
 
-/** Transient network-level failures of an SMTP connection (nodemailer error codes). */
-const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPROTOCOL']);
-
-/** Sends mail through SMTP with a pooled transport; 4xx and connection errors are retried, 5xx are not. */
+/**
+ * Sends mail through SMTP with a pooled transport; 4xx and connection errors are retried, 5xx are not.
+ * `timeout` bounds connecting and the greeting; `dataTimeout` bounds each wait for an answer (the final
+ * one after the message included), and one send as a whole takes at most their sum.
+ */
 export class EmailSink extends Sink<EmailMessage> {
   readonly type = 'email';
   private transporter?: Transporter;
+  private readonly connectMs: number;
+  private readonly dataMs: number;
+  private readonly requireTLS: boolean;
 
   constructor(name: string, templates: TemplateSet, private readonly config: EmailSinkConfig) {
     super(name, templates);
+    this.connectMs = parseDuration(config.timeout)!;
+    this.dataMs = parseDuration(config.dataTimeout)!;
+    const tls = config.tls ?? {};
+    this.requireTLS = tls.requireTLS ?? (smtpHasCredentials(config.smtp) && !tls.allowInsecureAuth);
+  }
+
+  override get maxSendMs(): number {
+    return this.connectMs + this.dataMs;
   }
 
   render(event: SinkEvent, overrides?: TemplateSet): EmailMessage {
@@ -51,6 +66,7 @@ export class EmailSink extends Sink<EmailMessage> {
       subject: (this.template('subject', overrides) ?? DEFAULT_SUBJECT).render(context).replace(/[\r\n]+/g, ' '),
       text: (this.template('text', overrides) ?? DEFAULT_TEXT).render(context),
       ...(html !== undefined ? { html } : {}),
+      messageId: messageId(this.name, this.config.from, event),
       headers: {
         'X-Jogg-Event': event.envelope.event,
         ...(event.envelope.event_id ? { 'X-Jogg-Event-Id': event.envelope.event_id } : {}),
@@ -58,21 +74,21 @@ export class EmailSink extends Sink<EmailMessage> {
     };
   }
 
+  /**
+   * One send within maxSendMs. The inactivity timeouts alone do not bound it (a server may answer each
+   * command just in time); past the bound the pool is closed, which ends the exchange, so a send never
+   * outlives the lease of its delivery.
+   */
   async send(message: EmailMessage): Promise<void> {
-    try {
-      await this.transport().sendMail(message);
-    } catch (error) {
-      throw classify(error);
-    }
+    await this.bounded(() => this.transport().sendMail(message), this.maxSendMs, () => void this.close());
   }
 
-  /** SMTP verify: connect, greet and authenticate. */
+  /**
+   * SMTP verify (on a connection of its own): connect, greet, start TLS when required and authenticate.
+   * A healthy server answers those at once, so the check waits twice the connect timeout, not dataTimeout.
+   */
   override async check(): Promise<void> {
-    try {
-      await this.transport().verify();
-    } catch (error) {
-      throw classify(error);
-    }
+    await this.bounded(() => this.transport().verify(), 2 * this.connectMs);
   }
 
   override async close(): Promise<void> {
@@ -80,27 +96,61 @@ export class EmailSink extends Sink<EmailMessage> {
     this.transporter = undefined;
   }
 
+  /** Runs one SMTP exchange; past `limitMs` it fails as transient (after `onTimeout`), and its errors are classified. */
+  private async bounded(exchange: () => Promise<unknown>, limitMs: number, onTimeout?: () => void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        onTimeout?.();
+        reject(new TransientSinkError(`ETIMEDOUT: no complete SMTP exchange within ${limitMs} ms`));
+      }, limitMs);
+    });
+    try {
+      await Promise.race([exchange(), limit]);
+    } catch (error) {
+      throw error instanceof TransientSinkError ? error : classify(error, this.requireTLS);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private transport(): Transporter {
-    const timeout = parseDuration(this.config.timeout)!;
+    const { rejectUnauthorized, servername } = this.config.tls ?? {};
+    const tls = { ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}), ...(servername ? { servername } : {}) };
     this.transporter ??= createTransport({
       url: this.config.smtp,
       pool: true,
       maxConnections: this.config.concurrency,
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
-      ...(this.config.tls ? { tls: { ...this.config.tls } } : {}),
+      connectionTimeout: this.connectMs,
+      greetingTimeout: this.connectMs,
+      socketTimeout: this.dataMs,
+      requireTLS: this.requireTLS,
+      ...(Object.keys(tls).length ? { tls } : {}),
     });
     return this.transporter;
   }
 }
 
-function classify(error: unknown): Error {
+/**
+ * `<jogg.<delivery id>.<hash>@<from domain>>`: the delivery id makes it stable across attempts; the hash
+ * of the sink name and the body as JoggAI sent it keeps it unique across bridges and fresh databases
+ * (whose delivery ids start again at 1).
+ */
+export function messageId(sinkName: string, from: string, event: SinkEvent): string {
+  const hash = createHash('sha256').update(`${sinkName}\n${event.body}`).digest('hex').slice(0, 16);
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'jogg-bridge.invalid';
+  return `<jogg.${event.deliveryId}.${hash}@${domain}>`;
+}
+
+function classify(error: unknown, requireTLS: boolean): Error {
   const e = error as Error & { responseCode?: number; code?: string; response?: string };
+  if (e.code === 'ETLS' && requireTLS) {
+    const said = e.response ? ` (server said: ${e.response.slice(0, 120)})` : `: ${redactUrl(e.message)}`;
+    return new PermanentSinkError(`ETLS: TLS is required (tls.requireTLS; credentials are never sent in clear) and the connection could not be encrypted${said}; set tls.allowInsecureAuth: true to allow a server without TLS`);
+  }
   const detail = e.responseCode ? `SMTP ${e.responseCode}: ${(e.response ?? e.message).slice(0, 200)}` : `${e.code ?? 'error'}: ${redactUrl(e.message)}`;
   if (e.responseCode) return e.responseCode >= 500 ? new PermanentSinkError(detail) : new TransientSinkError(detail);
   if (e.code === 'EAUTH') return new PermanentSinkError(detail);
-  if (!e.code || TRANSIENT_CODES.has(e.code)) return new TransientSinkError(detail);
   return new TransientSinkError(detail);
 }
 

@@ -53,9 +53,11 @@ export class HttpSink extends Sink<HttpMessage> {
   }
 
   async send(message: HttpMessage, event: SinkEvent): Promise<void> {
+    // webhook-id stays the same on every attempt; webhook-attempt lets the receiver tell a retry from a first send.
+    const attempt = { 'webhook-attempt': String(event.attempt ?? 1) };
     const headers = this.config.sign
-      ? { ...message.headers, ...standardWebhookHeaders(this.config.sign.secret, `jb_${event.deliveryId}`, message.body) }
-      : message.headers;
+      ? { ...message.headers, ...standardWebhookHeaders(this.config.sign.secret, `jb_${event.deliveryId}`, message.body), ...attempt }
+      : { ...message.headers, ...attempt };
     let response: HttpResponse;
     try {
       response = await exchange(message, headers, this.agent, this.timeoutMs);

@@ -22,6 +22,8 @@ export interface SinkEvent {
   /** The bridge's own id of the event. */
   id: number;
   deliveryId: number;
+  /** Which attempt of the delivery this is, 1-based (from the store's count); absent in dry runs, where nothing is sent. */
+  attempt?: number;
   envelope: JoggEnvelope;
   /** The body exactly as JoggAI sent it. */
   body: string;
@@ -43,6 +45,14 @@ export abstract class Sink<M = unknown> {
 
   /** Sends; throws TransientSinkError or PermanentSinkError (anything else counts as transient). */
   abstract send(message: M, event: SinkEvent): Promise<void>;
+
+  /**
+   * The longest one send may take, when the sink bounds it. Claims for this sink are leased for at least
+   * twice as long, so no other worker can claim (and send) a delivery while its send may still be running.
+   */
+  get maxSendMs(): number | undefined {
+    return undefined;
+  }
 
   /** Throws when the sink cannot currently be reached. */
   async check(): Promise<void> {}

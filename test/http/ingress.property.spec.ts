@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Agent, request } from 'node:http';
 import { startBridge, TestBridge } from '../support/bridge';
 import { joggSignature } from '../support/signing';
 
@@ -13,6 +14,21 @@ interface Case {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/** One POST over a kept-alive node:http connection (much lighter per request than fetch, over 10,000 cases). */
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function post(url: string, body: Buffer, headers: Record<string, string>): Promise<{ statusCode: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** Bodies of every kind an attacker or a broken client could send. */
 const bodies: fc.Arbitrary<Buffer> = fc.oneof(
@@ -62,9 +78,13 @@ delivery: { pollInterval: 1h }
 routes: []
 `);
   });
-  afterAll(() => bridge.close());
+  afterAll(async () => {
+    agent.destroy();
+    await bridge.close();
+  });
 
-  const eventCount = async () => (await bridge.store.listEvents({ limit: 1_000_000 })).length;
+  /** Events are only ever added, with growing ids: the newest id tells whether a case stored one, in constant time. */
+  const newestEventId = async () => (await bridge.store.listEvents({ limit: 1 }))[0]?.id ?? 0;
 
   it('never answers 5xx, never stores without a valid signature, and answers each class with its 4xx', async () => {
     const counts: Record<number, number> = {};
@@ -76,11 +96,10 @@ routes: []
         if (signature === 'valid') headers['x-webhook-signature'] = joggSignature(body, SECRET);
         else if (signature !== 'absent') headers['x-webhook-signature'] = signature;
         if (eventHeader !== undefined) headers['x-webhook-event'] = eventHeader;
-        const before = await eventCount();
-        const response = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers });
-        const res = { statusCode: response.status, body: await response.text() };
+        const before = await newestEventId();
+        const res = await post(`${bridge.url}/webhooks/jogg`, body, headers);
         counts[res.statusCode] = (counts[res.statusCode] ?? 0) + 1;
-        const stored = (await eventCount()) - before;
+        const stored = (await newestEventId()) !== before ? 1 : 0;
         const context = JSON.stringify({ ...testCase, body: body.toString('utf8').slice(0, 200), status: res.statusCode, answer: res.body.slice(0, 200) });
         if (res.statusCode >= 500) throw new Error(`5xx: ${context}`);
         if (![200, 400, 401, 413, 415].includes(res.statusCode)) throw new Error(`unexpected status: ${context}`);

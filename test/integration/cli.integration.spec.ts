@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
 import { BridgeProcess } from '../support/bridge-process';
 import { cli, cliSync, ROOT } from '../support/cli';
 import { FIXTURE_DIR } from '../support/fixtures';
+import { expectGolden } from '../support/golden';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait';
 
@@ -12,12 +13,6 @@ const CONFIG = join(ROOT, 'test', 'fixtures', 'cli-bridge.yaml');
 const GOLDEN = join(ROOT, 'test', 'golden');
 const SECRET = 'cli-test-secret';
 
-/** Compares with test/golden/<name>; UPDATE_GOLDEN=1 rewrites the file instead. */
-function expectGolden(name: string, actual: string) {
-  const file = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
 
 describe('jogg-bridge CLI', () => {
   let dir: string;
@@ -56,7 +51,7 @@ describe('jogg-bridge CLI', () => {
       'matches the golden output for %s', (name) => {
         const run = cliSync(['routes', 'test', join(FIXTURE_DIR, `${name}.json`)], env);
         expect(run.status).toBe(0);
-        expectGolden(`routes-test-${name}.txt`, run.stdout);
+        expectGolden(GOLDEN, `routes-test-${name}.txt`, run.stdout);
       },
     );
 

@@ -61,16 +61,20 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
     const acknowledged: string[] = [];
     let bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET });
     for (let kill = 0; kill < 3; kill++) {
-      const until = Date.now() + 300 + Math.floor(Math.random() * 700);
+      let killed = false;
       const url = bridge.url;
       const senders = Array.from({ length: 10 }, async () => {
-        while (Date.now() < until) {
+        while (!killed) {
           const body = videoEvent(Math.random() < 0.3 ? 'generated_video_failed' : 'generated_video_success');
           if ((await post(url, body)) === 200) acknowledged.push(body.event_id);
         }
       });
-      await sleep(until - Date.now() - Math.floor(Math.random() * 200));
+      // Kill once this life has acknowledged some events (a condition, not a time), at a random moment after.
+      const target = acknowledged.length + 20;
+      await waitFor(() => acknowledged.length >= target, 30_000, `${target} acknowledged webhooks`);
+      await sleep(Math.floor(Math.random() * 300));
       await bridge.kill('SIGKILL');
+      killed = true;
       await Promise.all(senders);
       bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET });
     }
@@ -106,7 +110,6 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
       console.log(`crash under load: ${acknowledged.length} acknowledged over 3 kills; delivered twice: file ${fileDuplicates}, http ${httpDuplicates}`);
       // A duplicate is a delivery that was sent but whose result was not yet recorded when the process died.
       expect(fileDuplicates + httpDuplicates).toBeLessThan(acknowledged.length / 2);
-      expect(acknowledged.length).toBeGreaterThan(50);
     } finally {
       await bridge.stop();
       await receiver.close();

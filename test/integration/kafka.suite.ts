@@ -234,7 +234,7 @@ delivery: { pollInterval: 100ms }
 sinks:
   stream: { type: kafka, brokers: ["\${KAFKA_BROKERS}"], topic: jogg.e2e }
   alerts: { type: slack, url: "\${SLACK_WEBHOOK_URL}" }
-  ops: { type: email, smtp: "\${SMTP_URL}", from: bridge@example.com, to: [ops@example.com] }
+  ops: { type: email, smtp: "\${SMTP_URL}", from: bridge@example.com, to: [ops@example.com], tls: { allowInsecureAuth: true } }
 routes:
   - { name: all-to-kafka, match: { events: ["*"] }, to: [stream] }
   - { name: failures, match: { events: ["*_failed"] }, to: [alerts, ops] }

@@ -99,7 +99,7 @@ sinks:
     type: http
     url: "http://bridge:${encodeURIComponent(BASIC_PASSWORD)}@${echoUrl}/basic"
   alerts: { type: slack, url: "\${SLACK_WEBHOOK_URL}" }
-  mail: { type: email, smtp: "\${SMTP_URL}", from: a@example.com, to: [ops@example.com] }
+  mail: { type: email, smtp: "\${SMTP_URL}", from: a@example.com, to: [ops@example.com], tls: { allowInsecureAuth: true } }
 routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, long, basic, alerts, mail] }]
 `);
     const env = {

@@ -78,10 +78,7 @@ describe('hot reload', () => {
     await waitFor(async () => (await bridge.store.listDeliveries({ sink: 'b', status: 'retrying' })).length > 0, 10_000);
     writeFileSync(file(), config('[{ name: r, match: { events: ["*"] }, to: [a] }]').replace(/ {2}b: .*\n/, ''));
     expect(bridge.app.get(ConfigReloaderService).reload()).toMatchObject({ ok: true });
-    const dead = await waitFor(async () => {
-      const list = await bridge.store.listDeliveries({ sink: 'b', status: 'dead' });
-      return list.find((d) => d.lastError === 'sink "b" is not configured');
-    }, 10_000);
-    expect(dead).toBeDefined();
+    const dead = await waitFor(async () => (await bridge.store.listDeliveries({ sink: 'b', status: 'dead' }))[0], 10_000, 'a dead delivery of b');
+    expect(dead.lastError).toBe('sink "b" is not configured');
   });
 });

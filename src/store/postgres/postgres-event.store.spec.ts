@@ -1,5 +1,7 @@
 import { start, TestCluster } from '../../../scripts/pg-cluster';
 import { eventStoreContract } from '../../../test/integration/store.contract';
+import { Client } from 'pg';
+import { POSTGRES_MIGRATIONS } from './migrations';
 import { PostgresEventStore } from './postgres-event.store';
 
 let cluster: TestCluster;
@@ -43,8 +45,17 @@ describe('PostgresEventStore specifics', () => {
   it('applies migrations once when two instances start together', async () => {
     const url = await cluster.database('migrate_race');
     const stores = [new PostgresEventStore({ url }), new PostgresEventStore({ url }), new PostgresEventStore({ url })];
-    await Promise.all(stores.map((s) => s.ping()));
+    const pings = await Promise.allSettled(stores.map((s) => s.ping()));
     await Promise.all(stores.map((s) => s.close()));
+    expect(pings.map((p) => p.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
+    } finally {
+      await client.end();
+    }
   });
 
   it('has one leader at a time, and hands over when the leader goes', async () => {

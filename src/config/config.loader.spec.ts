@@ -68,7 +68,7 @@ describe('config loader', () => {
     ].join('\n');
     expect(problemsOf(yaml)).toEqual([
       '2:9 server.port: port must not be greater than 65535',
-      '3:3 server.colour: unknown key "colour"',
+      '3:3 server.colour: unknown key "colour" (valid keys: port, host, bodyLimit, maxEventAge, maxFutureSkew, requestTimeout, idleTimeout)',
       '6:28 sinks.hook.url: url must be a URL address',
       '6:57 sinks.hook.sign.secret: must be a Standard Webhooks secret: "whsec_" and at least 16 bytes of base64',
       '7:16 sinks.odd.type: type must be one of: http, file, console, kafka, slack, email',
@@ -78,7 +78,7 @@ describe('config loader', () => {
       '12:19 routes[0].http.body: template does not compile: unknown filter "nope" (known: iso, json, default, upper, lower, truncate) (at character 1)',
       '13:11 routes[1].name: duplicate route name "failures"',
       '14:22 routes[1].match.events: events must contain at least 1 elements',
-      '16:5 routes[1].extra: unknown key "extra"',
+      '16:5 routes[1].extra: unknown key "extra" (valid keys: name, match, to, continue, http, file, console, kafka, slack, email)',
       '16:12 : environment variable MISSING is not set (write ${MISSING:-} to allow it to be empty)',
     ]);
   });
@@ -87,6 +87,47 @@ describe('config loader', () => {
     expect(problemsOf('server:\n  port: 1\n  port: 2\n')).toEqual([expect.stringMatching(/^3:3 : Map keys must be unique/)]);
     expect(problemsOf('routes: [\n')[0]).toMatch(/^2:1 /);
     expect(problemsOf('- just\n- a list\n')).toEqual(['1:1 : the file must be a YAML mapping (key: value)']);
+  });
+
+  it('suggests the valid key for a misspelt one, from the keys valid at that path', () => {
+    const yaml = [
+      'sinks:',
+      '  k: { type: kafka, brokers: [b], topic: t, tpoic: x }',
+      'routes:',
+      '  - name: a',
+      '    match: { events: ["*"] }',
+      '    to: [k]',
+      '    contine: false',
+      '    kafka: { tpoic: y }',
+    ].join('\n');
+    expect(problemsOf(yaml)).toEqual([
+      '2:45 sinks.k.tpoic: unknown key "tpoic" (did you mean "topic"?)',
+      '7:5 routes[0].contine: unknown key "contine" (did you mean "continue"?)',
+      '8:14 routes[0].kafka.tpoic: unknown key "tpoic" (did you mean "topic"?)',
+    ]);
+  });
+
+  it('shows a YAML syntax error with file:line:col, the offending line and a caret under the column', () => {
+    const yaml = 'routes:\n  - name: a\n    to: [out\n    match: { events: ["*"] }\n';
+    const message = (() => {
+      try {
+        parseConfig(yaml, 'bridge.yaml', {});
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    const lines = message!.split('\n');
+    const [, line, col] = /^  bridge\.yaml:(\d+):(\d+)  /.exec(lines[1])!;
+    expect(lines[2]).toBe(`      ${yaml.split('\n')[Number(line) - 1]}`);
+    expect(lines[3]).toBe(`      ${' '.repeat(Number(col) - 1)}^`);
+  });
+
+  it('does not echo a line that may hold a secret under a syntax error', () => {
+    expect(() => parseConfig('jogg:\n  secrets: [abc-very-secret\n', 'bridge.yaml', {})).toThrow(/^(?![\s\S]*very-secret)/);
+  });
+
+  it('says why a file cannot be read', () => {
+    expect(() => loadConfig({ path: 'does/not/exist.yaml', env: {} })).toThrow('does/not/exist.yaml  cannot read: no such file (ENOENT)');
   });
 
   it('never puts an interpolated secret into an error message', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { Document, isScalar, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { suggest } from '../common/did-you-mean';
 import { compileRoutes, compileTemplateSet, Path, RouteDefinition } from '../rules/route';
 import { BridgeConfigFile, NAME_PATTERN } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
@@ -12,6 +13,9 @@ import { parseDuration, parseSize } from './units';
 import { locate } from './yaml-locator';
 
 export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
+/** Lines not echoed under a syntax error: their value may be a secret written into the file. */
+const SECRET_LINE = /(secret|password|pass|token|key|url|auth)\w*["']?\s*:/i;
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface LoadOptions {
@@ -28,7 +32,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [{ file, path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}` }]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code && READ_ERRORS[code] ? `${READ_ERRORS[code]} (${code})` : code ?? String(error);
+    throw new ConfigError(file, [{ file, path: '', message: `cannot read: ${reason}` }]);
   }
   return parseConfig(text, file, env);
 }
@@ -40,9 +46,10 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   // After the first few syntax errors the rest are usually echoes of them.
   for (const error of [...doc.errors, ...doc.warnings].slice(0, 5)) {
     const pos = counter.linePos(error.pos[0]);
-    const line = text.split('\n')[pos.line - 1] ?? '';
+    const line = (text.split('\n')[pos.line - 1] ?? '').replace(/\r$/, '');
     const hint = /[{[].*\$\{/.test(line) ? ' (inside { } or [ ], quote values that contain ${...})' : '';
-    problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint });
+    const excerpt = SECRET_LINE.test(line) ? undefined : line;
+    problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint, excerpt });
   }
   if (doc.errors.length) throw problems.error();
   interpolateScalars(doc, env, problems);
@@ -207,6 +214,13 @@ function relevant(constraints: Record<string, string>): [string, string][] {
   return typeErrors.length ? typeErrors : all;
 }
 
+/** The keys a config class accepts (those with a validation rule; the others are refused as unknown). */
+function knownKeys(target: object | undefined): string[] {
+  if (!target) return [];
+  const rules = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  return [...new Set(rules.map((rule) => rule.propertyName))];
+}
+
 /** Collects problems and gives each the position of its path in the document. */
 class ProblemList {
   private readonly problems: ConfigProblem[] = [];
@@ -231,7 +245,7 @@ class ProblemList {
       const segment = parentIsArray && /^\d+$/.test(error.property) ? Number(error.property) : error.property;
       const path = [...base, segment];
       for (const [name, message] of relevant(error.constraints ?? {})) {
-        if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"`, true);
+        if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"${suggest(error.property, knownKeys(error.target), 'valid keys')}`, true);
         else this.add(path, message);
       }
       if (error.children?.length) this.addValidation(error.children, path, Array.isArray(error.value));

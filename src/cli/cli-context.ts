@@ -1,11 +1,13 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '../config/config.error';
-import { loadConfig } from '../config/config.loader';
+import { loadConfig, loadStoreConfig } from '../config/config.loader';
 import { LoadedConfig } from '../config/loaded-config';
 import { DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { EventStore } from '../store/event-store';
+import { PostgresEventStore } from '../store/postgres/postgres-event.store';
+import { SqliteEventStore } from '../store/sqlite/sqlite-event.store';
 import { SyncService } from '../sync/sync.service';
 import { ToolsModule } from '../tools.module';
 import { CliError } from './cli-error';
@@ -21,11 +23,31 @@ export interface Tools {
 
 /** Loads the config; a config error becomes one CLI error listing every problem. */
 export function loadCliConfig(path?: string): LoadedConfig {
+  return asCliError(() => loadConfig({ path }));
+}
+
+function asCliError<T>(load: () => T): T {
   try {
-    return loadConfig({ path });
+    return load();
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
+  }
+}
+
+/**
+ * Runs `work` with the store alone, from the config's `store` section only: commands that read the store
+ * (or re-queue in it) need neither the sinks nor the variables holding their secrets.
+ */
+export async function withStore<T>(configPath: string | undefined, work: (store: EventStore) => Promise<T>): Promise<T> {
+  const { store: settings } = asCliError(() => loadStoreConfig({ path: configPath }));
+  const store: EventStore = settings.driver === 'postgres'
+    ? new PostgresEventStore({ url: settings.url!, poolSize: settings.poolSize, schema: settings.schema })
+    : new SqliteEventStore(settings.path, { owner: false });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
   }
 }
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
-import { Document, isScalar, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { Document, isNode, isScalar, LineCounter, Node, parseDocument, Scalar, visit } from 'yaml';
 import { suggest } from '../common/did-you-mean';
 import { compileRoutes, compileTemplateSet, Path, RouteDefinition } from '../rules/route';
-import { BridgeConfigFile, NAME_PATTERN } from './bridge-config';
+import { BridgeConfigFile, NAME_PATTERN, StoreConfig } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
 import { interpolate, InterpolationError } from './interpolate';
 import { LoadedConfig, LoadedSink } from './loaded-config';
@@ -26,20 +26,51 @@ export interface LoadOptions {
 
 /** Reads, interpolates and validates the config file; throws ConfigError listing every problem. */
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const { file, text, env } = readConfigFile(options);
+  return parseConfig(text, file, env);
+}
+
+export interface StoreOnlyConfig {
+  readonly file: string;
+  readonly store: LoadedConfig['store'];
+}
+
+/**
+ * Only the `store` section, for commands that only read the store (events, deliveries, replay): variables
+ * used elsewhere (sink secrets, API keys) need not be set, and mistakes elsewhere do not stop them.
+ */
+export function loadStoreConfig(options: LoadOptions = {}): StoreOnlyConfig {
+  const { file, text, env } = readConfigFile(options);
+  const { doc, problems } = parseYaml(text, file);
+  const node = doc.get('store', true);
+  if (isNode(node)) interpolateScalars(node, env, problems);
+  const plain = doc.toJS() as unknown;
+  const raw = plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as { store?: unknown }).store ?? {} : undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.add(raw === undefined ? [] : ['store'], raw === undefined ? 'the file must be a YAML mapping (key: value)' : 'store must be a mapping');
+    throw problems.error();
+  }
+  const store = plainToInstance(StoreConfig, raw, { exposeDefaultValues: true });
+  problems.addValidation(validate(store), ['store']);
+  checkStore(store, problems);
+  if (problems.count) throw problems.error();
+  return { file, store: resolveStore(store) };
+}
+
+function readConfigFile(options: LoadOptions): { file: string; text: string; env: Env } {
   const env = options.env ?? process.env;
   const file = options.path ?? env.BRIDGE_CONFIG ?? DEFAULT_CONFIG_PATH;
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return { file, text: readFileSync(file, 'utf8'), env };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code && READ_ERRORS[code] ? `${READ_ERRORS[code]} (${code})` : code ?? String(error);
     throw new ConfigError(file, [{ file, path: '', message: `cannot read: ${reason}` }]);
   }
-  return parseConfig(text, file, env);
 }
 
-export function parseConfig(text: string, file: string, env: Env = process.env): LoadedConfig {
+/** Parses the YAML; throws ConfigError on syntax errors, each shown with its line and a caret. */
+function parseYaml(text: string, file: string): { doc: Document; problems: ProblemList } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const problems = new ProblemList(file, doc, counter);
@@ -52,6 +83,11 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint, excerpt });
   }
   if (doc.errors.length) throw problems.error();
+  return { doc, problems };
+}
+
+export function parseConfig(text: string, file: string, env: Env = process.env): LoadedConfig {
+  const { doc, problems } = parseYaml(text, file);
   interpolateScalars(doc, env, problems);
   const plain = (doc.toJS() ?? {}) as unknown;
   if (typeof plain !== 'object' || Array.isArray(plain)) {
@@ -65,7 +101,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()));
   routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
   checkEndpoints(source, problems);
-  if (source.store?.driver === 'postgres' && !source.store.url) problems.add(['store', 'driver'], 'driver postgres needs store.url');
+  if (source.store) checkStore(source.store, problems);
   if (problems.count) throw problems.error();
   return {
     ...resolve(file, source, sinks, routes.routes),
@@ -74,11 +110,15 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   };
 }
 
+function checkStore(store: StoreConfig, problems: ProblemList): void {
+  if (store.driver === 'postgres' && !store.url) problems.add(['store', 'driver'], 'driver postgres needs store.url');
+}
+
 function validate(target: object): ValidationError[] {
   return validateSync(target, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
 }
 
-function interpolateScalars(doc: Document, env: Env, problems: ProblemList): void {
+function interpolateScalars(doc: Document | Node, env: Env, problems: ProblemList): void {
   visit(doc, {
     Scalar(key, node: Scalar) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
@@ -179,10 +219,7 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
       requestTimeoutMs: parseDuration(source.server.requestTimeout)!,
       idleTimeoutMs: parseDuration(source.server.idleTimeout)!,
     },
-    store: {
-      driver: source.store.driver, path: source.store.path, url: source.store.url, poolSize: source.store.poolSize,
-      schema: source.store.schema, retentionMs: parseDuration(source.store.retention)!,
-    },
+    store: resolveStore(source.store),
     jogg: {
       secrets: secrets(source.jogg.secrets),
       endpoints: source.jogg.endpoints.map((e) => ({ name: e.name, secrets: secrets(e.secrets), events: e.events, status: e.status })),
@@ -202,6 +239,13 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
     },
     sinks,
     routes,
+  };
+}
+
+function resolveStore(store: StoreConfig): LoadedConfig['store'] {
+  return {
+    driver: store.driver, path: store.path, url: store.url, poolSize: store.poolSize,
+    schema: store.schema, retentionMs: parseDuration(store.retention)!,
   };
 }
 

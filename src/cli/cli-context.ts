@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '../config/config.error';
-import { loadConfig, loadStoreConfig } from '../config/config.loader';
+import { loadConfig, loadPartialConfig, PartialConfig } from '../config/config.loader';
 import { LoadedConfig } from '../config/loaded-config';
 import { DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
@@ -35,12 +35,17 @@ function asCliError<T>(load: () => T): T {
   }
 }
 
+/** The config's store and server sections only (see loadPartialConfig). */
+export function loadCliPartialConfig(path?: string): PartialConfig {
+  return asCliError(() => loadPartialConfig({ path }));
+}
+
 /**
  * Runs `work` with the store alone, from the config's `store` section only: commands that read the store
  * (or re-queue in it) need neither the sinks nor the variables holding their secrets.
  */
 export async function withStore<T>(configPath: string | undefined, work: (store: EventStore) => Promise<T>): Promise<T> {
-  const { store: settings } = asCliError(() => loadStoreConfig({ path: configPath }));
+  const { store: settings } = loadCliPartialConfig(configPath);
   const store: EventStore = settings.driver === 'postgres'
     ? new PostgresEventStore({ url: settings.url!, poolSize: settings.poolSize, schema: settings.schema })
     : new SqliteEventStore(settings.path, { owner: false });

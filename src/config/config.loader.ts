@@ -30,31 +30,39 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   return parseConfig(text, file, env);
 }
 
-export interface StoreOnlyConfig {
+export interface PartialConfig {
   readonly file: string;
   readonly store: LoadedConfig['store'];
+  readonly server: { readonly port: number; readonly host: string };
 }
 
 /**
- * Only the `store` section, for commands that only read the store (events, deliveries, replay): variables
- * used elsewhere (sink secrets, API keys) need not be set, and mistakes elsewhere do not stop them.
+ * Only the `store` and `server` sections, for commands that read the store (events, deliveries, replay) or
+ * send to the running bridge (trigger): variables used elsewhere (sink secrets, API keys) need not be set,
+ * and mistakes elsewhere do not stop them. `check` and `serve` load the whole file.
  */
-export function loadStoreConfig(options: LoadOptions = {}): StoreOnlyConfig {
+export function loadPartialConfig(options: LoadOptions = {}): PartialConfig {
   const { file, text, env } = readConfigFile(options);
   const { doc, problems } = parseYaml(text, file);
-  const node = doc.get('store', true);
-  if (isNode(node)) interpolateScalars(node, env, problems);
-  const plain = doc.toJS() as unknown;
-  const raw = plain && typeof plain === 'object' && !Array.isArray(plain) ? (plain as { store?: unknown }).store ?? {} : undefined;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.add(raw === undefined ? [] : ['store'], raw === undefined ? 'the file must be a YAML mapping (key: value)' : 'store must be a mapping');
+  const plain = (doc.toJS() ?? {}) as unknown;
+  if (typeof plain !== 'object' || Array.isArray(plain)) {
+    problems.add([], 'the file must be a YAML mapping (key: value)');
     throw problems.error();
   }
-  const store = plainToInstance(StoreConfig, raw, { exposeDefaultValues: true });
-  problems.addValidation(validate(store), ['store']);
-  checkStore(store, problems);
+  for (const key of ['store', 'server']) {
+    const node = doc.get(key, true);
+    if (isNode(node)) interpolateScalars(node, env, problems);
+  }
+  const source = plainToInstance(BridgeConfigFile, pick(doc.toJS(), ['store', 'server']), { exposeDefaultValues: true });
+  problems.addValidation(validate(source), []);
+  applyPortOverride(source, env, problems);
+  if (source.store) checkStore(source.store, problems);
   if (problems.count) throw problems.error();
-  return { file, store: resolveStore(store) };
+  return { file, store: resolveStore(source.store), server: { port: source.server.port, host: source.server.host } };
+}
+
+function pick(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => value[key] !== undefined).map((key) => [key, value[key]]));
 }
 
 function readConfigFile(options: LoadOptions): { file: string; text: string; env: Env } {

@@ -122,6 +122,7 @@ export class FakeJoggCommand extends CommandRunner {
       process.once('SIGTERM', resolve);
     });
     await fake.close();
+    process.stdin.destroy(); // an open stdin would keep the process alive after Ctrl-C / SIGTERM
   }
 
   @Option({ flags: '-p, --port <port>', description: 'port to listen on', defaultValue: 4010 })

@@ -85,9 +85,10 @@ function parseYaml(text: string, file: string): { doc: Document; problems: Probl
   // After the first few syntax errors the rest are usually echoes of them.
   for (const error of [...doc.errors, ...doc.warnings].slice(0, 5)) {
     const pos = counter.linePos(error.pos[0]);
-    const line = (text.split('\n')[pos.line - 1] ?? '').replace(/\r$/, '');
+    const lines = text.split('\n');
+    const line = (lines[pos.line - 1] ?? '').replace(/\r$/, '');
     const hint = /[{[].*\$\{/.test(line) ? ' (inside { } or [ ], quote values that contain ${...})' : '';
-    const excerpt = SECRET_LINE.test(line) ? undefined : line;
+    const excerpt = !line.trim() || lineMayHoldSecret(lines, pos.line - 1) ? undefined : line;
     problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint, excerpt });
   }
   if (doc.errors.length) throw problems.error();
@@ -116,6 +117,24 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
     reload: () => loadConfig({ path: file, env }),
   };
+}
+
+/** The line, or a key it sits under (e.g. a list item of `secrets:`), names something that may be secret. */
+function lineMayHoldSecret(lines: readonly string[], index: number): boolean {
+  let indent = Infinity;
+  let item = false; // a list item may sit at its key's own indentation
+  for (let i = index; i >= 0; i--) {
+    const line = lines[i];
+    const trimmed = line.trimStart();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const own = line.length - trimmed.length;
+    const isItem = trimmed.startsWith('-');
+    if (i !== index && !(own < indent || (own === indent && item && !isItem))) continue;
+    if (SECRET_LINE.test(line)) return true;
+    [indent, item] = [own, isItem];
+    if (own === 0 && !isItem) break;
+  }
+  return false;
 }
 
 function checkStore(store: StoreConfig, problems: ProblemList): void {

@@ -10,11 +10,9 @@ import { interpolate, InterpolationError } from './interpolate';
 import { LoadedConfig, LoadedSink } from './loaded-config';
 import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS } from './sink-config';
 import { parseDuration, parseSize } from './units';
-import { locate } from './yaml-locator';
+import { excerptAt, locate } from './yaml-locator';
 
 export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
-/** Lines not echoed under a syntax error: their value may be a secret written into the file. */
-const SECRET_LINE = /(secret|password|pass|token|key|url|auth)\w*["']?\s*:/i;
 const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -53,7 +51,7 @@ export function loadPartialConfig(options: LoadOptions = {}): PartialConfig {
     const node = doc.get(key, true);
     if (isNode(node)) interpolateScalars(node, env, problems);
   }
-  const source = plainToInstance(BridgeConfigFile, pick(doc.toJS(), ['store', 'server']), { exposeDefaultValues: true });
+  const source = plainToInstance(BridgeConfigFile, pick(plain as Record<string, unknown>, ['store', 'server']), { exposeDefaultValues: true });
   problems.addValidation(validate(source), []);
   applyPortOverride(source, env, problems);
   if (source.store) checkStore(source.store, problems);
@@ -82,13 +80,13 @@ function parseYaml(text: string, file: string): { doc: Document; problems: Probl
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const problems = new ProblemList(file, doc, counter);
+  const lines = text.split('\n');
   // After the first few syntax errors the rest are usually echoes of them.
   for (const error of [...doc.errors, ...doc.warnings].slice(0, 5)) {
     const pos = counter.linePos(error.pos[0]);
-    const lines = text.split('\n');
     const line = (lines[pos.line - 1] ?? '').replace(/\r$/, '');
     const hint = /[{[].*\$\{/.test(line) ? ' (inside { } or [ ], quote values that contain ${...})' : '';
-    const excerpt = !line.trim() || lineMayHoldSecret(lines, pos.line - 1) ? undefined : line;
+    const excerpt = excerptAt(lines, pos.line - 1);
     problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint, excerpt });
   }
   if (doc.errors.length) throw problems.error();
@@ -117,24 +115,6 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
     reload: () => loadConfig({ path: file, env }),
   };
-}
-
-/** The line, or a key it sits under (e.g. a list item of `secrets:`), names something that may be secret. */
-function lineMayHoldSecret(lines: readonly string[], index: number): boolean {
-  let indent = Infinity;
-  let item = false; // a list item may sit at its key's own indentation
-  for (let i = index; i >= 0; i--) {
-    const line = lines[i];
-    const trimmed = line.trimStart();
-    if (!trimmed || trimmed.startsWith('#')) continue;
-    const own = line.length - trimmed.length;
-    const isItem = trimmed.startsWith('-');
-    if (i !== index && !(own < indent || (own === indent && item && !isItem))) continue;
-    if (SECRET_LINE.test(line)) return true;
-    [indent, item] = [own, isItem];
-    if (own === 0 && !isItem) break;
-  }
-  return false;
 }
 
 function checkStore(store: StoreConfig, problems: ProblemList): void {

@@ -16,7 +16,6 @@ interface TriggerOptions extends BaseOptions {
   set?: string[];
 }
 
-
 @Command({
   name: 'trigger',
   arguments: '<event>',

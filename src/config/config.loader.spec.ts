@@ -1,5 +1,5 @@
 import { ConfigError } from './config.error';
-import { loadConfig, parseConfig } from './config.loader';
+import { loadConfig, loadPartialConfig, parseConfig } from './config.loader';
 
 const problemsOf = (yaml: string, env: Record<string, string> = {}) => {
   try {
@@ -154,6 +154,38 @@ describe('config loader', () => {
     const yaml = `sinks:\n  hook: { type: http, url: "\${HOOK_URL}" }\nroutes: []\n`;
     const problems = problemsOf(yaml, { HOOK_URL: 'not-a-url-but-very-secret-token' });
     expect(problems.join('\n')).not.toContain('very-secret-token');
+  });
+});
+
+describe('partial config (store and server only)', () => {
+  const { mkdtempSync, rmSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const dir = mkdtempSync(`${require('node:os').tmpdir()}/partial-`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const write = (yaml: string) => {
+    const file = `${dir}/bridge-${n++}.yaml`;
+    writeFileSync(file, yaml);
+    return file;
+  };
+  const yaml = [
+    'server:',
+    '  port: ${P:-4000}',
+    '  host: "${H}"',
+    'store: { path: "${DIR}/bridge.db", retention: 1d }',
+    'sinks: { slack: { type: slack, url: "${SLACK_WEBHOOK_URL}", tpoic: x } }',
+    'routes: [{ name: a, match: { events: ["*"] }, to: [nowhere] }]',
+  ].join('\n');
+
+  it('interpolates those two sections and ignores unset variables and mistakes elsewhere', () => {
+    const config = loadPartialConfig({ path: write(yaml), env: { DIR: '/var/lib/bridge', H: '127.0.0.2' } });
+    expect(config.store).toMatchObject({ driver: 'sqlite', path: '/var/lib/bridge/bridge.db', retentionMs: 86_400_000 });
+    expect(config.server).toEqual({ port: 4000, host: '127.0.0.2' });
+    expect(loadPartialConfig({ path: write(yaml), env: { DIR: '/d', H: 'h', PORT: '5000' } }).server.port).toBe(5000);
+  });
+
+  it('still reports problems in them, with their position', () => {
+    expect(() => loadPartialConfig({ path: write(yaml), env: { H: 'h' } })).toThrow(/:4:\d+  environment variable DIR is not set/);
+    expect(() => loadPartialConfig({ path: write('store: { drvier: postgres }\n'), env: {} })).toThrow('store.drvier: unknown key "drvier" (did you mean "driver"?)');
   });
 });
 

@@ -51,7 +51,8 @@ export function loadPartialConfig(options: LoadOptions = {}): PartialConfig {
     const node = doc.get(key, true);
     if (isNode(node)) interpolateScalars(node, env, problems);
   }
-  const source = plainToInstance(BridgeConfigFile, pick(plain as Record<string, unknown>, ['store', 'server']), { exposeDefaultValues: true });
+  // read again: the two sections now hold their interpolated values
+  const source = plainToInstance(BridgeConfigFile, pick(doc.toJS() as Record<string, unknown>, ['store', 'server']), { exposeDefaultValues: true });
   problems.addValidation(validate(source), []);
   applyPortOverride(source, env, problems);
   if (source.store) checkStore(source.store, problems);

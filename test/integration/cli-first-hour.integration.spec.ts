@@ -12,11 +12,11 @@ const { freePort } = require('../../scripts/free-port') as { freePort: () => Pro
 
 const SECRET = 'first-hour-secret';
 
-/** A config whose Slack sink needs SLACK_WEBHOOK_URL, which these tests never set. */
+/** A config whose Slack sink needs SLACK_WEBHOOK_URL, which these tests never set; the store is under $FIRST_HOUR_DIR. */
 function slackConfig(dir: string, server = ''): string {
   const file = join(dir, `bridge-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, `${server}
-store: { path: "${dir}/bridge.db" }
+store: { path: "\${FIRST_HOUR_DIR}/bridge.db" }
 jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET:-}"] }
 sinks:
   file: { type: file, path: "${dir}/events.jsonl" }
@@ -33,6 +33,7 @@ describe('the CLI in a new user’s first hour', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'jogg-first-hour-'));
     delete process.env.SLACK_WEBHOOK_URL;
+    process.env.FIRST_HOUR_DIR = dir; // every child process (bridge, CLI) inherits it
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,11 +1,13 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '../config/config.error';
-import { loadConfig } from '../config/config.loader';
+import { loadConfig, loadPartialConfig, PartialConfig } from '../config/config.loader';
 import { LoadedConfig } from '../config/loaded-config';
 import { DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { EventStore } from '../store/event-store';
+import { PostgresEventStore } from '../store/postgres/postgres-event.store';
+import { SqliteEventStore } from '../store/sqlite/sqlite-event.store';
 import { SyncService } from '../sync/sync.service';
 import { ToolsModule } from '../tools.module';
 import { CliError } from './cli-error';
@@ -22,13 +24,46 @@ export interface Tools {
 
 /** Loads the config; a config error becomes one CLI error listing every problem. */
 export function loadCliConfig(path?: string): LoadedConfig {
+  const config = asCliError(() => loadConfig({ path }));
+  redactOutputFor(config);
+  return config;
+}
+
+function asCliError<T>(load: () => T): T {
   try {
-    const config = loadConfig({ path });
-    redactOutputFor(config);
-    return config;
+    return load();
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
+  }
+}
+
+/** The config's store and server sections only (see loadPartialConfig). */
+export function loadCliPartialConfig(path?: string): PartialConfig {
+  const partial = asCliError(() => loadPartialConfig({ path }));
+  // Output is redacted with every secret the whole config names, when it loads (its variables are set);
+  // stored errors were redacted when they were written either way.
+  try {
+    redactOutputFor(loadConfig({ path }));
+  } catch {
+    /* the store alone is enough to read it */
+  }
+  return partial;
+}
+
+/**
+ * Runs `work` with the store alone, from the config's `store` section only: commands that read the store
+ * (or re-queue in it) need neither the sinks nor the variables holding their secrets.
+ */
+export async function withStore<T>(configPath: string | undefined, work: (store: EventStore) => Promise<T>): Promise<T> {
+  const { store: settings } = loadCliPartialConfig(configPath);
+  const store: EventStore = settings.driver === 'postgres'
+    ? new PostgresEventStore({ url: settings.url!, poolSize: settings.poolSize, schema: settings.schema })
+    : new SqliteEventStore(settings.path, { owner: false });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
   }
 }
 

@@ -5,6 +5,8 @@ export interface ConfigProblem {
   /** Where in the document, e.g. `routes[2].to[0]`; empty for the whole file. */
   path: string;
   message: string;
+  /** The offending line of the file (YAML syntax errors), shown under the problem with a caret at `col`. */
+  excerpt?: string;
 }
 
 /** A config that cannot be used; lists every problem found, each with file, line, column and path. */
@@ -17,12 +19,16 @@ export class ConfigError extends Error {
 
 export function formatProblem(problem: ConfigProblem): string {
   const where = [problem.file, problem.line, problem.col].filter((part) => part !== undefined).join(':');
-  return `${where}  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+  const head = `${where}  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+  if (problem.excerpt === undefined || problem.col === undefined) return head;
+  // keep the line's tabs before the caret so it lines up under the column in a terminal
+  const pad = problem.excerpt.slice(0, problem.col - 1).replace(/[^\t]/g, ' ');
+  return [head, `    ${problem.excerpt}`, `    ${pad}^`].join('\n');
 }
 
 function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  return [`invalid config ${file} (${count}):`, ...problems.map((p) => `  ${formatProblem(p)}`)].join('\n');
+  return [`invalid config ${file} (${count}):`, ...problems.map((p) => `  ${formatProblem(p).replace(/\n/g, '\n  ')}`)].join('\n');
 }
 
 export function formatPath(path: readonly (string | number)[]): string {

@@ -1,5 +1,5 @@
 import { ConfigError } from './config.error';
-import { loadConfig, parseConfig } from './config.loader';
+import { loadConfig, loadPartialConfig, parseConfig } from './config.loader';
 
 const problemsOf = (yaml: string, env: Record<string, string> = {}) => {
   try {
@@ -68,7 +68,7 @@ describe('config loader', () => {
     ].join('\n');
     expect(problemsOf(yaml)).toEqual([
       '2:9 server.port: port must not be greater than 65535',
-      '3:3 server.colour: unknown key "colour"',
+      '3:3 server.colour: unknown key "colour" (valid keys: port, host, bodyLimit, maxEventAge, maxFutureSkew, requestTimeout, idleTimeout)',
       '6:28 sinks.hook.url: url must be a URL address',
       '6:57 sinks.hook.sign.secret: must be a Standard Webhooks secret: "whsec_" and at least 16 bytes of base64',
       '7:16 sinks.odd.type: type must be one of: http, file, console, kafka, slack, email',
@@ -78,7 +78,7 @@ describe('config loader', () => {
       '12:19 routes[0].http.body: template does not compile: unknown filter "nope" (known: iso, json, default, upper, lower, truncate) (at character 1)',
       '13:11 routes[1].name: duplicate route name "failures"',
       '14:22 routes[1].match.events: events must contain at least 1 elements',
-      '16:5 routes[1].extra: unknown key "extra"',
+      '16:5 routes[1].extra: unknown key "extra" (valid keys: name, match, to, continue, http, file, console, kafka, slack, email)',
       '16:12 : environment variable MISSING is not set (write ${MISSING:-} to allow it to be empty)',
     ]);
   });
@@ -89,10 +89,103 @@ describe('config loader', () => {
     expect(problemsOf('- just\n- a list\n')).toEqual(['1:1 : the file must be a YAML mapping (key: value)']);
   });
 
+  it('suggests the valid key for a misspelt one, from the keys valid at that path', () => {
+    const yaml = [
+      'sinks:',
+      '  k: { type: kafka, brokers: [b], topic: t, tpoic: x }',
+      'routes:',
+      '  - name: a',
+      '    match: { events: ["*"] }',
+      '    to: [k]',
+      '    contine: false',
+      '    kafka: { tpoic: y }',
+    ].join('\n');
+    expect(problemsOf(yaml)).toEqual([
+      '2:45 sinks.k.tpoic: unknown key "tpoic" (did you mean "topic"?)',
+      '7:5 routes[0].contine: unknown key "contine" (did you mean "continue"?)',
+      '8:14 routes[0].kafka.tpoic: unknown key "tpoic" (did you mean "topic"?)',
+    ]);
+  });
+
+  it('shows a YAML syntax error with file:line:col, the offending line and a caret under the column', () => {
+    const yaml = 'routes:\n  - name: a\n    to: [out\n    match: { events: ["*"] }\n';
+    const message = (() => {
+      try {
+        parseConfig(yaml, 'bridge.yaml', {});
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    const lines = message!.split('\n');
+    const [, line, col] = /^  bridge\.yaml:(\d+):(\d+)  /.exec(lines[1])!;
+    expect(lines[2]).toBe(`      ${yaml.split('\n')[Number(line) - 1]}`);
+    expect(lines[3]).toBe(`      ${' '.repeat(Number(col) - 1)}^`);
+  });
+
+  it('does not echo a line that may hold a secret under a syntax error', () => {
+    const errorOf = (yaml: string) => {
+      try {
+        parseConfig(yaml, 'bridge.yaml', {});
+      } catch (error) {
+        return error as ConfigError;
+      }
+      throw new Error('expected the config to be refused');
+    };
+    const cases: [string, number][] = [
+      ['jogg:\n  apiKey: abc-very-secret\n   x: y\n', 2],
+      ['jogg:\n  secrets:\n  - ok\n  - abc-very-secret\n   x: y\n', 4],
+      ['jogg:\n  secrets:\n    - ok\n    - abc-very-secret\n     x: y\n', 4],
+      ['sinks:\n  hook:\n    type: http\n    sign:\n      secret:\n        - abc-very-secret\n         x: y\n', 6],
+    ];
+    for (const [yaml, line] of cases) {
+      const error = errorOf(yaml);
+      expect(error.problems[0].line).toBe(line); // the error is on the secret's line...
+      expect(error.message).not.toContain('very-secret'); // ...which is not shown
+    }
+    // an ordinary line is still shown
+    expect(errorOf('routes:\n  - name: a\n    to: x\n     y: z\n').message).toContain('    to: x\n');
+  });
+
+  it('says why a file cannot be read', () => {
+    expect(() => loadConfig({ path: 'does/not/exist.yaml', env: {} })).toThrow('does/not/exist.yaml  cannot read: no such file (ENOENT)');
+  });
+
   it('never puts an interpolated secret into an error message', () => {
     const yaml = `sinks:\n  hook: { type: http, url: "\${HOOK_URL}" }\nroutes: []\n`;
     const problems = problemsOf(yaml, { HOOK_URL: 'not-a-url-but-very-secret-token' });
     expect(problems.join('\n')).not.toContain('very-secret-token');
+  });
+});
+
+describe('partial config (store and server only)', () => {
+  const { mkdtempSync, rmSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const dir = mkdtempSync(`${require('node:os').tmpdir()}/partial-`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const write = (yaml: string) => {
+    const file = `${dir}/bridge-${n++}.yaml`;
+    writeFileSync(file, yaml);
+    return file;
+  };
+  const yaml = [
+    'server:',
+    '  port: ${P:-4000}',
+    '  host: "${H}"',
+    'store: { path: "${DIR}/bridge.db", retention: 1d }',
+    'sinks: { slack: { type: slack, url: "${SLACK_WEBHOOK_URL}", tpoic: x } }',
+    'routes: [{ name: a, match: { events: ["*"] }, to: [nowhere] }]',
+  ].join('\n');
+
+  it('interpolates those two sections and ignores unset variables and mistakes elsewhere', () => {
+    const config = loadPartialConfig({ path: write(yaml), env: { DIR: '/var/lib/bridge', H: '127.0.0.2' } });
+    expect(config.store).toMatchObject({ driver: 'sqlite', path: '/var/lib/bridge/bridge.db', retentionMs: 86_400_000 });
+    expect(config.server).toEqual({ port: 4000, host: '127.0.0.2' });
+    expect(loadPartialConfig({ path: write(yaml), env: { DIR: '/d', H: 'h', PORT: '5000' } }).server.port).toBe(5000);
+  });
+
+  it('still reports problems in them, with their position', () => {
+    expect(() => loadPartialConfig({ path: write(yaml), env: { H: 'h' } })).toThrow(/:4:\d+  environment variable DIR is not set/);
+    expect(() => loadPartialConfig({ path: write('store: { drvier: postgres }\n'), env: {} })).toThrow('store.drvier: unknown key "drvier" (did you mean "driver"?)');
   });
 });
 

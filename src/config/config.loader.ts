@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
-import { Document, isScalar, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { Document, isNode, isScalar, LineCounter, Node, parseDocument, Scalar, visit } from 'yaml';
+import { suggest } from '../common/did-you-mean';
 import { compileRoutes, compileTemplateSet, Path, RouteDefinition } from '../rules/route';
-import { BridgeConfigFile, NAME_PATTERN } from './bridge-config';
+import { BridgeConfigFile, NAME_PATTERN, StoreConfig } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
 import { collectSecrets, MIN_TEXT_SECRET } from './secrets';
 import { interpolate, InterpolationError } from './interpolate';
@@ -11,9 +12,10 @@ import { LoadedConfig, LoadedSink } from './loaded-config';
 import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS, TYPED_LEAF_FIELDS } from './sink-config';
 import { parseDuration, parseSize } from './units';
 import { templateWarnings } from './template-warnings';
-import { locate } from './yaml-locator';
+import { excerptAt, locate } from './yaml-locator';
 
 export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface LoadOptions {
@@ -24,29 +26,78 @@ export interface LoadOptions {
 
 /** Reads, interpolates and validates the config file; throws ConfigError listing every problem. */
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
-  const env = options.env ?? process.env;
-  const file = options.path ?? env.BRIDGE_CONFIG ?? DEFAULT_CONFIG_PATH;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(file, [{ file, path: '', message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}` }]);
-  }
+  const { file, text, env } = readConfigFile(options);
   return parseConfig(text, file, env);
 }
 
-export function parseConfig(text: string, file: string, env: Env = process.env): LoadedConfig {
+export interface PartialConfig {
+  readonly file: string;
+  readonly store: LoadedConfig['store'];
+  readonly server: { readonly port: number; readonly host: string };
+}
+
+/**
+ * Only the `store` and `server` sections, for commands that read the store (events, deliveries, replay) or
+ * send to the running bridge (trigger): variables used elsewhere (sink secrets, API keys) need not be set,
+ * and mistakes elsewhere do not stop them. `check` and `serve` load the whole file.
+ */
+export function loadPartialConfig(options: LoadOptions = {}): PartialConfig {
+  const { file, text, env } = readConfigFile(options);
+  const { doc, problems } = parseYaml(text, file);
+  const plain = (doc.toJS() ?? {}) as unknown;
+  if (typeof plain !== 'object' || Array.isArray(plain)) {
+    problems.add([], 'the file must be a YAML mapping (key: value)');
+    throw problems.error();
+  }
+  for (const key of ['store', 'server']) {
+    const node = doc.get(key, true);
+    if (isNode(node)) interpolateScalars(node, env, problems);
+  }
+  // read again: the two sections now hold their interpolated values
+  const source = plainToInstance(BridgeConfigFile, pick(doc.toJS() as Record<string, unknown>, ['store', 'server']), { exposeDefaultValues: true });
+  problems.addValidation(validate(source), []);
+  applyPortOverride(source, env, problems);
+  if (source.store) checkStore(source.store, problems);
+  if (problems.count) throw problems.error();
+  return { file, store: resolveStore(source.store), server: { port: source.server.port, host: source.server.host } };
+}
+
+function pick(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => value[key] !== undefined).map((key) => [key, value[key]]));
+}
+
+function readConfigFile(options: LoadOptions): { file: string; text: string; env: Env } {
+  const env = options.env ?? process.env;
+  const file = options.path ?? env.BRIDGE_CONFIG ?? DEFAULT_CONFIG_PATH;
+  try {
+    return { file, text: readFileSync(file, 'utf8'), env };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code && READ_ERRORS[code] ? `${READ_ERRORS[code]} (${code})` : code ?? String(error);
+    throw new ConfigError(file, [{ file, path: '', message: `cannot read: ${reason}` }]);
+  }
+}
+
+/** Parses the YAML; throws ConfigError on syntax errors, each shown with its line and a caret. */
+function parseYaml(text: string, file: string): { doc: Document; problems: ProblemList } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const problems = new ProblemList(file, doc, counter);
+  const lines = text.split('\n');
   // After the first few syntax errors the rest are usually echoes of them.
   for (const error of [...doc.errors, ...doc.warnings].slice(0, 5)) {
     const pos = counter.linePos(error.pos[0]);
-    const line = text.split('\n')[pos.line - 1] ?? '';
+    const line = (lines[pos.line - 1] ?? '').replace(/\r$/, '');
     const hint = /[{[].*\$\{/.test(line) ? ' (inside { } or [ ], quote values that contain ${...})' : '';
-    problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint });
+    const excerpt = excerptAt(lines, pos.line - 1);
+    problems.raw({ file, line: pos.line, col: pos.col, path: '', message: error.message.split('\n')[0] + hint, excerpt });
   }
   if (doc.errors.length) throw problems.error();
+  return { doc, problems };
+}
+
+export function parseConfig(text: string, file: string, env: Env = process.env): LoadedConfig {
+  const { doc, problems } = parseYaml(text, file);
   interpolateScalars(doc, env, problems);
   const plain = (doc.toJS() ?? {}) as unknown;
   if (typeof plain !== 'object' || Array.isArray(plain)) {
@@ -60,7 +111,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()));
   routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
   checkEndpoints(source, problems);
-  if (source.store?.driver === 'postgres' && !source.store.url) problems.add(['store', 'driver'], 'driver postgres needs store.url');
+  if (source.store) checkStore(source.store, problems);
   if (problems.count) throw problems.error();
   const loaded: LoadedConfig = {
     ...resolve(file, source, sinks, routes.routes),
@@ -83,11 +134,15 @@ function shortSecretWarnings(config: LoadedConfig, file: string): ConfigProblem[
   }];
 }
 
+function checkStore(store: StoreConfig, problems: ProblemList): void {
+  if (store.driver === 'postgres' && !store.url) problems.add(['store', 'driver'], 'driver postgres needs store.url');
+}
+
 function validate(target: object): ValidationError[] {
   return validateSync(target, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
 }
 
-function interpolateScalars(doc: Document, env: Env, problems: ProblemList): void {
+function interpolateScalars(doc: Document | Node, env: Env, problems: ProblemList): void {
   visit(doc, {
     Scalar(key, node: Scalar) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
@@ -188,10 +243,7 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
       requestTimeoutMs: parseDuration(source.server.requestTimeout)!,
       idleTimeoutMs: parseDuration(source.server.idleTimeout)!,
     },
-    store: {
-      driver: source.store.driver, path: source.store.path, url: source.store.url, poolSize: source.store.poolSize,
-      schema: source.store.schema, retentionMs: parseDuration(source.store.retention)!,
-    },
+    store: resolveStore(source.store),
     jogg: {
       secrets: secrets(source.jogg.secrets),
       endpoints: source.jogg.endpoints.map((e) => ({ name: e.name, secrets: secrets(e.secrets), events: e.events, status: e.status })),
@@ -214,6 +266,13 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
   };
 }
 
+function resolveStore(store: StoreConfig): LoadedConfig['store'] {
+  return {
+    driver: store.driver, path: store.path, url: store.url, poolSize: store.poolSize,
+    schema: store.schema, retentionMs: parseDuration(store.retention)!,
+  };
+}
+
 const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'nestedValidation', 'whitelistValidation']);
 
 /** When a value has the wrong type, say that alone ("must be an integer"), not also that it is out of range. */
@@ -221,6 +280,13 @@ function relevant(constraints: Record<string, string>): [string, string][] {
   const all = Object.entries(constraints);
   const typeErrors = all.filter(([name]) => TYPE_CONSTRAINTS.has(name));
   return typeErrors.length ? typeErrors : all;
+}
+
+/** The keys a config class accepts (those with a validation rule; the others are refused as unknown). */
+function knownKeys(target: object | undefined): string[] {
+  if (!target) return [];
+  const rules = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  return [...new Set(rules.map((rule) => rule.propertyName))];
 }
 
 /** Collects problems and gives each the position of its path in the document. */
@@ -252,7 +318,7 @@ class ProblemList {
       const segment = parentIsArray && /^\d+$/.test(error.property) ? Number(error.property) : error.property;
       const path = [...base, segment];
       for (const [name, message] of relevant(error.constraints ?? {})) {
-        if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"`, true);
+        if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"${suggest(error.property, knownKeys(error.target), 'valid keys')}`, true);
         else this.add(path, message);
       }
       if (error.children?.length) this.addValidation(error.children, path, Array.isArray(error.value));

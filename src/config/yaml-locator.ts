@@ -38,3 +38,32 @@ function position(counter: LineCounter, node: Node): Position | undefined {
   if (!node.range) return undefined;
   return counter.linePos(node.range[0]);
 }
+
+/** Keys whose value may be a secret written into the file. */
+const SECRET_LINE = /(secret|password|pass|token|key|url|auth)\w*["']?\s*:/i;
+
+/**
+ * Line `index` as shown under a syntax error, or undefined when it is blank or may hold a secret (it, or a
+ * key it sits under, names one: e.g. a list item of `secrets:`).
+ */
+export function excerptAt(lines: readonly string[], index: number): string | undefined {
+  const line = (lines[index] ?? '').replace(/\r$/, '');
+  return !line.trim() || lineMayHoldSecret(lines, index) ? undefined : line;
+}
+
+function lineMayHoldSecret(lines: readonly string[], index: number): boolean {
+  let indent = Infinity;
+  let item = false; // a list item may sit at its key's own indentation
+  for (let i = index; i >= 0; i--) {
+    const line = lines[i];
+    const trimmed = line.trimStart();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const own = line.length - trimmed.length;
+    const isItem = trimmed.startsWith('-');
+    if (i !== index && !(own < indent || (own === indent && item && !isItem))) continue;
+    if (SECRET_LINE.test(line)) return true;
+    [indent, item] = [own, isItem];
+    if (own === 0 && !isItem) break;
+  }
+  return false;
+}

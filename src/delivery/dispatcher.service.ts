@@ -221,7 +221,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     if (error instanceof PermanentSinkError) return { status: 'dead', error: message };
     const retryAfterMs = error instanceof TransientSinkError ? error.retryAfterMs : undefined;
     const decision = decideRetry(policy, {
-      attempt: delivery.attempts + 1,
+      attempt: delivery.attempts - delivery.attemptsBeforeReplay + 1, // this round's: a replay starts afresh
       createdAt: delivery.createdAt,
       now: this.clock.now(),
       retryAfterMs,

@@ -5,6 +5,8 @@ import { EndpointSecret, EventStore } from '../store/event-store';
 import { baseName } from '../sync/plan';
 
 const REFRESH_MS = 5000;
+/** At most one store read per this long for signature misses, however many bad signatures arrive. */
+const MISS_REFRESH_MS = 1000;
 
 /**
  * Which secrets verify webhooks sent to which URL: the config's, plus those sync captured from JoggAI (kept
@@ -17,6 +19,8 @@ export class KeyringService implements OnApplicationBootstrap, OnApplicationShut
   private byEndpoint: ReadonlyMap<string, readonly string[]> = new Map();
   private captured: readonly EndpointSecret[] = [];
   private timer?: NodeJS.Timeout;
+  private lastMissRefresh = 0;
+  private missRefresh?: Promise<boolean>;
 
   constructor(private readonly config: BridgeConfigService, @Optional() private readonly store?: EventStore) {
     this.build(config.current);
@@ -33,11 +37,31 @@ export class KeyringService implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
-  /** Reads the captured secrets again (after a sync, or another instance's). */
-  async refresh(): Promise<void> {
-    if (!this.store) return;
-    this.captured = await this.store.listEndpointSecrets();
+  /** Reads the captured secrets again (after a sync, or another instance's); true when they changed. */
+  async refresh(): Promise<boolean> {
+    if (!this.store) return false;
+    const captured = await this.store.listEndpointSecrets();
+    const changed = fingerprint(captured) !== fingerprint(this.captured);
+    this.captured = captured;
     this.build(this.config.current);
+    return changed;
+  }
+
+  /**
+   * After a signature no known secret verifies: a `sync apply` in another process (or on another instance)
+   * may have just captured a new secret, so read them again now rather than at the next periodic refresh.
+   * At most once per MISS_REFRESH_MS (concurrent misses share the read), so bad signatures cannot flood the
+   * store; true when the secrets changed and the signature is worth checking once more.
+   */
+  refreshAfterMiss(): Promise<boolean> {
+    if (this.missRefresh) return this.missRefresh;
+    const now = Date.now();
+    if (!this.store || now - this.lastMissRefresh < MISS_REFRESH_MS) return Promise.resolve(false);
+    this.lastMissRefresh = now;
+    this.missRefresh = this.refresh()
+      .catch(() => false)
+      .finally(() => (this.missRefresh = undefined));
+    return this.missRefresh;
   }
 
   /**
@@ -60,4 +84,8 @@ export class KeyringService implements OnApplicationBootstrap, OnApplicationShut
     this.byEndpoint = byEndpoint;
     this.shared = [...new Set([...jogg.secrets, ...[...byEndpoint.values()].flat()])];
   }
+}
+
+function fingerprint(secrets: readonly EndpointSecret[]): string {
+  return secrets.map((s) => `${s.endpointId}\u0000${s.endpoint}\u0000${s.secret}`).sort().join('\u0001');
 }

@@ -58,7 +58,7 @@ export class WebhookReceiver {
     if (!secrets) return this.refuse(res, 404, 'unknown_endpoint', `unknown endpoint "${endpoint}"`);
     const signature = req.headers['x-webhook-signature'];
     if (signature === undefined) return this.refuse(res, 401, 'bad_signature', 'missing X-Webhook-Signature');
-    if (!verifySignature(raw, typeof signature === 'string' ? signature : undefined, secrets)) {
+    if (!verifySignature(raw, typeof signature === 'string' ? signature : undefined, secrets) && !(await this.verifyAfterRefresh(raw, signature, endpoint))) {
       return this.refuse(res, 401, 'bad_signature', 'invalid signature');
     }
     let text, envelope;
@@ -76,6 +76,13 @@ export class WebhookReceiver {
     } catch (error) {
       this.fail(res, error, envelope.event);
     }
+  }
+
+  /** A miss may be a secret captured a moment ago by another process: once more with the secrets re-read. */
+  private async verifyAfterRefresh(raw: Buffer, signature: string | string[], endpoint: string | null): Promise<boolean> {
+    if (typeof signature !== 'string' || !/^[0-9a-fA-F]{64}$/.test(signature)) return false; // no secret can match it
+    if (!(await this.keyring.refreshAfterMiss())) return false;
+    return verifySignature(raw, signature, this.keyring.secretsFor(endpoint) ?? []);
   }
 
   /** A refusal with its short reason; `close` when the rest of a body we did not read is not worth reading. */

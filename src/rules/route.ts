@@ -1,3 +1,4 @@
+import { suggest } from '../common/did-you-mean';
 import { JoggEnvelope } from '../common/jogg-event';
 import { SinkType, TYPED_LEAF_FIELDS } from '../config/sink-config';
 import { compileWhere, Predicate } from './condition';
@@ -38,7 +39,7 @@ export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: Rea
     if (seen.has(route.name)) at(['name'], `duplicate route name "${route.name}"`);
     seen.add(route.name);
     route.to.forEach((sink, i) => {
-      if (!sinkNames.has(sink)) at(['to', i], `unknown sink "${sink}"${suggest(sink, sinkNames)}`);
+      if (!sinkNames.has(sink)) at(['to', i], `unknown sink "${sink}"${suggest(sink, sinkNames, 'known', ' (no sinks are defined)')}`);
     });
     const events = route.match.events.flatMap((pattern, i) => attempt(() => compileGlob(pattern), ['match', 'events', i], at));
     const where = attempt(() => compileWhere(route.match.where, (e) => at(['match', 'where', ...e.path], e.message)), ['match', 'where'], at);
@@ -79,25 +80,6 @@ function attempt<T>(fn: () => T, path: Path, at: (path: Path, message: string) =
     at([...path, ...error.path], error.message);
     return [];
   }
-}
-
-function suggest(name: string, known: ReadonlySet<string>): string {
-  const close = [...known].find((candidate) => distance(candidate, name) <= 2);
-  return close ? ` (did you mean "${close}"?)` : known.size ? ` (known: ${[...known].join(', ')})` : ' (no sinks are defined)';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row[j];
-      row[j] = next;
-    }
-  }
-  return row[b.length];
 }
 
 /** Every matching route fires, in order, until a matching route says `continue: false`. */

@@ -37,7 +37,10 @@ export interface Delivery {
   route: string;
   sink: string;
   status: DeliveryStatus;
+  /** Attempts ever made, replays included (the attempts history has this many entries). */
   attempts: number;
+  /** Attempts made before the latest replay: a replay gives a fresh retry budget, counted from here. */
+  attemptsBeforeReplay: number;
   nextAt: number;
   lastError: string | null;
   createdAt: number;

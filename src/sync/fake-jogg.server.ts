@@ -50,19 +50,28 @@ export class FakeJogg {
     this.injected.push(...answers);
   }
 
-  /** Sends `event` to every enabled endpoint subscribed to it, signed with that endpoint's secret. */
-  async emit(event: string, body: JoggEnvelope = sampleEvent(event)): Promise<{ url: string; status: number }[]> {
+  /**
+   * Sends `event` to every enabled endpoint subscribed to it, signed with that endpoint's secret. `url` is
+   * the endpoint's registered (public) URL, `deliveredTo` where the webhook really went (after deliverTo).
+   */
+  async emit(event: string, body: JoggEnvelope = sampleEvent(event)): Promise<{ url: string; deliveredTo: string; status: number }[]> {
     const text = JSON.stringify(body);
     const targets = [...this.endpoints.values()].filter((e) => e.status === 'enabled' && e.events.includes(event));
     return Promise.all(targets.map(async (endpoint) => {
-      const url = this.options.deliverTo ? this.options.deliverTo(endpoint.url) : endpoint.url;
-      const res = await fetch(url, {
-        method: 'POST',
-        body: text,
-        headers: { 'content-type': 'application/json', 'user-agent': 'JoggAI-Webhook/2.0', 'x-webhook-event': event, 'x-webhook-signature': sign(text, endpoint.secret) },
-      });
+      const deliveredTo = this.options.deliverTo ? this.options.deliverTo(endpoint.url) : endpoint.url;
+      let res: Response;
+      try {
+        res = await fetch(deliveredTo, {
+          method: 'POST',
+          body: text,
+          headers: { 'content-type': 'application/json', 'user-agent': 'JoggAI-Webhook/2.0', 'x-webhook-event': event, 'x-webhook-signature': sign(text, endpoint.secret) },
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        throw new Error(`cannot deliver to ${deliveredTo}: ${cause}`);
+      }
       await res.text();
-      return { url: endpoint.url, status: res.status };
+      return { url: endpoint.url, deliveredTo, status: res.status };
     }));
   }
 

@@ -157,7 +157,7 @@ describe('jogg-bridge CLI', () => {
       await closed.close();
       const url = `${closed.url}/webhooks/jogg`;
       const run = await cli(['trigger', 'generated_video_failed', '--url', url], serviceEnv);
-      expect([run.status, run.stderr]).toEqual([1, `jogg-bridge: cannot reach ${url}: ECONNREFUSED\n`]);
+      expect([run.status, run.stderr]).toEqual([1, `jogg-bridge: cannot reach ${url}: connection refused; is the bridge running? start it with npm start, or pass --url\n`]);
     });
 
     it('events and deliveries read the store while the bridge runs; replay re-queues dead letters', async () => {

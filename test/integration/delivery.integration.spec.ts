@@ -116,6 +116,18 @@ routes:
     await settled(deliveryId, 'delivered');
     expect(receiver.requests).toHaveLength(2);
     expect((await bridge.store.listAttempts(deliveryId)).map((a) => a.outcome)).toEqual(['dead', 'delivered']);
+    expect(await bridge.store.getDelivery(deliveryId)).toMatchObject({ attempts: 2 });
+  });
+
+  it('gives a replayed delivery a fresh retry budget, and counts every attempt ever made', async () => {
+    receiver.reply(...Array.from({ length: 5 }, () => ({ status: 503, body: 'down' })));
+    const { deliveryId } = await send(videoEvent());
+    await settled(deliveryId, 'dead');
+    expect(await bridge.app.get(ReplayService).replay({ ids: [deliveryId] })).toBe(1);
+    const delivered = await settled(deliveryId, 'delivered');
+    expect(receiver.requests).toHaveLength(6);
+    expect(delivered.attempts).toBe(6);
+    expect(await bridge.store.listAttempts(deliveryId)).toHaveLength(6);
   });
 
   it('dead-letters when the retry policy gives up, counting every attempt', async () => {

@@ -91,7 +91,7 @@ routes: []
     try {
       const fake = await FakeJogg.start({ apiKey: KEY, deliverTo: (url) => url.replace(PUBLIC, bridge.url) });
       fake.endpoints.set(created.endpoint_id, created);
-      expect(await fake.emit('generated_video_failed')).toEqual([{ url: created.url, status: 200 }]);
+      expect(await fake.emit('generated_video_failed')).toEqual([{ url: created.url, deliveredTo: created.url.replace(PUBLIC, bridge.url), status: 200 }]);
       expect(await fake.emit('generated_video_success')).toEqual([]);
       fake.endpoints.set(created.endpoint_id, { ...created, secret: 'whsec_other' });
       expect((await fake.emit('generated_video_failed'))[0].status).toBe(401);

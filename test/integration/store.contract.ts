@@ -138,7 +138,7 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect((await store.claimDue('a', 1, 1_002, 60_000)).map((d) => d.id)).toEqual([claim.id]);
     });
 
-    it('replays dead letters by id, by sink and by time, resetting the attempt count', async () => {
+    it('replays dead letters by id, by sink and by time, keeping the attempt count and starting a fresh retry budget', async () => {
       await store.ingest(event());
       await store.ingest(event());
       const claimed = [...(await store.claimDue('a', 10, 1_000, 100)), ...(await store.claimDue('b', 10, 1_000, 100))];
@@ -147,7 +147,14 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       }
       expect((await store.countDeliveries()).dead).toBe(4);
       expect(await store.replay({ ids: [claimed[0].id] }, 10_000)).toBe(1);
-      expect(await store.getDelivery(claimed[0].id)).toMatchObject({ status: 'pending', attempts: 0, nextAt: 10_000 });
+      expect(await store.getDelivery(claimed[0].id)).toMatchObject({ status: 'pending', attempts: 1, attemptsBeforeReplay: 1, nextAt: 10_000 });
+      const [again] = await store.claimDue('a', 1, 10_000, 100);
+      expect(again).toMatchObject({ id: claimed[0].id, attempts: 1, attemptsBeforeReplay: 1 });
+      await store.settle({ delivery: again, startedAt: 10_000, finishedAt: 10_001, result: { status: 'dead', error: 'HTTP 400' } });
+      expect(await store.getDelivery(claimed[0].id)).toMatchObject({ status: 'dead', attempts: 2, attemptsBeforeReplay: 1 });
+      expect((await store.listAttempts(claimed[0].id)).map((a) => a.attempt)).toEqual([1, 2]);
+      expect(await store.replay({ ids: [claimed[0].id] }, 10_000)).toBe(1);
+      expect(await store.getDelivery(claimed[0].id)).toMatchObject({ status: 'pending', attempts: 2, attemptsBeforeReplay: 2 });
       expect(await store.replay({ sink: 'b', since: 3_500 }, 10_000)).toBe(1);
       expect(await store.replay({ sink: 'a' }, 10_000)).toBe(1);
       expect(await store.replay({}, 10_000)).toBe(1);

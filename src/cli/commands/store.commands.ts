@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../../store/event-store';
-import { withTools } from '../cli-context';
+import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
 import { BaseOptions, JsonCommand } from './base.command';
@@ -30,8 +30,8 @@ abstract class ListCommand extends JsonCommand<ListOptions> {
 @SubCommand({ name: 'list', description: 'list stored events, newest first' })
 export class EventsListCommand extends ListCommand {
   async run(_params: string[], options: ListOptions): Promise<void> {
-    const events = await withTools(options.config, (tools) =>
-      tools.store.listEvents({ event: options.event, since: parseSince(options.since), limit: options.limit }),
+    const events = await withStore(options.config, (store) =>
+      store.listEvents({ event: options.event, since: parseSince(options.since), limit: options.limit }),
     );
     if (options.json) return printJson(events.map(({ body, ...event }) => ({ ...event, body: JSON.parse(body) })));
     print(table(
@@ -54,10 +54,10 @@ export class EventsListCommand extends ListCommand {
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one stored event with its body and deliveries' })
 export class EventsShowCommand extends JsonCommand {
   async run([id]: string[], options: BaseOptions): Promise<void> {
-    const { event, deliveries } = await withTools(options.config, async (tools) => {
-      const found = await tools.store.getEvent(parseId(id));
+    const { event, deliveries } = await withStore(options.config, async (store) => {
+      const found = await store.getEvent(parseId(id));
       if (!found) throw new CliError(`no event ${id}`);
-      return { event: found, deliveries: await tools.store.listDeliveries({ eventPk: found.id, limit: 1000 }) };
+      return { event: found, deliveries: await store.listDeliveries({ eventPk: found.id, limit: 1000 }) };
     });
     const body = JSON.parse(event.body);
     if (options.json) return printJson({ ...event, body, deliveries });
@@ -86,8 +86,8 @@ export class EventsCommand extends CommandRunner {
 @SubCommand({ name: 'list', description: 'list deliveries, newest first' })
 export class DeliveriesListCommand extends ListCommand {
   async run(_params: string[], options: ListOptions): Promise<void> {
-    const deliveries = await withTools(options.config, (tools) =>
-      tools.store.listDeliveries({ status: options.status, sink: options.sink, since: parseSince(options.since), limit: options.limit }),
+    const deliveries = await withStore(options.config, (store) =>
+      store.listDeliveries({ status: options.status, sink: options.sink, since: parseSince(options.since), limit: options.limit }),
     );
     if (options.json) return printJson(deliveries);
     print(deliveryTable(deliveries));
@@ -113,10 +113,10 @@ export class DeliveriesListCommand extends ListCommand {
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one delivery with every attempt' })
 export class DeliveriesShowCommand extends JsonCommand {
   async run([id]: string[], options: BaseOptions): Promise<void> {
-    const { delivery, attempts } = await withTools(options.config, async (tools) => {
-      const found = await tools.store.getDelivery(parseId(id));
+    const { delivery, attempts } = await withStore(options.config, async (store) => {
+      const found = await store.getDelivery(parseId(id));
       if (!found) throw new CliError(`no delivery ${id}`);
-      return { delivery: found, attempts: await tools.store.listAttempts(found.id) };
+      return { delivery: found, attempts: await store.listAttempts(found.id) };
     });
     if (options.json) return printJson({ ...delivery, history: attempts });
     print([
@@ -158,7 +158,7 @@ export class ReplayCommand extends JsonCommand<ReplayOptions> {
     if (!ids.length && !options.dead) throw new CliError('give delivery ids, or --dead to replay dead letters');
     if (ids.length && (options.sink || options.since)) throw new CliError('--sink and --since go with --dead');
     const filter = ids.length ? { ids: ids.map((id) => parseId(id, 'a delivery id')) } : { sink: options.sink, since: parseSince(options.since) };
-    const count = await withTools(options.config, (tools) => tools.replay.replay(filter));
+    const count = await withStore(options.config, (store) => store.replay(filter, Date.now()));
     if (options.json) return printJson({ replayed: count });
     print(`replayed ${count} deliver${count === 1 ? 'y' : 'ies'}${count ? ' (the running bridge sends them within its poll interval)' : ''}`);
   }

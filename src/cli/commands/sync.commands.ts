@@ -113,7 +113,7 @@ export class FakeJoggCommand extends CommandRunner {
       const event = line.trim();
       if (!event) return;
       fake.emit(event).then(
-        (sent) => print(sent.length ? sent.map((s) => `${event} → ${s.url}: ${s.status}`).join('\n') : `${event}: no enabled endpoint subscribes to it`),
+        (sent) => print(sent.length ? sent.map((s) => `${event} → ${s.deliveredTo}: ${s.status}`).join('\n') : `${event}: no enabled endpoint subscribes to it`),
         (error: Error) => print(`${event}: ${error.message}`),
       );
     });
@@ -122,19 +122,20 @@ export class FakeJoggCommand extends CommandRunner {
       process.once('SIGTERM', resolve);
     });
     await fake.close();
+    process.stdin.destroy(); // an open stdin would keep the process alive after Ctrl-C / SIGTERM
   }
 
-  @Option({ flags: '-p, --port <port>', description: 'port to listen on (default: 4010)', defaultValue: 4010 })
+  @Option({ flags: '-p, --port <port>', description: 'port to listen on', defaultValue: 4010 })
   parsePort(value: string): number {
     return Number(value);
   }
 
-  @Option({ flags: '--host <address>', description: 'address to listen on (default: 127.0.0.1)', defaultValue: '127.0.0.1' })
+  @Option({ flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' })
   parseHost(value: string): string {
     return value;
   }
 
-  @Option({ flags: '-k, --api-key <key>', description: 'the API key it accepts (default: test-key)', defaultValue: 'test-key' })
+  @Option({ flags: '-k, --api-key <key>', description: 'the API key it accepts', defaultValue: 'test-key' })
   parseKey(value: string): string {
     return value;
   }

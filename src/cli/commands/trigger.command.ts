@@ -4,18 +4,17 @@ import { JOGG_EVENTS } from '../../common/jogg-event';
 import { sampleEvent, setPath } from '../../common/jogg-samples';
 import { sign } from '../../ingress/signature';
 import { describeNetworkError } from '../../sinks/http.sink';
+import { loadCliPartialConfig } from '../cli-context';
 import { CliError } from '../cli-error';
 import { print, printJson } from '../format';
 import { BaseOptions, JsonCommand } from './base.command';
 
 interface TriggerOptions extends BaseOptions {
-  url: string;
+  url?: string;
   secret?: string;
   fixture?: string;
   set?: string[];
 }
-
-const DEFAULT_URL = 'http://127.0.0.1:3000/webhooks/jogg';
 
 @Command({
   name: 'trigger',
@@ -29,9 +28,10 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
     if (!secret) throw new CliError('no secret: pass --secret or set JOGG_WEBHOOK_SECRET');
     const body = this.build(event, options);
     const text = JSON.stringify(body);
+    const url = options.url ?? bridgeUrl(options.config);
     let response: Response;
     try {
-      response = await fetch(options.url, {
+      response = await fetch(url, {
         method: 'POST',
         body: text,
         headers: {
@@ -43,11 +43,11 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {
-      throw new CliError(`cannot reach ${options.url}: ${describeNetworkError(error, 10_000).replace(/^network error: /, '')}`);
+      throw new CliError(unreachable(url, error, options.url !== undefined));
     }
     const answer = await response.text();
     if (options.json) printJson({ status: response.status, request: body, response: tryJson(answer) });
-    else print(`POST ${options.url} ${body.event} → ${response.status}\n${answer}`);
+    else print(`POST ${url} ${body.event} → ${response.status}\n${answer}`);
     if (!response.ok) process.exitCode = 1;
   }
 
@@ -77,7 +77,7 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
     throw new CliError(`${path}: must hold a JSON object`);
   }
 
-  @Option({ flags: '-u, --url <url>', description: 'where to send it', defaultValue: DEFAULT_URL })
+  @Option({ flags: '-u, --url <url>', description: "where to send it (default: the bridge's /webhooks/jogg, from server.port and PORT)" })
   parseUrl(value: string): string {
     return value;
   }
@@ -109,6 +109,26 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
       `Known events: ${JOGG_EVENTS.join(', ')}`,
     ].join('\n');
   }
+}
+
+/** The running bridge's webhook URL, from the config's server section and PORT (as `serve` would listen). */
+function bridgeUrl(configPath: string | undefined): string {
+  const { server } = loadCliPartialConfig(configPath);
+  return `http://${connectableHost(server.host)}:${server.port}/webhooks/jogg`;
+}
+
+/** The address a local client uses for a listening address: a wildcard means this machine. */
+function connectableHost(host: string): string {
+  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function unreachable(url: string, error: unknown, explicit: boolean): string {
+  const reason = describeNetworkError(error, 10_000).replace(/^network error: /, '');
+  if (!/ECONNREFUSED/.test(reason)) return `cannot reach ${url}: ${reason}`;
+  const from = explicit ? '' : ' (the URL comes from server.port in the config, or PORT)';
+  return `cannot reach ${url}: connection refused; is the bridge running? start it with npm start, or pass --url${from}`;
 }
 
 function tryJson(text: string): unknown {

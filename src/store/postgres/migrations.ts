@@ -77,4 +77,9 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       $$;
     `,
   },
+  {
+    version: 4,
+    name: 'attempts kept across a replay (the retry budget counts from attempts_before_replay)',
+    sql: `ALTER TABLE deliveries ADD COLUMN attempts_before_replay INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -198,7 +198,7 @@ export class PostgresEventStore extends EventStore {
 
   replay(filter: ReplayFilter, now: number): Promise<number> {
     return this.write(async (c) => {
-      const reset = `status = 'pending', attempts = 0, next_at = $1, lease_until = NULL, lease_token = NULL, updated_at = $1`;
+      const reset = `status = 'pending', attempts_before_replay = attempts, next_at = $1, lease_until = NULL, lease_token = NULL, updated_at = $1`;
       if (filter.ids) {
         return (await c.query(`UPDATE deliveries SET ${reset} WHERE id = ANY($2) AND status IN ('dead', 'delivered')`, [now, filter.ids])).rowCount ?? 0;
       }

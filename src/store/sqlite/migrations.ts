@@ -63,4 +63,9 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     name: 'endpoint rotations in progress',
     sql: `CREATE TABLE rotations (name TEXT PRIMARY KEY, until INTEGER NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'attempts kept across a replay (the retry budget counts from attempts_before_replay)',
+    sql: `ALTER TABLE deliveries ADD COLUMN attempts_before_replay INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

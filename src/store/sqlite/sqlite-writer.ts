@@ -197,9 +197,9 @@ function prepare(db: Db) {
     insertAttempt: s(`INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
                       VALUES (@delivery_id, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = @delivery_id),
                               @started_at, @duration_ms, @outcome, @error)`),
-    replayOne: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
+    replayOne: s(`UPDATE deliveries SET status = 'pending', attempts_before_replay = attempts, next_at = @now, lease_until = NULL, lease_token = NULL,
                   updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered')`),
-    replayDead: s(`UPDATE deliveries SET status = 'pending', attempts = 0, next_at = @now, lease_until = NULL, lease_token = NULL,
+    replayDead: s(`UPDATE deliveries SET status = 'pending', attempts_before_replay = attempts, next_at = @now, lease_until = NULL, lease_token = NULL,
                    updated_at = @now WHERE status = 'dead' AND (@sink IS NULL OR sink = @sink) AND (@since IS NULL OR updated_at >= @since)`),
     saveSecret: s(`INSERT INTO endpoint_secrets (endpoint_id, endpoint, secret, captured_at) VALUES (@endpoint_id, @endpoint, @secret, @now)
                    ON CONFLICT (endpoint_id) DO UPDATE SET endpoint = excluded.endpoint, secret = excluded.secret, captured_at = excluded.captured_at`),

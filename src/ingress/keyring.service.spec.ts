@@ -1,0 +1,55 @@
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { LoadedConfig } from '../config/loaded-config';
+import { EndpointSecret, EventStore } from '../store/event-store';
+import { KeyringService } from './keyring.service';
+
+/** A store holding only captured secrets, counting how often they are read. */
+function storeWith(secrets: EndpointSecret[]) {
+  const store = { reads: 0, secrets, listEndpointSecrets: async () => (store.reads++, [...store.secrets]) };
+  return store;
+}
+
+function keyring(store: ReturnType<typeof storeWith>) {
+  const config = {
+    current: { jogg: { secrets: ['static'], endpoints: [{ name: 'videos', secrets: [] }] } } as unknown as LoadedConfig,
+    onChange: () => undefined,
+  } as unknown as BridgeConfigService;
+  return new KeyringService(config, store as unknown as EventStore);
+}
+
+describe('KeyringService after a signature miss', () => {
+  let now = 1_000_000;
+  beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => now));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('re-reads the captured secrets and says when they changed, so the receiver verifies once more', async () => {
+    const store = storeWith([]);
+    const ring = keyring(store);
+    await ring.refresh();
+    store.secrets = [{ endpoint: 'videos', endpointId: 'wh_1', secret: 'whsec_new' }];
+    expect(await ring.refreshAfterMiss()).toBe(true);
+    expect(ring.secretsFor('videos')).toEqual(['whsec_new']);
+    expect(ring.secretsFor(null)).toEqual(['static', 'whsec_new']);
+  });
+
+  it('reads the store at most once a second, however many misses, and shares a read in flight', async () => {
+    const store = storeWith([]);
+    const ring = keyring(store);
+    const concurrent = await Promise.all([ring.refreshAfterMiss(), ring.refreshAfterMiss(), ring.refreshAfterMiss()]);
+    expect(concurrent).toEqual([false, false, false]);
+    expect(store.reads).toBe(1);
+    now += 999;
+    store.secrets = [{ endpoint: 'videos', endpointId: 'wh_1', secret: 'whsec_new' }];
+    expect(await ring.refreshAfterMiss()).toBe(false);
+    expect(store.reads).toBe(1);
+    now += 1;
+    expect(await ring.refreshAfterMiss()).toBe(true);
+    expect(store.reads).toBe(2);
+  });
+
+  it('answers false when the store cannot be read (the periodic refresh tries again)', async () => {
+    const store = storeWith([]);
+    store.listEndpointSecrets = async () => Promise.reject(new Error('database is locked'));
+    expect(await keyring(store).refreshAfterMiss()).toBe(false);
+  });
+});

@@ -2,9 +2,6 @@ import { LoggerService } from '@nestjs/common';
 import { createServer, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { guardAdminDocs } from './admin/admin.guard';
-import { AdminModule } from './admin/admin.module';
 import { AppModule } from './app.module';
 import { LoadedConfig } from './config/loaded-config';
 import { acceptRawJson } from './ingress/raw-body';
@@ -38,10 +35,5 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     abortOnError: false,
   });
   receiver = app.get(WebhookReceiver);
-  if (config.admin.token) {
-    guardAdminDocs(adapter.getInstance(), config.admin.token, config.admin.docsPublic);
-    const document = new DocumentBuilder().setTitle('jogg-bridge admin API').addBearerAuth().build();
-    SwaggerModule.setup('admin/docs', app, () => SwaggerModule.createDocument(app, document, { include: [AdminModule] }));
-  }
   return app;
 }

@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { FastifyInstance, FastifyRequest } from 'fastify';
-import { errorBody } from '../ops/domain-exception.filter';
+import { FastifyRequest } from 'fastify';
 import { BridgeConfigService } from '../config/bridge-config.service';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -28,21 +27,4 @@ export class AdminGuard implements CanActivate {
     if (!bearerMatches(header, this.expected)) throw new UnauthorizedException('a valid admin bearer token is needed');
     return true;
   }
-}
-
-/**
- * The OpenAPI pages (/admin/docs, /admin/docs-json, …) describe the admin API: they need the same token,
- * unless BRIDGE_ADMIN_DOCS=public says they may be read by anyone who reaches the port.
- */
-export function guardAdminDocs(fastify: FastifyInstance, token: string, isPublic: boolean): void {
-  if (isPublic) return;
-  const expected = digest(token);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?')[0];
-    if ((path === '/admin/docs' || path.startsWith('/admin/docs/') || path.startsWith('/admin/docs-')) && !bearerMatches(request.headers.authorization, expected)) {
-      void reply.status(401).send(errorBody(401, 'a valid admin bearer token is needed'));
-      return;
-    }
-    done();
-  });
 }

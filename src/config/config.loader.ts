@@ -116,7 +116,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const loaded: LoadedConfig = {
     ...resolve(file, source, sinks, routes.routes),
     warnings: templateWarnings(source, sinks).map((w) => problems.locate(w.path, w.message)),
-    admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined, docsPublic: env.BRIDGE_ADMIN_DOCS === 'public' },
+    admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
     reload: () => loadConfig({ path: file, env }),
   };
   return { ...loaded, warnings: [...loaded.warnings, ...shortSecretWarnings(loaded, file)] };

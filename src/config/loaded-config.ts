@@ -35,7 +35,7 @@ export interface LoadedConfig {
   readonly delivery: { concurrency: number; pollIntervalMs: number; leaseMs: number };
   readonly sinks: ReadonlyMap<string, LoadedSink>;
   /** The admin API's bearer token (BRIDGE_ADMIN_TOKEN); the admin API is off without one. */
-  readonly admin: { token?: string; /** BRIDGE_ADMIN_DOCS=public: /admin/docs without the token. */ docsPublic: boolean };
+  readonly admin: { token?: string };
   /** Loads the same file again with the same environment (hot reload); throws ConfigError. */
   readonly reload: () => LoadedConfig;
   readonly routes: readonly CompiledRoute[];

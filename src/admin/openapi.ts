@@ -1,0 +1,71 @@
+import { DELIVERY_STATUSES } from '../store/event-store';
+
+const page = [
+  { name: 'since', in: 'query', description: 'a duration back from now (30m, 1h, 7d) or a date', schema: { type: 'string' } },
+  { name: 'before', in: 'query', description: 'only ids below this one: the last id of the previous page', schema: { type: 'integer', minimum: 1 } },
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
+];
+const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }];
+const json = (description: string, type = 'object') => ({ description, content: { 'application/json': { schema: { type } } } });
+const answers = (ok: string, type = 'object') => ({
+  200: json(ok, type),
+  400: json('a parameter or body is not valid: `{statusCode, error, message}`'),
+  401: json('no valid `Authorization: Bearer <BRIDGE_ADMIN_TOKEN>`'),
+});
+
+/**
+ * The admin API described as OpenAPI 3.0 (GET /admin/openapi.json, behind the admin token). Written out rather
+ * than generated: seven routes do not need a generator and its UI bundle; a test checks that every route of
+ * AdminController is here and nothing else.
+ */
+export const ADMIN_OPENAPI = {
+  openapi: '3.0.3',
+  info: { title: 'jogg-bridge admin API', version: '1', description: 'Every answer has the configured secrets redacted.' },
+  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  security: [{ bearer: [] }],
+  paths: {
+    '/admin/events': {
+      get: { summary: 'stored events, newest first', parameters: [...page, { name: 'event', in: 'query', description: 'only this event name', schema: { type: 'string' } }], responses: answers('events, newest first (page on with before = the last id)', 'array') },
+    },
+    '/admin/events/{id}': { get: { summary: 'one event with its deliveries', parameters: id, responses: { ...answers('the event'), 404: json('no such event') } } },
+    '/admin/deliveries': {
+      get: {
+        summary: 'deliveries, newest first',
+        parameters: [...page, { name: 'status', in: 'query', schema: { type: 'string', enum: [...DELIVERY_STATUSES] } }, { name: 'sink', in: 'query', schema: { type: 'string' } }],
+        responses: answers('deliveries, newest first (page on with before = the last id)', 'array'),
+      },
+    },
+    '/admin/deliveries/{id}': { get: { summary: 'one delivery with every attempt', parameters: id, responses: { ...answers('the delivery and its attempts (history)'), 404: json('no such delivery') } } },
+    '/admin/replay': {
+      post: {
+        summary: 'queue deliveries again: by ids, or every dead letter (narrowed by sink and since)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  ids: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'delivery ids (dead or delivered)' },
+                  dead: { type: 'boolean', description: 'every dead letter (narrow with sink and since)' },
+                  sink: { type: 'string' },
+                  since: { type: 'string', description: 'with dead: only dead-lettered since then (30m, 1h, or a date)' },
+                },
+              },
+            },
+          },
+        },
+        responses: answers('`{replayed}`'),
+      },
+    },
+    '/admin/routes/test': {
+      post: {
+        summary: 'which routes a JoggAI webhook body matches and what each sink would send; nothing is sent',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'a JoggAI webhook body' } } } },
+        responses: answers('the matching routes and each rendered message'),
+      },
+    },
+    '/admin/config': { get: { summary: 'the config in use, every configured secret shown as "[redacted]"', responses: answers('`{file, config}`') } },
+    '/admin/openapi.json': { get: { summary: 'this document', responses: answers('OpenAPI 3.0') } },
+  },
+} as const;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Admin, CompressionTypes, ConfigResourceTypes, IHeaders, Kafka, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
+import { Admin, CompressionTypes, ConfigResourceTypes, IHeaders, Kafka, Partitioners, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
 import { KafkaSinkConfig } from '../config/sink-config';
 import { parseDuration } from '../config/units';
 import { templateContext } from '../rules/context';
@@ -26,6 +26,13 @@ const PERMANENT = new Set([
   'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_TOPIC_EXCEPTION', 'INVALID_RECORD', 'UNSUPPORTED_VERSION',
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_REQUIRED_ACKS', 'POLICY_VIOLATION',
 ]);
+
+/**
+ * Answers after which the producer's id or sequence numbers no longer match the broker's: only a new
+ * producer (a new id) can go on. Any other failure keeps the producer, so a batch kafkajs resends after a
+ * leader change carries the same sequence numbers and the broker drops the copy it already has.
+ */
+const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'PRODUCER_FENCED']);
 
 /** Kafka's legal topic names (and "." and ".." are reserved). */
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -150,7 +157,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
       return undefined;
     } catch (error) {
       const failure = classify(error);
-      if (failure instanceof TransientSinkError) await this.reset();
+      if (PRODUCER_STATE_LOST.has((rootCause(error) as { type?: string }).type ?? '')) await this.reset();
       if (failure instanceof PermanentSinkError && batch.length > 1) return failure;
       batch.forEach((p) => p.reject(failure));
       return failure;
@@ -159,7 +166,14 @@ export class KafkaSink extends Sink<KafkaRecord> {
 
   private connect(): Promise<Producer> {
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      // The partitioner is named (murmur2, as Java clients key records) so records of one key land where other
+      // clients would put them, and kafkajs has nothing to warn about.
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       producer.on(producer.events.REQUEST, ({ payload }) => {
         if (payload.apiName === 'Produce') this.stats.produceRequests += 1;
       });

@@ -3,6 +3,7 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
 import { ConfigError } from './config/config.error';
+import { LoadedConfig } from './config/loaded-config';
 import { collectSecrets } from './config/secrets';
 import { RedactingLogger } from './ops/redacting.logger';
 import { KeyringService } from './ingress/keyring.service';
@@ -24,6 +25,7 @@ export async function serve(configPath?: string): Promise<void> {
     throw error;
   }
   logger.setSecrets(collectSecrets(config));
+  exitOnUnhandled(logger);
   const app = await createApp(config, { logger });
   stopOnSignals(app);
   await app.listen(config.server.port, config.server.host);
@@ -32,7 +34,39 @@ export async function serve(configPath?: string): Promise<void> {
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  Logger.log(`listening on http://${config.server.host}:${port} (config ${config.file}, store ${config.store.path})`, 'Bootstrap');
+  Logger.log(`listening on http://${config.server.host}:${port} (config ${config.file}, store ${describeStore(config.store)})`, 'Bootstrap');
+}
+
+/** The store as the start-up line shows it: the driver, and where (a PostgreSQL URL without its password). */
+export function describeStore(store: LoadedConfig['store']): string {
+  if (store.driver !== 'postgres') return `sqlite ${store.path}`;
+  try {
+    const url = new URL(store.url ?? '');
+    if (url.password) url.password = 'redacted';
+    url.search = ''; // query parameters can carry credentials too (sslkey, password)
+    return `postgres ${url.toString()}${store.schema ? ` (schema ${store.schema})` : ''}`;
+  } catch {
+    return 'postgres (URL not shown)';
+  }
+}
+
+/**
+ * Last resort for an error no code path handled (a bug). The process cannot know what state that left
+ * (a lane's counters, a half-done shutdown), and nothing is lost by restarting: every acknowledged event is
+ * committed and a delivery whose result was not recorded is sent again. So: log it (redacted) and exit 1, for
+ * the supervisor to restart a clean process. Known faults (store, sinks, config) are handled where they occur
+ * and never get here.
+ */
+function exitOnUnhandled(logger: RedactingLogger): void {
+  const fatal = (kind: string) => (error: unknown) => {
+    try {
+      logger.fatal(`${kind}, exiting for a restart: ${(error as Error)?.stack ?? String(error)}`, 'Process');
+    } finally {
+      process.exit(1);
+    }
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled promise rejection'));
 }
 
 /** SIGTERM / SIGINT: close the app (stop dispatching, finish in-flight work, close sinks and store), exit 0. */

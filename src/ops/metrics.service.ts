@@ -21,6 +21,7 @@ export class MetricsService {
   private readonly eventToDelivery: Histogram<'sink'>;
   private readonly reload: Gauge;
   private readonly syncSuccess: Gauge;
+  private readonly leading: Gauge;
 
   constructor(store: EventStore, config: BridgeConfigService) {
     const registers = [this.registry];
@@ -54,6 +55,12 @@ export class MetricsService {
     this.reload.set(config.current ? 1 : 0);
     this.syncSuccess = new Gauge({ name: 'bridge_sync_last_success_timestamp_seconds', help: 'When the last sync with JoggAI succeeded (0: never)', registers });
     this.syncSuccess.set(0);
+    this.leading = new Gauge({ name: 'bridge_leader', help: '1 while this instance leads (sync loop, housekeeping), 0 on standby', registers });
+    this.leading.set(0);
+  }
+
+  leader(isLeader: boolean): void {
+    this.leading.set(isLeader ? 1 : 0);
   }
 
   syncSucceeded(at: number): void {

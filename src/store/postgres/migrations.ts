@@ -77,4 +77,10 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       $$;
     `,
   },
+  {
+    version: 4,
+    name: 'heartbeat row written by the readiness probe',
+    // /readyz must prove the store can write: an UPDATE that matches nothing writes nothing and passes on a full disk
+    sql: `CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at BIGINT NOT NULL);`,
+  },
 ];

@@ -63,4 +63,10 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     name: 'endpoint rotations in progress',
     sql: `CREATE TABLE rotations (name TEXT PRIMARY KEY, until INTEGER NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'heartbeat row written by the readiness probe',
+    // /readyz must prove the store can write: an UPDATE that matches nothing writes nothing and passes on a full disk
+    sql: `CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
+  },
 ];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient, types } from 'pg';
 import {
   Attempt, ClaimedDelivery, Delivery, DeliveryQuery, DeliveryStatus, EndpointSecret, EventQuery, EventStore, IngestResult,
-  NewEvent, ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError,
+  NewEvent, ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError, WriteHealth,
 } from '../event-store';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from '../sqlite/sqlite.mapper';
 import { POSTGRES_MIGRATIONS } from './migrations';
@@ -45,6 +45,7 @@ export class PostgresEventStore extends EventStore {
   private ready: Promise<void>;
   /** The session that holds the leader lock; the lock goes with it when this instance dies. */
   private leader?: PoolClient;
+  private readonly health = new WriteHealth();
 
   constructor(private readonly options: PostgresOptions) {
     super();
@@ -349,6 +350,7 @@ export class PostgresEventStore extends EventStore {
 
   /** A real write (one row, upserted), so a database that cannot write shows as down. */
   async ping(): Promise<void> {
+    this.health.check();
     await this.write((c) => c.query('INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [Date.now()]));
   }
 
@@ -413,16 +415,19 @@ export class PostgresEventStore extends EventStore {
     try {
       client = await this.pool.connect();
     } catch (error) {
+      this.health.failed(error);
       batch.forEach((p) => p.reject(new StoreUnavailableError(error)));
       return;
     }
     let broken = false; // a session that failed for the database's reason is not given back to the pool
     try {
       const results = await this.transaction(client, () => this.runGroup(client, batch));
+      this.health.succeeded();
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
       if (isUnavailable(error)) {
         broken = true;
+        this.health.failed(error);
         batch.forEach((p) => p.reject(new StoreUnavailableError(error)));
       } else {
         // one write failed for a reason of its own: run each alone so the others still commit

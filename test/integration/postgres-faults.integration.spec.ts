@@ -61,7 +61,9 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
         await waitFor(async () => {
           const ready = await Promise.all(bridges.map((x) => x.get('/readyz')));
           return ready.every((r) => r.status === 200) && acknowledged.length > before + 20;
-        }, 30_000, `both ready and accepting after ${what}`);
+        }, 30_000, `both ready and accepting after ${what}`).catch((error) => {
+          throw new Error(`${error.message}; exit codes ${bridges.map((x) => x.exitCode)}; answers ${JSON.stringify(Object.fromEntries(statuses))}\n${bridges.map((x) => x.output.slice(-1500)).join('\n')}`);
+        });
       };
       await accepting('start');
 

@@ -61,7 +61,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     this.config.onChange((next) => {
       this.redact = redactor(collectSecrets(next));
       this.syncLanes(next);
-      void this.deadLetterOrphans();
+      // the store may be failing right now: they stay waiting (and are dead-lettered at the next change or start)
+      this.deadLetterOrphans().catch((error: Error) => this.logger.warn(`cannot dead-letter the deliveries of removed sinks: ${error.message}`));
     });
     await this.deadLetterOrphans();
     this.stopped = false;

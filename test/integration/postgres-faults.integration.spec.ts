@@ -82,6 +82,9 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
         expect(events.status).toBe(500);
         expect(events.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error', errorId: expect.any(String) });
       }
+      // a config reload meanwhile is applied; what it needs from the store waits for the store
+      for (const bridge of bridges) bridge.signal('SIGHUP');
+      await waitFor(() => bridges.every((x) => x.logLines().some((l) => l.level === 'warn' && /^cannot dead-letter the deliveries of removed sinks: /.test(l.message))), 10_000, 'the reload logged');
       await new Promise((resolve) => setTimeout(resolve, 3000)); // away for several seconds
       await cluster.startServer();
       await accepting('the stop');

@@ -73,7 +73,8 @@ async function start(settings = {}) {
     },
     async stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'], user);
+        // a test may end while the server is stopped
+        if (existsSync(join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'], user);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -30,7 +30,8 @@ export class MetricsService {
     this.deliveries = new Counter({ name: 'bridge_deliveries_total', help: 'Delivery attempts, by sink, route and outcome', labelNames: ['sink', 'route', 'outcome'], registers });
     this.deliveryDuration = new Histogram({ name: 'bridge_delivery_duration_seconds', help: 'Time one delivery attempt took', labelNames: ['sink'], buckets: LATENCY_BUCKETS, registers });
     this.eventToDelivery = new Histogram({ name: 'bridge_event_to_delivery_seconds', help: 'From receiving the event to its delivery', labelNames: ['sink'], buckets: LATENCY_BUCKETS, registers });
-    const counts = () => store.deliveryCounts();
+    // Scrapes matter most while the store is down: the queue gauges are then left out, not the whole answer.
+    const counts = () => store.deliveryCounts().catch(() => []);
     new Gauge({
       name: 'bridge_queue_depth',
       help: 'Deliveries waiting, by sink and state (pending, retrying)',

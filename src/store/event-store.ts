@@ -115,7 +115,8 @@ export class StoreUnavailableError extends Error {
 /**
  * Remembers, for a few seconds, that the storage refused a write. The readiness probe writes one small row, and
  * on a nearly full disk that row can still fit where an event does not; so the probe also reports the store down
- * while real writes fail. Any real write that succeeds clears it, and so does time (no traffic, no evidence).
+ * while real writes fail. A write that proves there is room again clears it (on SQLite an event; on PostgreSQL
+ * any commit), and so does time (no traffic, no evidence).
  */
 export class WriteHealth {
   private failure?: { at: number; message: string };

@@ -81,6 +81,11 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
         const events = await bridge.get('/admin/events', { authorization: `Bearer ${ADMIN}` });
         expect(events.status).toBe(500);
         expect(events.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error', errorId: expect.any(String) });
+        expect(bridge.logLines().some((l) => l.level === 'error' && l.message.startsWith(`unexpected error ${events.body.errorId}: `))).toBe(true);
+        // metrics still answer (without the queue gauges), and count the refused webhooks
+        const metrics = await bridge.get('/metrics');
+        expect(metrics.status).toBe(200);
+        expect(Number(/^bridge_webhooks_total\{event="generated_video_success",outcome="unavailable"\} (\d+)$/m.exec(metrics.text)?.[1])).toBeGreaterThan(0);
       }
       // a config reload meanwhile is applied; what it needs from the store waits for the store
       for (const bridge of bridges) bridge.signal('SIGHUP');

@@ -203,7 +203,8 @@ export class SqliteEventStore extends EventStore {
       this.health.failed(failure);
       batch.forEach((p) => p.reject(failure));
     } else {
-      if (batch.some((p) => p.op.kind !== 'ping')) this.health.succeeded();
+      // only an event written proves there is room again: claims and settles are smaller and can fit before
+      if (message.results!.some((r, i) => r.ok && batch[i].op.kind === 'ingest')) this.health.succeeded();
       message.results!.forEach((r, i) =>
         r.ok ? batch[i].resolve(r.value) : batch[i].reject(Object.assign(new Error(r.error.message), { code: r.error.code })),
       );

@@ -142,7 +142,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       } finally {
         immutable(false);
       }
-      await waitFor(async () => (await bridge.get('/readyz')).status === 200, 10_000, 'ready again');
+      await waitFor(async () => (await bridge.get('/readyz')).status === 200, 20_000, 'ready again');
       const after = videoEvent();
       expect((await bridge.webhook(after, SECRET)).status).toBe(200);
       // the delivery whose result was lost is sent again (at-least-once), the new one too

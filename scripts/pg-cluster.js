@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A throw-away PostgreSQL cluster for tests and benchmarks: initdb in a temp dir, started as an
 // unprivileged OS user (PostgreSQL refuses to run as root) on a free loopback port, removed afterwards.
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } = require('node:fs');
 const { tmpdir, userInfo } = require('node:os');
 const { join } = require('node:path');
@@ -20,6 +20,20 @@ function run(bin, args, user) {
   const result = user ? spawnSync('runuser', ['-u', user, '--', command, ...args], { encoding: 'utf8' }) : spawnSync(command, args, { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${bin} failed: ${result.stderr || result.stdout}`);
   return result.stdout;
+}
+
+/**
+ * Like run, without blocking the event loop (a test keeps sending while the server restarts). Output is not
+ * captured: a server that pg_ctl starts would hold the pipe open for its whole life.
+ */
+function runAsync(bin, args, user) {
+  const command = join(binDir(), bin);
+  const [file, argv] = user ? ['runuser', ['-u', user, '--', command, ...args]] : [command, args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, argv, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${bin} ${args[args.length - 1]} failed with ${code}`))));
+  });
 }
 
 /** Starts a throw-away cluster; `settings` are extra server settings (name → value), e.g. for profiling. */
@@ -46,9 +60,21 @@ async function start(settings = {}) {
       run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'bridge', name], user);
       return url(name);
     },
+    /** Restarts the server the way an operator does (`pg_ctl restart -m fast`: sessions are ended). */
+    restart() {
+      return runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-l', join(dir, 'server.log'), '-w', 'restart'], user);
+    },
+    /** Stops the server (fast: sessions are ended); `startServer` brings it back with the same data. */
+    stopServer() {
+      return runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop'], user);
+    },
+    startServer() {
+      return runAsync('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start'], user);
+    },
     async stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'], user);
+        // a test may end while the server is stopped
+        if (existsSync(join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'], user);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -26,6 +26,7 @@ export async function serve(configPath?: string): Promise<void> {
     throw error;
   }
   logger.setSecrets(collectSecrets(config));
+  exitOnUnhandled(logger);
   const app = await createApp(config, { logger });
   // a reload may bring new secrets; the previous ones stay listed (deliveries already under way use them)
   app.get(BridgeConfigService).onChange((next, previous) => logger.setSecrets([...collectSecrets(next), ...collectSecrets(previous)]));
@@ -46,23 +47,43 @@ export function startupLine(config: LoadedConfig, port: number): string {
   return `listening on http://${config.server.host}:${port} · config ${config.file} · store ${describeStore(config.store)} · sinks ${sinks} · ${config.routes.length} route${config.routes.length === 1 ? '' : 's'}`;
 }
 
-/** The store as a person would name it; a PostgreSQL URL without its password. */
-function describeStore(store: LoadedConfig['store']): string {
-  if (store.driver === 'sqlite') return `sqlite ${store.path}`;
-  try {
-    const url = new URL(store.url ?? '');
-    url.password = '';
-    return `postgres ${url.host}${url.pathname}${store.schema ? ` (schema ${store.schema})` : ''}`;
-  } catch {
-    return 'postgres';
-  }
-}
-
 /** LOG_LEVEL=debug|verbose adds the debug lines (each retry, Nest's route table); the default is `log`. */
 function logLevels(level = 'log'): LogLevel[] {
   const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
   const index = order.indexOf(level as LogLevel);
   return order.slice(0, index < 0 ? 4 : index + 1);
+}
+
+/** The store as the start-up line shows it: the driver, and where (a PostgreSQL URL without its password). */
+export function describeStore(store: LoadedConfig['store']): string {
+  if (store.driver !== 'postgres') return `sqlite ${store.path}`;
+  try {
+    const url = new URL(store.url ?? '');
+    if (url.password) url.password = 'redacted';
+    url.search = ''; // query parameters can carry credentials too (sslkey, password)
+    return `postgres ${url.toString()}${store.schema ? ` (schema ${store.schema})` : ''}`;
+  } catch {
+    return 'postgres (URL not shown)';
+  }
+}
+
+/**
+ * Last resort for an error no code path handled (a bug). The process cannot know what state that left
+ * (a lane's counters, a half-done shutdown), and nothing is lost by restarting: every acknowledged event is
+ * committed and a delivery whose result was not recorded is sent again. So: log it (redacted) and exit 1, for
+ * the supervisor to restart a clean process. Known faults (store, sinks, config) are handled where they occur
+ * and never get here.
+ */
+function exitOnUnhandled(logger: RedactingLogger): void {
+  const fatal = (kind: string) => (error: unknown) => {
+    try {
+      logger.fatal(`${kind}, exiting for a restart: ${(error as Error)?.stack ?? String(error)}`, 'Process');
+    } finally {
+      process.exit(1);
+    }
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled promise rejection'));
 }
 
 /** SIGTERM / SIGINT: close the app (stop dispatching, finish in-flight work, close sinks and store), exit 0. */

@@ -24,6 +24,8 @@ interface SinkLane {
   claiming: boolean;
   /** Claimed, not yet started: lets a slot that frees up start at once, without a claim round trip. */
   buffer: { delivery: ClaimedDelivery; claimedAt: number }[];
+  /** The last claim's error while claims fail (logged once per change). */
+  claimError?: string;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -63,7 +65,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     this.config.onChange((next) => {
       this.redact = redactor(collectSecrets(next));
       this.syncLanes(next);
-      void this.deadLetterOrphans();
+      // the store may be failing right now: they stay waiting (and are dead-lettered at the next change or start)
+      this.deadLetterOrphans().catch((error: Error) => this.logger.warn(`cannot dead-letter the deliveries of removed sinks: ${error.message}`));
     });
     await this.deadLetterOrphans();
     this.stopped = false;
@@ -142,8 +145,13 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     let claimed: ClaimedDelivery[] = [];
     try {
       claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, lane.leaseMs);
+      if (lane.claimError) this.logger.log(`claiming deliveries for ${lane.sink.name} works again`);
+      lane.claimError = undefined;
     } catch (error) {
-      this.logger.error(`cannot claim deliveries for ${lane.sink.name}: ${(error as Error).message}`);
+      // claims run every poll interval: log a failing store once per change, not on every tick
+      const message = (error as Error).message;
+      if (message !== lane.claimError) this.logger.error(`cannot claim deliveries for ${lane.sink.name}: ${message}`);
+      lane.claimError = message;
     } finally {
       lane.claiming = false;
     }

@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { EventStore } from '../store/event-store';
+import { MetricsService } from './metrics.service';
 
 const CHECK_MS = 5000;
 const HOUSEKEEPING_MS = 3_600_000;
@@ -17,7 +18,12 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   private lastHousekeeping = 0;
   isLeader = false;
 
-  constructor(private readonly store: EventStore, private readonly config: BridgeConfigService, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly config: BridgeConfigService,
+    private readonly clock: Clock,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.check();
@@ -32,6 +38,7 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   async check(): Promise<void> {
     const was = this.isLeader;
     this.isLeader = await this.store.acquireLeadership().catch(() => false);
+    this.metrics?.leader(this.isLeader);
     if (this.isLeader !== was) this.logger.log(this.isLeader ? 'this instance leads (sync loop, housekeeping)' : 'no longer the leader');
     if (this.isLeader && this.clock.now() - this.lastHousekeeping >= HOUSEKEEPING_MS) await this.housekeeping();
   }

@@ -21,6 +21,7 @@ export class MetricsService {
   private readonly eventToDelivery: Histogram<'sink'>;
   private readonly reload: Gauge;
   private readonly syncSuccess: Gauge;
+  private readonly leading: Gauge;
 
   constructor(store: EventStore, config: BridgeConfigService) {
     const registers = [this.registry];
@@ -29,7 +30,8 @@ export class MetricsService {
     this.deliveries = new Counter({ name: 'bridge_deliveries_total', help: 'Delivery attempts, by sink, route and outcome', labelNames: ['sink', 'route', 'outcome'], registers });
     this.deliveryDuration = new Histogram({ name: 'bridge_delivery_duration_seconds', help: 'Time one delivery attempt took', labelNames: ['sink'], buckets: LATENCY_BUCKETS, registers });
     this.eventToDelivery = new Histogram({ name: 'bridge_event_to_delivery_seconds', help: 'From receiving the event to its delivery', labelNames: ['sink'], buckets: LATENCY_BUCKETS, registers });
-    const counts = () => store.deliveryCounts();
+    // Scrapes matter most while the store is down: the queue gauges are then left out, not the whole answer.
+    const counts = () => store.deliveryCounts().catch(() => []);
     new Gauge({
       name: 'bridge_queue_depth',
       help: 'Deliveries waiting, by sink and state (pending, retrying)',
@@ -54,6 +56,12 @@ export class MetricsService {
     this.reload.set(config.current ? 1 : 0);
     this.syncSuccess = new Gauge({ name: 'bridge_sync_last_success_timestamp_seconds', help: 'When the last sync with JoggAI succeeded (0: never)', registers });
     this.syncSuccess.set(0);
+    this.leading = new Gauge({ name: 'bridge_leader', help: '1 while this instance leads (sync loop, housekeeping), 0 on standby', registers });
+    this.leading.set(0);
+  }
+
+  leader(isLeader: boolean): void {
+    this.leading.set(isLeader ? 1 : 0);
   }
 
   syncSucceeded(at: number): void {

@@ -3,6 +3,7 @@ import { SyncLoopService } from '../sync/sync-loop.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { SinkRegistry } from '../sinks/sink.registry';
 import { EventStore } from '../store/event-store';
+import { LeaderService } from './leader.service';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -18,6 +19,8 @@ export interface Readiness {
     store: CheckResult;
     sinks: Record<string, CheckResult & { readiness: 'required' | 'optional' }>;
     /** Informational: a failing sync never makes the instance unready (ingest goes on). */
+    /** Informational: which instance runs the sync loop and housekeeping (one per database). */
+    leader?: { status: 'leader' | 'standby' };
     sync?: { status: 'up' | 'down' | 'off' | 'standby' | 'starting'; lastSuccessAt?: number; error?: string };
   };
 }
@@ -32,6 +35,7 @@ export class ReadinessService {
     private readonly store: EventStore,
     private readonly sinks: SinkRegistry,
     @Optional() private readonly syncLoop?: SyncLoopService,
+    @Optional() private readonly leaderService?: LeaderService,
   ) {}
 
   /** From now on the instance reports not ready (it is shutting down). */
@@ -63,7 +67,8 @@ export class ReadinessService {
         : !state.lastError && !state.lastSuccessAt
           ? { status: 'starting' }
           : { status: state.lastError ? 'down' : 'up', lastSuccessAt: state.lastSuccessAt, ...(state.lastError ? { error: state.lastError } : {}) };
-    return { ready: !this.stopping && store.status === 'up' && !requiredDown, checks: { config, store, sinks, sync } };
+    const leader = this.leaderService && { status: this.leaderService.isLeader ? ('leader' as const) : ('standby' as const) };
+    return { ready: !this.stopping && store.status === 'up' && !requiredDown, checks: { config, store, sinks, leader, sync } };
   }
 }
 

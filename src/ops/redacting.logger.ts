@@ -4,7 +4,7 @@ import { redactor } from '../config/secrets';
 /**
  * Nest's console logger (JSON in production, readable otherwise) with a redaction list: any configured
  * secret, and anything that looks like a webhook signature or a bearer token, is replaced before a line
- * is written.
+ * is written. Logging never throws: a logger that fails turns every error path into a crash.
  */
 /** Nest's own start-up chatter (modules initialised, every route mapped): debug, not what a person reads at start. */
 const NEST_STARTUP = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
@@ -26,8 +26,8 @@ export class RedactingLogger extends ConsoleLogger {
     super.log(message, ...rest);
   }
 
-  redact(text: string): string {
-    return this.redactText(text);
+  redact(text: unknown): string {
+    return this.redactText(typeof text === 'string' ? text : String(text));
   }
 
   protected override formatMessage(...args: Parameters<ConsoleLogger['formatMessage']>): string {
@@ -38,7 +38,8 @@ export class RedactingLogger extends ConsoleLogger {
     return this.redact(super.stringifyJsonLogObject(logObject));
   }
 
-  protected override printStackTrace(stack: string): void {
-    super.printStackTrace(this.redact(stack));
+  /** Nest calls this for every error line, with `undefined` when the line has no stack. */
+  protected override printStackTrace(stack: string | undefined): void {
+    if (stack) super.printStackTrace(this.redact(stack));
   }
 }

@@ -265,6 +265,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, mail] }]
             f: { status: 'up', readiness: 'required' },
             mail: { status: 'down', readiness: 'optional', error: expect.stringMatching(/ECONNREFUSED/) },
           },
+          leader: { status: 'leader' },
           sync: { status: 'off' },
         },
       });

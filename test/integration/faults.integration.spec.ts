@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
@@ -21,6 +21,18 @@ async function post(url: string, body: object): Promise<number> {
     return res.status;
   } catch {
     return 0; // no answer: the process died mid-request
+  }
+}
+
+/** Writes into `file` until the file system is full. */
+function fillUp(file: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (;;) writeSync(fd, Buffer.alloc(4096));
+  } catch {
+    // ENOSPC: full
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -59,7 +71,8 @@ sinks:
 routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
 `);
     const acknowledged: string[] = [];
-    let bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET });
+    const production = { production: true };
+    let bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET }, 20_000, production);
     for (let kill = 0; kill < 3; kill++) {
       let killed = false;
       const url = bridge.url;
@@ -76,7 +89,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
       await bridge.kill('SIGKILL');
       killed = true;
       await Promise.all(senders);
-      bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET });
+      bridge = await BridgeProcess.start(config, { JOGG_WEBHOOK_SECRET: SECRET }, 20_000, production);
     }
     try {
       const received = () => {
@@ -161,43 +174,56 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
   });
 
   const root = process.getuid?.() === 0;
-  (root ? it : it.skip)('disk full: webhooks get 503 (no 200 without the event stored), and the retry is accepted once space returns (needs root for a tmpfs)', async () => {
+  (root ? it : it.skip)('disk full (the built process, production): webhooks get 503 (no 200 without the event stored), /readyz says so, the process stays up, and the retry is accepted once space returns (needs root for a tmpfs)', async () => {
     const mount = join(dir, 'small');
     mkdirSync(mount);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mount]);
-    const bridge = await startBridge(`
+    let bridge: BridgeProcess | undefined;
+    try {
+      bridge = await BridgeProcess.launch(`
 store: { path: "${mount}/bridge.db" }
 jogg: { secrets: ["${SECRET}"] }
 sinks: { file: { type: file, path: "\${DIR}/events.jsonl" } }
 routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
-`);
-    try {
+`, {}, { production: true, ready: true });
       // leave the database a little room, then send until the disk is full
       const filler = join(mount, 'filler');
       writeFileSync(filler, Buffer.alloc(1024 * 1024));
       const acknowledged: string[] = [];
       const statuses: number[] = [];
-      let refused: { text: string; id: string } | undefined;
+      let refused: object | undefined;
       for (let i = 0; i < 400 && !refused; i++) {
         const body = videoEvent('generated_video_success', { padding: 'x'.repeat(4000) });
-        const text = JSON.stringify(body);
-        const res = await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET));
+        const res = await bridge.webhook(body, SECRET);
         statuses.push(res.status);
         if (res.status === 200) acknowledged.push(body.event_id);
         if (res.status === 503) {
           expect(res.headers.get('retry-after')).toBe('5');
-          refused = { text, id: body.event_id };
+          refused = body;
         }
       }
       expect(new Set(statuses)).toEqual(new Set([200, 503]));
+      // the last bytes too: nothing that needs a new page can be written now
+      fillUp(join(mount, 'rest'));
+      const ready = await bridge.get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.store.status).toBe('down');
+      expect(bridge.running).toBe(true);
       // space comes back: JoggAI's retry of the refused event is accepted
       unlinkSync(filler);
-      const retried = await bridge.post('/webhooks/jogg', refused!.text, signedHeaders(refused!.text, SECRET));
-      expect(retried.status).toBe(200);
-      const stored = new Set((await bridge.store.listEvents({ limit: 10_000 })).map((e) => e.eventId));
-      expect([...acknowledged, refused!.id].filter((id) => !stored.has(id))).toEqual([]);
+      unlinkSync(join(mount, 'rest'));
+      expect((await bridge.webhook(refused!, SECRET)).status).toBe(200);
+      await waitFor(async () => (await bridge!.get('/readyz')).status === 200, 10_000, 'ready again');
+      expect(bridge.logLines().filter((l) => l.level === 'error' && /^store unavailable: .*(full|SQLITE_FULL)/i.test(l.message)).length).toBeGreaterThan(0);
+      const output = bridge.output;
+      expect(await bridge.close()).toBe(0);
+      expect(output).not.toMatch(/exiting for a restart|TypeError/);
+      const store = new SqliteEventStore(join(mount, 'bridge.db'));
+      const stored = new Set((await store.listEvents({ limit: 10_000 })).map((e) => e.eventId));
+      await store.close();
+      expect([...acknowledged, (refused as { event_id: string }).event_id].filter((id) => !stored.has(id))).toEqual([]);
     } finally {
-      await bridge.close();
+      await bridge?.close();
       execFileSync('umount', [mount]);
     }
   });

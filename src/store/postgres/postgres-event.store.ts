@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient, types } from 'pg';
 import {
   Attempt, ClaimedDelivery, Delivery, DeliveryQuery, DeliveryStatus, EndpointSecret, EventQuery, EventStore, IngestResult,
-  NewEvent, ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError,
+  NewEvent, ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError, WriteHealth,
 } from '../event-store';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from '../sqlite/sqlite.mapper';
 import { POSTGRES_MIGRATIONS } from './migrations';
@@ -45,6 +45,7 @@ export class PostgresEventStore extends EventStore {
   private ready: Promise<void>;
   /** The session that holds the leader lock; the lock goes with it when this instance dies. */
   private leader?: PoolClient;
+  private readonly health = new WriteHealth();
 
   constructor(private readonly options: PostgresOptions) {
     super();
@@ -53,11 +54,16 @@ export class PostgresEventStore extends EventStore {
       max: options.poolSize ?? 10,
       types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : types.getTypeParser(oid, format as 'text')) } as never,
     });
-    this.pool.on('error', () => undefined); // idle client errors surface on the next query
-    if (options.schema) {
-      const schema = options.schema.replace(/"/g, '');
-      this.pool.on('connect', (client) => void client.query(`SET search_path TO "${schema}"`));
-    }
+    // A session the server ends (restart, pg_terminate_backend, network) emits 'error' on its client; without a
+    // listener that is an uncaught exception. The pool's own listener covers idle clients only, so every client
+    // gets one for its whole life: the error surfaces where it matters, as the failure of the query in progress
+    // or of the next one, and the pool drops the broken client when it is released.
+    this.pool.on('error', () => undefined);
+    const schema = options.schema?.replace(/"/g, '');
+    this.pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      if (schema) client.query(`SET search_path TO "${schema}"`).catch(() => undefined); // a lost session fails its next query anyway
+    });
     this.ready = this.migrate();
     this.ready.catch(() => undefined);
   }
@@ -297,6 +303,11 @@ export class PostgresEventStore extends EventStore {
     return this.read<{ name: string; until: number }>('SELECT name, until FROM rotations ORDER BY name');
   }
 
+  /**
+   * Holds the leader lock on a session of its own. When the server ends that session (restart, terminated
+   * backend) the lock is gone with it: the session is dropped at once and the next call tries to take the
+   * lock again on a fresh one (this instance or another gets it, whichever asks first).
+   */
   async acquireLeadership(): Promise<boolean> {
     await this.ready;
     if (this.leader) {
@@ -304,18 +315,29 @@ export class PostgresEventStore extends EventStore {
         await this.leader.query('SELECT 1');
         return true;
       } catch {
-        this.leader.release(true);
-        this.leader = undefined;
+        this.dropLeaderSession();
       }
     }
     const client = await this.pool.connect();
-    const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS held', [LEADER_LOCK]);
-    if (rows[0].held) {
-      this.leader = client;
-      return true;
+    let held = false;
+    try {
+      held = (await client.query('SELECT pg_try_advisory_lock($1) AS held', [LEADER_LOCK])).rows[0].held;
+    } catch (error) {
+      client.release(true);
+      throw error;
     }
-    client.release();
-    return false;
+    if (!held) {
+      client.release();
+      return false;
+    }
+    this.leader = client;
+    client.once('error', () => this.leader === client && this.dropLeaderSession());
+    return true;
+  }
+
+  private dropLeaderSession(): void {
+    this.leader?.release(true);
+    this.leader = undefined;
   }
 
   purgeDelivered(before: number): Promise<number> {
@@ -326,8 +348,10 @@ export class PostgresEventStore extends EventStore {
     )).rowCount ?? 0);
   }
 
+  /** A real write (one row, upserted), so a database that cannot write shows as down. */
   async ping(): Promise<void> {
-    await this.write((c) => c.query('UPDATE schema_migrations SET version = version WHERE false'));
+    this.health.check();
+    await this.write((c) => c.query('INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [Date.now()]));
   }
 
   async close(): Promise<void> {
@@ -391,14 +415,19 @@ export class PostgresEventStore extends EventStore {
     try {
       client = await this.pool.connect();
     } catch (error) {
+      this.health.failed(error);
       batch.forEach((p) => p.reject(new StoreUnavailableError(error)));
       return;
     }
+    let broken = false; // a session that failed for the database's reason is not given back to the pool
     try {
       const results = await this.transaction(client, () => this.runGroup(client, batch));
+      this.health.succeeded();
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
       if (isUnavailable(error)) {
+        broken = true;
+        this.health.failed(error);
         batch.forEach((p) => p.reject(new StoreUnavailableError(error)));
       } else {
         // one write failed for a reason of its own: run each alone so the others still commit
@@ -411,7 +440,7 @@ export class PostgresEventStore extends EventStore {
         }
       }
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -68,4 +68,10 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     name: 'attempts kept across a replay (the retry budget counts from attempts_before_replay)',
     sql: `ALTER TABLE deliveries ADD COLUMN attempts_before_replay INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 5,
+    name: 'heartbeat row written by the readiness probe',
+    // /readyz must prove the store can write: an UPDATE that matches nothing writes nothing and passes on a full disk
+    sql: `CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
+  },
 ];

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { Database as Db } from 'better-sqlite3';
 import {
   Attempt, ClaimedDelivery, Delivery, DeliveryQuery, DeliveryStatus, EndpointSecret, EventQuery, EventStore, IngestResult, NewEvent,
-  ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError,
+  ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError, WriteHealth,
 } from '../event-store';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from './sqlite.mapper';
 import { migrate, openDatabase, SqliteWriter, WriteOp, WriteResult } from './sqlite-writer';
@@ -41,6 +41,7 @@ export class SqliteEventStore extends EventStore {
   private scheduled = false;
   private closed = false;
   private drained?: () => void;
+  private readonly health = new WriteHealth();
 
   constructor(readonly path: string, private readonly options: SqliteOptions = {}) {
     super();
@@ -113,8 +114,10 @@ export class SqliteEventStore extends EventStore {
     return this.write({ kind: 'purge', before });
   }
 
+  /** A real write (the heartbeat row), and no write refused in the last seconds. */
   async ping(): Promise<void> {
     await this.write({ kind: 'ping' });
+    this.health.check();
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {
@@ -197,8 +200,11 @@ export class SqliteEventStore extends EventStore {
     this.stats.writes += batch.length;
     if (message.fatal) {
       const failure = new StoreUnavailableError(Object.assign(new Error(message.fatal.message), { code: message.fatal.code }));
+      this.health.failed(failure);
       batch.forEach((p) => p.reject(failure));
     } else {
+      // only an event written proves there is room again: claims and settles are smaller and can fit before
+      if (message.results!.some((r, i) => r.ok && batch[i].op.kind === 'ingest')) this.health.succeeded();
       message.results!.forEach((r, i) =>
         r.ok ? batch[i].resolve(r.value) : batch[i].reject(Object.assign(new Error(r.error.message), { code: r.error.code })),
       );
@@ -229,6 +235,7 @@ export class SqliteEventStore extends EventStore {
     const batch = this.inFlight ?? [];
     this.inFlight = undefined;
     const failure = new StoreUnavailableError(error);
+    this.health.failed(failure);
     batch.forEach((p) => p.reject(failure));
     this.afterBatch();
   }

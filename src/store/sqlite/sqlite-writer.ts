@@ -104,7 +104,7 @@ export class SqliteWriter {
       case 'deadLetterUnknownSinks':
         return this.deadLetterUnknownSinks(op.known, op.now);
       case 'ping':
-        return this.stmts.ping.run().changes;
+        return this.stmts.ping.run(Date.now()).changes;
       case 'saveSecrets':
         return op.secrets.forEach((x) => this.stmts.saveSecret.run({ endpoint_id: x.endpointId, endpoint: x.endpoint, secret: x.secret, now: op.now }));
       case 'forgetSecrets':
@@ -209,7 +209,7 @@ function prepare(db: Db) {
     purge: s(`DELETE FROM events WHERE received_at < @before
                AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')`),
     release: s(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = @id AND lease_token = @token`),
-    ping: s(`UPDATE schema_migrations SET version = version WHERE 0`),
+    ping: s(`INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now
                  WHERE id = @id`),
   };

@@ -59,7 +59,7 @@ export function describeStore(store: LoadedConfig['store']): string {
   if (store.driver !== 'postgres') return `sqlite ${store.path}`;
   try {
     const url = new URL(store.url ?? '');
-    if (url.password) url.password = 'redacted';
+    url.password = '';
     url.search = ''; // query parameters can carry credentials too (sslkey, password)
     return `postgres ${url.toString()}${store.schema ? ` (schema ${store.schema})` : ''}`;
   } catch {

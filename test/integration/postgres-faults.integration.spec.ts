@@ -42,7 +42,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
     let sending = true;
     try {
       // the start-up line names the driver and the URL without its password
-      for (const bridge of bridges) expect(bridge.output).toContain(`store postgres postgres://bridge:redacted@127.0.0.1:${cluster.port}/faults`);
+      for (const bridge of bridges) expect(bridge.output).toContain(`store postgres postgres://bridge@127.0.0.1:${cluster.port}/faults`);
       await waitFor(() => bridges.some((x) => x.output.includes('this instance leads')), 15_000, 'a leader');
 
       let n = 0;

@@ -39,7 +39,12 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
     const was = this.isLeader;
     this.isLeader = await this.store.acquireLeadership().catch(() => false);
     this.metrics?.leader(this.isLeader);
-    if (this.isLeader !== was) this.logger.log(this.isLeader ? 'this instance leads (sync loop, housekeeping)' : 'no longer the leader');
+    if (this.isLeader !== was) {
+      const line = this.isLeader ? 'this instance leads (sync loop, housekeeping)' : 'no longer the leader';
+      // SQLite has one instance, always the leader: worth a line only where instances share a database
+      if (this.config.current.store.driver === 'postgres') this.logger.log(line);
+      else this.logger.debug?.(line);
+    }
     if (this.isLeader && this.clock.now() - this.lastHousekeeping >= HOUSEKEEPING_MS) await this.housekeeping();
   }
 

@@ -97,7 +97,7 @@ describe('HttpSink over a real port', () => {
     expect(limited).toBeInstanceOf(TransientSinkError);
     expect([limited.message, limited.retryAfterMs]).toEqual(['HTTP 429: slow down', 7000]);
     handler = (_req, res) => res.writeHead(503).end('x'.repeat(100_000));
-    const unavailable = await outcome(sink());
+    const unavailable = await outcome(sink({ timeout: '10s' })); // 100 kB on a busy machine: about the body, not the clock
     expect(unavailable).toBeInstanceOf(TransientSinkError);
     expect(unavailable.message).toBe(`HTTP 503: ${'x'.repeat(200)}`);
   });

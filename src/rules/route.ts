@@ -3,13 +3,12 @@ import { JoggEnvelope } from '../common/jogg-event';
 import { SinkType, TYPED_LEAF_FIELDS } from '../config/sink-config';
 import { compileWhere, Predicate } from './condition';
 import { compileGlob, RuleError } from './glob';
-import { compileStructured, compileTemplate, Template, TemplateError } from './template';
+import { compileTemplateSet, TemplateSet } from '../templating';
 
 export type Path = readonly (string | number)[];
 export interface RuleProblem { path: Path; message: string }
 
-/** Compiled templates of one sink or one route override, by field name. */
-export type TemplateSet = Readonly<Record<string, Template>>;
+export type { TemplateSet };
 
 export interface RouteDefinition {
   name: string;
@@ -50,26 +49,6 @@ export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: Rea
     if (where.length) compiled.push({ name: route.name, events, where: where[0], to: route.to, continue: route.continue, templates });
   });
   return { routes: compiled, problems };
-}
-
-/** Compiles the template fields of one object; problems are reported through `at`. */
-export function compileTemplateSet(
-  fields: Readonly<Record<string, unknown>>,
-  base: Path,
-  at: (path: Path, message: string) => void,
-  typedLeaves: readonly string[] = [],
-): TemplateSet {
-  const set: Record<string, Template> = {};
-  for (const [field, source] of Object.entries(fields)) {
-    if (source === undefined) continue;
-    try {
-      set[field] = typeof source === 'string' ? compileTemplate(source) : compileStructured(source, { typedLeaves: typedLeaves.includes(field) });
-    } catch (error) {
-      const e = error as TemplateError;
-      at([...base, field], `template does not compile: ${e.message} (at character ${e.offset + 1})`);
-    }
-  }
-  return set;
 }
 
 function attempt<T>(fn: () => T, path: Path, at: (path: Path, message: string) => void): T[] {

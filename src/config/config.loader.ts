@@ -109,7 +109,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   problems.addValidation(validate(source), []);
   applyPortOverride(source, env, problems);
   const sinks = loadSinks(source.sinks ?? {}, problems);
-  const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()));
+  const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()), TYPED_LEAF_FIELDS);
   routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
   checkEndpoints(source, problems);
   if (source.store) checkStore(source.store, problems);

@@ -1,6 +1,5 @@
 import { suggest } from '../common/did-you-mean';
 import { JoggEnvelope } from '../common/jogg-event';
-import { SinkType, TYPED_LEAF_FIELDS } from '../config/sink-config';
 import { compileWhere, Predicate } from './condition';
 import { compileGlob, RuleError } from './glob';
 import { compileTemplateSet, TemplateSet } from '../templating';
@@ -28,8 +27,15 @@ export interface CompiledRoute {
   readonly templates: Readonly<Record<string, TemplateSet>>;
 }
 
-/** Compiles every route, collecting all problems (paths relative to `routes`). */
-export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: ReadonlySet<string>) {
+/**
+ * Compiles every route, collecting all problems (paths relative to `routes`). `typedLeaves`: per sink type,
+ * the structured template fields whose lone tags keep their JSON type (the config's TYPED_LEAF_FIELDS).
+ */
+export function compileRoutes(
+  routes: readonly RouteDefinition[],
+  sinkNames: ReadonlySet<string>,
+  typedLeaves: Readonly<Record<string, readonly string[] | undefined>> = {},
+) {
   const problems: RuleProblem[] = [];
   const compiled: CompiledRoute[] = [];
   const seen = new Set<string>();
@@ -44,7 +50,7 @@ export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: Rea
     const where = attempt(() => compileWhere(route.match.where, (e) => at(['match', 'where', ...e.path], e.message)), ['match', 'where'], at);
     const templates: Record<string, TemplateSet> = {};
     for (const [type, fields] of Object.entries(route.overrides)) {
-      if (fields) templates[type] = compileTemplateSet(fields, [type], at, TYPED_LEAF_FIELDS[type as SinkType]);
+      if (fields) templates[type] = compileTemplateSet(fields, [type], at, typedLeaves[type]);
     }
     if (where.length) compiled.push({ name: route.name, events, where: where[0], to: route.to, continue: route.continue, templates });
   });

@@ -78,3 +78,25 @@ describe('templates (Liquid)', () => {
     expect(error!.offset + 1).toBe(character);
   });
 });
+
+describe('expressions Liquid would read in part', () => {
+  it.each([
+    ['{{ error message }}', '"message"', 10],
+    ['x {% if a b %}y{% endif %}', '"b"', 11],
+    ['{% for u in list %}{{ u extra | upper }}{% endfor %}', '"extra"', 25],
+  ])('%s is refused', (source, word, character) => {
+    let error: TemplateError | undefined;
+    try {
+      compileTemplate(source);
+    } catch (e) {
+      error = e as TemplateError;
+    }
+    expect(error?.message).toBe(`unexpected ${word} after a value (filters are written {{ value | filter }})`);
+    expect(error!.offset + 1).toBe(character);
+  });
+
+  it('whole expressions pass', () => {
+    const ok = compileTemplate('{% if a == "x" and not b or c contains "y" %}1{% elsif (1..2) %}2{% endif %}{{ a | default: "z" }}{% case a %}{% when "x" %}3{% endcase %}');
+    expect(ok.render({ a: 'x' })).toBe('1x3');
+  });
+});

@@ -1,4 +1,4 @@
-import { Context, Emitter, Liquid, Template as LiquidTemplate, toValue, toValueSync } from 'liquidjs';
+import { Context, Emitter, Liquid, Template as LiquidTemplate, TokenKind, toValue, toValueSync, Value } from 'liquidjs';
 import { closest } from '../common/did-you-mean';
 import { Escape, noEscape } from './escape';
 import { BRIDGE_FILTERS, stringify } from './filters';
@@ -84,11 +84,38 @@ export const engine = createEngine();
 export function parseTemplate(source: string): LiquidTemplate[] {
   const legacy = findLegacyTag(source);
   if (legacy) throw new TemplateError(legacy.message, legacy.offset, [], true);
+  let templates: LiquidTemplate[];
   try {
-    return engine.parse(source);
+    templates = engine.parse(source);
   } catch (error) {
     throw toTemplateError(error);
   }
+  checkExpressions(templates);
+  return templates;
+}
+
+/**
+ * Liquid reads `{{ error message }}` as `{{ error }}` and drops the rest without a word; a value followed by
+ * another value (no operator, no `|`) is almost always a typo, so it is refused here, in every tag and branch.
+ */
+function checkExpressions(templates: readonly LiquidTemplate[]): void {
+  for (const template of templates) {
+    for (const argument of template.arguments?.() ?? []) {
+      if (argument instanceof Value) checkExpression(argument);
+    }
+    if (template.children) checkExpressions(toValueSync(template.children(false, true)));
+  }
+}
+
+function checkExpression(value: Value): void {
+  // postfix: operands push, a binary operator takes two and leaves one; a whole expression leaves one
+  let depth = 0;
+  for (const token of value.initial.postfix) {
+    if (token.kind !== TokenKind.Operator) depth++;
+    else if (token.getText() !== 'not') depth--;
+  }
+  const last = value.initial.postfix[value.initial.postfix.length - 1];
+  if (depth > 1) throw new TemplateError(`unexpected "${last.getText()}" after a value (filters are written {{ value | filter }})`, last.begin);
 }
 
 export function compileTemplate(source: string): Template {

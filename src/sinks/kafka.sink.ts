@@ -103,7 +103,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
     try {
       await admin.connect();
       const topic = this.config.topic;
-      if (topic.includes('{{')) await admin.describeCluster();
+      if (/\{[{%]/.test(topic)) await admin.describeCluster(); // a template ({{ }} or {% %}): no one topic to ask for
       else await topicReady(admin, topic);
     } catch (error) {
       throw classify(error);

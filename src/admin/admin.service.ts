@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { parseSince, SinceError } from '../common/since';
+import { parseSince, SinceError } from '../config/since';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { redactionFor } from '../config/secrets';

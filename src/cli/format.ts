@@ -1,4 +1,4 @@
-import { parseSince as parseSinceValue } from '../common/since';
+import { parseSince as parseSinceValue } from '../config/since';
 import { CliError } from './cli-error';
 import { LoadedConfig } from '../config/loaded-config';
 import { Redaction, redactionFor } from '../config/secrets';

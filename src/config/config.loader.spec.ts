@@ -75,7 +75,7 @@ describe('config loader', () => {
       '10:35 routes[0].match.events[1]: bad event pattern "bad glob": use letters, digits, "_", "-", "." and the wildcards "*" and "?"',
       '10:73 routes[0].match.where["data.n"].gt: "gt" takes a number',
       '11:15 routes[0].to[1]: unknown sink "slak" (known: out, hook)',
-      '12:19 routes[0].http.body: template does not compile: unknown filter "nope" (known: iso, json, default, upper, lower, truncate) (at character 1)',
+      '12:19 routes[0].http.body: template does not compile: unknown filter "nope" (did you mean "pop"?) (at character 1)',
       '13:11 routes[1].name: duplicate route name "failures"',
       '14:22 routes[1].match.events: events must contain at least 1 elements',
       '16:5 routes[1].extra: unknown key "extra" (valid keys: name, match, to, continue, http, file, console, kafka, slack, email)',

@@ -3,7 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { Document, isNode, isScalar, LineCounter, Node, parseDocument, Scalar, visit } from 'yaml';
 import { suggest } from '../common/did-you-mean';
-import { compileRoutes, compileTemplateSet, Path, RouteDefinition } from '../rules/route';
+import { compileRoutes, Path, RouteDefinition } from '../rules/route';
+import { compileTemplateSet } from '../templating';
 import { BridgeConfigFile, NAME_PATTERN, StoreConfig } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
 import { collectSecrets, MIN_TEXT_SECRET } from './secrets';
@@ -108,7 +109,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   problems.addValidation(validate(source), []);
   applyPortOverride(source, env, problems);
   const sinks = loadSinks(source.sinks ?? {}, problems);
-  const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()));
+  const routes = compileRoutes(routeDefinitions(source), new Set(sinks.keys()), TYPED_LEAF_FIELDS);
   routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
   checkEndpoints(source, problems);
   if (source.store) checkStore(source.store, problems);

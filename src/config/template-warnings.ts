@@ -1,4 +1,4 @@
-import { unsafeJsonTags } from '../rules/template';
+import { unsafeJsonTags } from '../templating';
 import { Path } from '../rules/route';
 import { BridgeConfigFile } from './bridge-config';
 import { LoadedSink } from './loaded-config';

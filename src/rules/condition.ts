@@ -1,4 +1,3 @@
-import { readPath } from './template';
 import { RuleError } from './glob';
 
 export type Predicate = (event: unknown) => boolean;
@@ -105,4 +104,14 @@ function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a && b && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
   return false;
+}
+
+/** Reads a dotted path from the event, own properties only (a payload's `__proto__` key is just data). */
+function readPath(root: unknown, path: readonly string[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, segment)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
 }

@@ -100,7 +100,7 @@ describe('routes', () => {
       { path: [0, 'match', 'events', 1], message: expect.stringContaining('bad event pattern') },
       { path: [1, 'name'], message: 'duplicate route name "a"' },
       { path: [1, 'match', 'where', 'data.x', 'regex'], message: expect.stringContaining('bad regex') },
-      { path: [1, 'http', 'body'], message: expect.stringContaining('never closed') },
+      { path: [1, 'http', 'body'], message: expect.stringContaining('"{{#x}}" is the old section syntax: write {% if x %}') },
     ]);
   });
 });

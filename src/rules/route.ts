@@ -1,15 +1,13 @@
 import { suggest } from '../common/did-you-mean';
 import { JoggEnvelope } from '../common/jogg-event';
-import { SinkType, TYPED_LEAF_FIELDS } from '../config/sink-config';
 import { compileWhere, Predicate } from './condition';
 import { compileGlob, RuleError } from './glob';
-import { compileStructured, compileTemplate, Template, TemplateError } from './template';
+import { compileTemplateSet, TemplateSet } from '../templating';
 
 export type Path = readonly (string | number)[];
 export interface RuleProblem { path: Path; message: string }
 
-/** Compiled templates of one sink or one route override, by field name. */
-export type TemplateSet = Readonly<Record<string, Template>>;
+export type { TemplateSet };
 
 export interface RouteDefinition {
   name: string;
@@ -29,8 +27,15 @@ export interface CompiledRoute {
   readonly templates: Readonly<Record<string, TemplateSet>>;
 }
 
-/** Compiles every route, collecting all problems (paths relative to `routes`). */
-export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: ReadonlySet<string>) {
+/**
+ * Compiles every route, collecting all problems (paths relative to `routes`). `typedLeaves`: per sink type,
+ * the structured template fields whose lone tags keep their JSON type (the config's TYPED_LEAF_FIELDS).
+ */
+export function compileRoutes(
+  routes: readonly RouteDefinition[],
+  sinkNames: ReadonlySet<string>,
+  typedLeaves: Readonly<Record<string, readonly string[] | undefined>> = {},
+) {
   const problems: RuleProblem[] = [];
   const compiled: CompiledRoute[] = [];
   const seen = new Set<string>();
@@ -45,31 +50,11 @@ export function compileRoutes(routes: readonly RouteDefinition[], sinkNames: Rea
     const where = attempt(() => compileWhere(route.match.where, (e) => at(['match', 'where', ...e.path], e.message)), ['match', 'where'], at);
     const templates: Record<string, TemplateSet> = {};
     for (const [type, fields] of Object.entries(route.overrides)) {
-      if (fields) templates[type] = compileTemplateSet(fields, [type], at, TYPED_LEAF_FIELDS[type as SinkType]);
+      if (fields) templates[type] = compileTemplateSet(fields, [type], at, typedLeaves[type]);
     }
     if (where.length) compiled.push({ name: route.name, events, where: where[0], to: route.to, continue: route.continue, templates });
   });
   return { routes: compiled, problems };
-}
-
-/** Compiles the template fields of one object; problems are reported through `at`. */
-export function compileTemplateSet(
-  fields: Readonly<Record<string, unknown>>,
-  base: Path,
-  at: (path: Path, message: string) => void,
-  typedLeaves: readonly string[] = [],
-): TemplateSet {
-  const set: Record<string, Template> = {};
-  for (const [field, source] of Object.entries(fields)) {
-    if (source === undefined) continue;
-    try {
-      set[field] = typeof source === 'string' ? compileTemplate(source) : compileStructured(source, { typedLeaves: typedLeaves.includes(field) });
-    } catch (error) {
-      const e = error as TemplateError;
-      at([...base, field], `template does not compile: ${e.message} (at character ${e.offset + 1})`);
-    }
-  }
-  return set;
 }
 
 function attempt<T>(fn: () => T, path: Path, at: (path: Path, message: string) => void): T[] {

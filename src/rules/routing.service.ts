@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { JoggEnvelope } from '../common/jogg-event';
-import { Sink, SinkEvent } from '../sinks/sink';
-import { CompiledRoute, matchRoutes } from './route';
+import { CompiledRoute, matchRoutes, TemplateSet } from './route';
+
+/** What rendering needs of a sink (rules know no sink classes). */
+export interface RenderingSink<E, M> {
+  readonly type: string;
+  render(event: E, overrides?: TemplateSet): M;
+}
 
 export interface PlannedDelivery {
   route: string;
@@ -30,7 +35,7 @@ export class RoutingService {
   }
 
   /** The message `sink` would send for `event` on `routeName` (the route's templates override the sink's). */
-  render(routeName: string, sink: Sink, event: SinkEvent): unknown {
+  render<E, M>(routeName: string, sink: RenderingSink<E, M>, event: E): M {
     return sink.render(event, this.byName.get(routeName)?.templates[sink.type]);
   }
 }

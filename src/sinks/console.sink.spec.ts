@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { plainToInstance } from 'class-transformer';
 import { ConsoleSinkConfig } from '../config/sink-config';
-import { compileTemplate } from '../rules/template';
+import { compileTemplate } from '../templating';
 import { ConsoleSink } from './console.sink';
 import { SinkEvent } from './sink';
 

@@ -1,12 +1,10 @@
 import { ConsoleSinkConfig } from '../config/sink-config';
-import { templateContext } from '../rules/context';
-import { compileTemplate } from '../rules/template';
-import { TemplateSet } from '../rules/route';
-import { Sink, SinkEvent } from './sink';
+import { compileTemplate, TemplateSet } from '../templating';
+import { Sink, SinkEvent, templateContextOf } from './sink';
 
 const DEFAULT_FORMAT = compileTemplate(
-  '[jogg] {{ time }} {{ event }}{{#resource_id}} {{ resource_id }}{{/resource_id}}' +
-    '{{#error_message}} error="{{ error_message }}"{{/error_message}}',
+  '[jogg] {{ time }} {{ event }}{% if resource_id %} {{ resource_id }}{% endif %}' +
+    '{% if error_message %} error="{{ error_message }}"{% endif %}',
 );
 
 /** One line per event on standard output. */
@@ -19,7 +17,7 @@ export class ConsoleSink extends Sink<string> {
 
   render(event: SinkEvent, overrides?: TemplateSet): string {
     const template = this.template('format', overrides) ?? DEFAULT_FORMAT;
-    return template.render(templateContext(event)).replace(/\r?\n/g, ' ');
+    return this.rendering(() => template.render(templateContextOf(event)).replace(/\r?\n/g, ' '));
   }
 
   async send(line: string): Promise<void> {

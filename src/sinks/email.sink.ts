@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { createTransport, Transporter } from 'nodemailer';
 import { EmailSinkConfig, smtpHasCredentials } from '../config/sink-config';
 import { parseDuration } from '../config/units';
-import { templateContext } from '../rules/context';
-import { TemplateSet } from '../rules/route';
-import { compileTemplate, escapeHtml } from '../rules/template';
-import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from './sink';
+import { compileTemplate, escapeHtml, TemplateSet } from '../templating';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
 
 export interface EmailMessage {
   from: string;
@@ -20,11 +18,11 @@ export interface EmailMessage {
   headers: Record<string, string>;
 }
 
-const DEFAULT_SUBJECT = compileTemplate('[jogg] {{ event }}{{#resource_id}} {{ resource_id }}{{/resource_id}}');
+const DEFAULT_SUBJECT = compileTemplate('[jogg] {{ event }}{% if resource_id %} {{ resource_id }}{% endif %}');
 const DEFAULT_TEXT = compileTemplate(
   [
-    'JoggAI event {{ event }}{{#event_id}} ({{ event_id }}){{/event_id}} at {{ time }}',
-    '{{#resource_id}}Resource: {{ resource_id }}\n{{/resource_id}}{{#error_message}}Error: {{ error_message }}\n{{/error_message}}',
+    'JoggAI event {{ event }}{% if event_id %} ({{ event_id }}){% endif %} at {{ time }}',
+    '{% if resource_id %}Resource: {{ resource_id }}\n{% endif %}{% if error_message %}Error: {{ error_message }}\n{% endif %}',
     'Data:',
     '{{ data | json }}',
     '',
@@ -56,15 +54,17 @@ export class EmailSink extends Sink<EmailMessage> {
   }
 
   render(event: SinkEvent, overrides?: TemplateSet): EmailMessage {
-    const context = templateContext(event);
-    const html = this.template('html', overrides)?.render(context, escapeHtml);
+    const context = templateContextOf(event);
+    const html = this.rendering(() => this.template('html', overrides)?.render(context, escapeHtml));
+    const subject = this.rendering(() => (this.template('subject', overrides) ?? DEFAULT_SUBJECT).render(context).replace(/[\r\n]+/g, ' '));
+    const text = this.rendering(() => (this.template('text', overrides) ?? DEFAULT_TEXT).render(context));
     return {
       from: this.config.from,
       to: this.config.to,
       ...(this.config.cc ? { cc: this.config.cc } : {}),
       ...(this.config.bcc ? { bcc: this.config.bcc } : {}),
-      subject: (this.template('subject', overrides) ?? DEFAULT_SUBJECT).render(context).replace(/[\r\n]+/g, ' '),
-      text: (this.template('text', overrides) ?? DEFAULT_TEXT).render(context),
+      subject,
+      text,
       ...(html !== undefined ? { html } : {}),
       messageId: messageId(this.name, this.config.from, event),
       headers: {

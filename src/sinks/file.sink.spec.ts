@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { FileSinkConfig } from '../config/sink-config';
-import { compileTemplate } from '../rules/template';
+import { compileTemplate } from '../templating';
 import { FileSink } from './file.sink';
 import { SinkEvent } from './sink';
 

@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { open, FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FileSinkConfig } from '../config/sink-config';
-import { templateContext } from '../rules/context';
-import { TemplateSet } from '../rules/route';
-import { Sink, SinkEvent, TransientSinkError } from './sink';
+import { TemplateSet } from '../templating';
+import { Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
 
 interface PendingLine {
   line: string;
@@ -28,7 +27,7 @@ export class FileSink extends Sink<string> {
 
   render(event: SinkEvent, overrides?: TemplateSet): string {
     const template = this.template('format', overrides);
-    if (template) return template.render(templateContext(event)).replace(/\r?\n/g, ' ');
+    if (template) return this.rendering(() => template.render(templateContextOf(event)).replace(/\r?\n/g, ' '));
     // The body as JoggAI sent it is already one line of JSON unless it was pretty-printed.
     return /[\r\n]/.test(event.body) ? JSON.stringify(event.envelope) : event.body;
   }

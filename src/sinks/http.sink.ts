@@ -2,10 +2,9 @@ import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { HttpSinkConfig } from '../config/sink-config';
 import { parseDuration } from '../config/units';
-import { templateContext } from '../rules/context';
-import { TemplateSet } from '../rules/route';
+import { TemplateSet } from '../templating';
 import { parseRetryAfter } from './retry-after';
-import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from './sink';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
 import { standardWebhookHeaders } from './standard-webhooks';
 
 export interface HttpMessage {
@@ -37,7 +36,7 @@ export class HttpSink extends Sink<HttpMessage> {
 
   render(event: SinkEvent, overrides?: TemplateSet): HttpMessage {
     const template = this.template('body', overrides);
-    const body = template ? template.render(templateContext(event)) : event.body;
+    const body = template ? this.rendering(() => template.render(templateContextOf(event))) : event.body;
     return {
       method: this.config.method,
       url: this.config.url,

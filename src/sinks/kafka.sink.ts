@@ -2,10 +2,8 @@ import { Logger } from '@nestjs/common';
 import { Admin, CompressionTypes, ConfigResourceTypes, IHeaders, Kafka, Partitioners, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
 import { KafkaSinkConfig } from '../config/sink-config';
 import { parseDuration } from '../config/units';
-import { templateContext } from '../rules/context';
-import { TemplateSet } from '../rules/route';
-import { StructuredTemplate } from '../rules/template';
-import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from './sink';
+import { StructuredTemplate, TemplateSet } from '../templating';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
 
 export interface KafkaRecord {
   topic: string;
@@ -77,7 +75,11 @@ export class KafkaSink extends Sink<KafkaRecord> {
   }
 
   render(event: SinkEvent, overrides?: TemplateSet): KafkaRecord {
-    const context = templateContext(event);
+    return this.rendering(() => this.renderRecord(event, overrides));
+  }
+
+  private renderRecord(event: SinkEvent, overrides?: TemplateSet): KafkaRecord {
+    const context = templateContextOf(event);
     const topic = this.template('topic', overrides)?.render(context) ?? this.config.topic;
     const key = this.template('key', overrides)?.render(context)
       ?? String(context.resource_id ?? event.envelope.event_id ?? `bridge-${event.id}`);
@@ -108,7 +110,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
     try {
       await admin.connect();
       const topic = this.config.topic;
-      if (topic.includes('{{')) await admin.describeCluster();
+      if (/\{[{%]/.test(topic)) await admin.describeCluster(); // a template ({{ }} or {% %}): no one topic to ask for
       else await topicReady(admin, topic);
     } catch (error) {
       throw classify(error);

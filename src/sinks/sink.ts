@@ -1,5 +1,5 @@
 import { JoggEnvelope } from '../common/jogg-event';
-import { TemplateSet } from '../rules/route';
+import { templateContext, TemplateRenderError, TemplateSet } from '../templating';
 
 /** A failure worth retrying (network, 5xx, 429); `retryAfterMs` is the server's own wish, if it said one. */
 export class TransientSinkError extends Error {
@@ -62,4 +62,21 @@ export abstract class Sink<M = unknown> {
   protected template(field: string, overrides?: TemplateSet) {
     return overrides?.[field] ?? this.templates[field];
   }
+
+  /** Runs a render; a template that cannot render this event (a limit) never will: dead-letter it at once. */
+  protected rendering<T>(build: () => T): T {
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof TemplateRenderError) throw new PermanentSinkError(error.message);
+      throw error;
+    }
+  }
+}
+
+/** What templates read about this event (templating takes a plain input, not a SinkEvent). */
+export function templateContextOf(event: SinkEvent): Record<string, unknown> {
+  return templateContext({
+    envelope: event.envelope, endpoint: event.endpoint, receivedAt: event.receivedAt, bridgeId: event.id, deliveryId: event.deliveryId,
+  });
 }

@@ -1,12 +1,10 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { SlackSinkConfig } from '../config/sink-config';
 import { parseDuration } from '../config/units';
-import { templateContext } from '../rules/context';
-import { TemplateSet } from '../rules/route';
-import { compileTemplate, StructuredTemplate } from '../rules/template';
+import { compileTemplate, StructuredTemplate, TemplateSet } from '../templating';
 import { describeNetworkError } from './http.sink';
 import { parseRetryAfter } from './retry-after';
-import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from './sink';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
 import { fitSlack } from './slack-limits';
 
 export interface SlackMessage {
@@ -19,9 +17,9 @@ export interface SlackMessage {
  * `:x: *generated_video_failed* `ba25…aefb` failed: Video generation failed (code 50000, 2026-11-26T10:00:00.000Z)`.
  */
 const DEFAULT_TEXT = compileTemplate(
-  '{{#error_message}}:x:{{/error_message}}{{^error_message}}:white_check_mark:{{/error_message}} *{{ event }}*' +
-    '{{#resource_id}} `{{ resource_id }}`{{/resource_id}}{{#error_message}} failed: {{ error_message }}{{/error_message}}' +
-    ' ({{#error_code}}code {{ error_code }}, {{/error_code}}{{ time }})',
+  '{% if error_message %}:x:{% else %}:white_check_mark:{% endif %} *{{ event }}*' +
+    '{% if resource_id %} `{{ resource_id }}`{% endif %}{% if error_message %} failed: {{ error_message }}{% endif %}' +
+    ' ({% if error_code %}code {{ error_code }}, {% endif %}{{ time }})',
 );
 
 /** Slack's answers that retrying cannot fix (https://api.slack.com/messaging/webhooks#handling_errors). */
@@ -38,9 +36,9 @@ export class SlackSink extends Sink<SlackMessage> {
   }
 
   render(event: SinkEvent, overrides?: TemplateSet): SlackMessage {
-    const context = templateContext(event);
-    const text = (this.template('text', overrides) ?? DEFAULT_TEXT).render(context, escapeSlack);
-    const blocks = (this.template('blocks', overrides) as StructuredTemplate | undefined)?.renderValue(context, escapeSlack) as unknown[] | undefined;
+    const context = templateContextOf(event);
+    const text = this.rendering(() => (this.template('text', overrides) ?? DEFAULT_TEXT).render(context, escapeSlack));
+    const blocks = this.rendering(() => (this.template('blocks', overrides) as StructuredTemplate | undefined)?.renderValue(context, escapeSlack) as unknown[] | undefined);
     // cut here, not when sending, so a dry run shows what Slack will get
     return fitSlack(blocks ? { text, blocks } : { text });
   }

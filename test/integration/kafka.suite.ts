@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { start as startBroker, TestBroker } from '../../scripts/kafka-broker';
 import { KafkaSinkConfig } from '../../src/config/sink-config';
 import { KafkaSink } from '../../src/sinks/kafka.sink';
-import { compileTemplate } from '../../src/rules/template';
+import { compileTemplate } from '../../src/templating';
 import { SinkRegistry } from '../../src/sinks/sink.registry';
 import { startBridge, TestBridge } from '../support/bridge';
 import { FIXTURE_DIR, videoEvent } from '../support/fixtures';
@@ -43,7 +43,7 @@ sinks:
     brokers: "\${KAFKA_BROKERS}"
     topic: "jogg.events.{{ event }}"
     key: "{{ event_id }}"
-    value: '{"video": "{{ resource_id }}", "failed": {{#error_message}}true{{/error_message}}{{^error_message}}false{{/error_message}}}'
+    value: '{"video": "{{ resource_id }}", "failed": {% if error_message %}true{% else %}false{% endif %}}'
     headers: { x-source: jogg-bridge, x-resource: "{{ resource_id }}" }
   tiny: { type: kafka, brokers: "\${KAFKA_BROKERS}", topic: jogg.tiny }
 routes:

@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/units';
+import { parseDuration } from './units';
 
 export class SinceError extends Error {}
 

@@ -1,5 +1,5 @@
 import { parseConfig } from './config.loader';
-import { collectSecrets, redactor, redactValue } from './secrets';
+import { collectSecrets, cutText, redactor, redactValue } from './secrets';
 
 describe('secrets and redaction', () => {
   const config = parseConfig(`
@@ -48,9 +48,16 @@ describe('redaction in every encoding', () => {
   });
 
   it('redacts the start of a secret left at the end of a cut text, and nothing else', () => {
-    expect(redact(`HTTP 500: rejected ${secret.slice(0, 5)}`)).toBe('HTTP 500: rejected [redacted]');
-    expect(redact(`HTTP 500: rejected ${secret.slice(0, 5)} later`)).toBe(`HTTP 500: rejected ${secret.slice(0, 5)} later`);
+    expect(redact(cutText(`HTTP 500: rejected ${secret}`, 24))).toBe('HTTP 500: rejected [redacted]…');
+    expect(redact(`HTTP 500: rejected ${secret.slice(0, 5)} later…`)).toBe(`HTTP 500: rejected ${secret.slice(0, 5)} later…`);
     expect(redact('ends with a"b')).toBe('ends with a"b');
+  });
+
+  it('leaves a text that was not cut alone, even when it ends like the start of a secret ("http")', () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/XXXX';
+    expect(redactor([url])('http')).toBe('http');
+    expect(redactor([url])('"type":"http"')).toBe('"type":"http"');
+    expect(redactor([url])(cutText(`HTTP 404: ${url}`, 14))).toBe('HTTP 404: [redacted]…');
   });
 
   it('leaves secrets shorter than 4 characters to structural redaction (text is not mangled)', () => {

@@ -117,14 +117,24 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   };
 }
 
+/** Marks the end of a text that was cut short (`cutText`): only there can a secret have been cut in two. */
+export const CUT_MARK = '…';
+
+/** The first `max` characters of `text`, with CUT_MARK when something was cut (error bodies kept with deliveries). */
+export function cutText(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}${CUT_MARK}` : text;
+}
+
 /**
- * Error details are cut to a length (an answer's first 200 characters), which can cut a secret in two:
- * a text that ends with the start of a secret (4 characters or more) loses that start.
+ * A cut text (ending in CUT_MARK) that ends with the start of a secret (4 characters or more) loses that start.
+ * Texts that were not cut are left alone: "http" is the start of many URL secrets and of many harmless words.
  */
 function redactCutTail(text: string, form: string): string {
-  const at = text.lastIndexOf(form.slice(0, MIN_TEXT_SECRET));
-  if (at < 0 || text.length - at >= form.length || !form.startsWith(text.slice(at))) return text;
-  return `${text.slice(0, at)}${REDACTED}`;
+  if (!text.endsWith(CUT_MARK)) return text;
+  const body = text.slice(0, -CUT_MARK.length);
+  const at = body.lastIndexOf(form.slice(0, MIN_TEXT_SECRET));
+  if (at < 0 || body.length - at >= form.length || !form.startsWith(body.slice(at))) return text;
+  return `${body.slice(0, at)}${REDACTED}${CUT_MARK}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { cutText } from '../config/secrets';
 import { createHash } from 'node:crypto';
 import { createTransport, Transporter } from 'nodemailer';
 import { EmailSinkConfig, smtpHasCredentials } from '../config/sink-config';
@@ -145,10 +146,10 @@ export function messageId(sinkName: string, from: string, event: SinkEvent): str
 function classify(error: unknown, requireTLS: boolean): Error {
   const e = error as Error & { responseCode?: number; code?: string; response?: string };
   if (e.code === 'ETLS' && requireTLS) {
-    const said = e.response ? ` (server said: ${e.response.slice(0, 120)})` : `: ${redactUrl(e.message)}`;
+    const said = e.response ? ` (server said: ${cutText(e.response, 120)})` : `: ${redactUrl(e.message)}`;
     return new PermanentSinkError(`ETLS: TLS is required (tls.requireTLS; credentials are never sent in clear) and the connection could not be encrypted${said}; set tls.allowInsecureAuth: true to allow a server without TLS`);
   }
-  const detail = e.responseCode ? `SMTP ${e.responseCode}: ${(e.response ?? e.message).slice(0, 200)}` : `${e.code ?? 'error'}: ${redactUrl(e.message)}`;
+  const detail = e.responseCode ? `SMTP ${e.responseCode}: ${cutText(e.response ?? e.message, 200)}` : `${e.code ?? 'error'}: ${redactUrl(e.message)}`;
   if (e.responseCode) return e.responseCode >= 500 ? new PermanentSinkError(detail) : new TransientSinkError(detail);
   if (e.code === 'EAUTH') return new PermanentSinkError(detail);
   return new TransientSinkError(detail);

@@ -99,7 +99,7 @@ describe('HttpSink over a real port', () => {
     handler = (_req, res) => res.writeHead(503).end('x'.repeat(100_000));
     const unavailable = await outcome(sink({ timeout: '10s' })); // 100 kB on a busy machine: about the body, not the clock
     expect(unavailable).toBeInstanceOf(TransientSinkError);
-    expect(unavailable.message).toBe(`HTTP 503: ${'x'.repeat(200)}`);
+    expect(unavailable.message).toBe(`HTTP 503: ${'x'.repeat(200)}…`);
   });
 
   it('names network errors: a connection cut mid-answer, and a refused connection', async () => {

@@ -1,3 +1,4 @@
+import { cutText } from '../config/secrets';
 import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { HttpSinkConfig } from '../config/sink-config';
@@ -66,7 +67,7 @@ export class HttpSink extends Sink<HttpMessage> {
     }
     const { text } = response;
     if (response.status >= 200 && response.status < 300) return;
-    const detail = `HTTP ${response.status}${text ? `: ${text.slice(0, 200).replace(/\s+/g, ' ').trim()}` : ''}`;
+    const detail = `HTTP ${response.status}${text ? `: ${cutText(text.replace(/\s+/g, ' ').trim(), 200)}` : ''}`;
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
       throw new TransientSinkError(detail, parseRetryAfter(one(response.headers['retry-after'])));
     }

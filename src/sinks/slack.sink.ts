@@ -1,3 +1,4 @@
+import { cutText } from '../config/secrets';
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { SlackSinkConfig } from '../config/sink-config';
 import { parseDuration } from '../config/units';
@@ -65,7 +66,7 @@ export class SlackSink extends Sink<SlackMessage> {
 
 function classify(error: unknown, retryAfter: string | null, timeoutMs: number): Error {
   if (error instanceof IncomingWebhookHTTPError) {
-    const detail = `Slack answered ${error.statusCode}${error.body ? ` ${error.body.trim().slice(0, 100)}` : ''}`;
+    const detail = `Slack answered ${error.statusCode}${error.body ? ` ${cutText(error.body.trim(), 100)}` : ''}`;
     if (error.statusCode === 429) return new TransientSinkError(detail, parseRetryAfter(retryAfter));
     if (PERMANENT_STATUS.has(error.statusCode)) return new PermanentSinkError(detail);
     return new TransientSinkError(detail, parseRetryAfter(retryAfter));

@@ -117,7 +117,9 @@ describe('admin answers with awkward secrets in the config', () => {
     const bridge = await startBridge(`
 store: { path: "\${DIR}/b.db" }
 jogg: { secrets: ['quo"te\\secret', "z9"] }
-sinks: { hook: { type: http, url: "http://127.0.0.1:9/x", headers: { authorization: 'Bearer a"b\\c-token', x-api-key: "Q7", x-team: ops } } }
+sinks:
+  hook: { type: http, url: "http://127.0.0.1:9/x", headers: { authorization: 'Bearer a"b\\c-token', x-api-key: "Q7", x-team: ops } }
+  alerts: { type: slack, url: "http://127.0.0.1:9/services/T000/B000/XXXX" }
 routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
 `, { BRIDGE_ADMIN_TOKEN: TOKEN });
     try {
@@ -127,6 +129,10 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       const { config } = JSON.parse(text);
       expect(config.jogg.secrets).toEqual(['[redacted]', '[redacted]']);
       expect(config.sinks.hook.headers).toEqual({ authorization: '[redacted]', 'x-api-key': '[redacted]', 'x-team': 'ops' });
+      // a secret that starts like ordinary words (the Slack URL starts with "http") hides only itself
+      expect([config.sinks.hook.type, config.sinks.alerts.type, config.sinks.alerts.url]).toEqual(['http', 'slack', '[redacted]']);
+      const openapi = await (await fetch(`${bridge.url}/admin/openapi.json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      expect(openapi.components.securitySchemes.bearer.type).toBe('http');
       for (const form of ['quo', 'a\\"b', 'a"b', 'c-token', '"Q7"', '"z9"']) expect([form, text.includes(form)]).toEqual([form, false]);
       const dry = await fetch(`${bridge.url}/admin/routes/test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(videoEvent()) });
       const headers = ((await dry.json()) as any).routes[0].deliveries[0].message.headers; // eslint-disable-line @typescript-eslint/no-explicit-any

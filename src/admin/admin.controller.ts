@@ -3,7 +3,7 @@ import { DeliveriesQuery, EventsQuery, ReplayRequest } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 import { ADMIN_OPENAPI } from './openapi';
-import { JsonBody } from './json-body.decorator';
+import { JsonBody, JsonText } from './json-body.decorator';
 import { RedactingInterceptor } from '../ops/redacting.interceptor';
 
 const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
@@ -41,7 +41,7 @@ export class AdminController {
 
   @Post('routes/test')
   @HttpCode(200)
-  routesTest(@JsonBody() body: unknown) {
+  routesTest(@JsonText() body: string) {
     return this.admin.routesTest(body);
   }
 

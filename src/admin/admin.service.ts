@@ -48,10 +48,11 @@ export class AdminService {
     return { replayed: await this.replayer.replay(filter) };
   }
 
-  routesTest(body: unknown): DryRunResult {
+  /** The dry run of a webhook body, given as the text that was sent: checked as the ingress checks it. */
+  routesTest(body: string): DryRunResult {
     let envelope: JoggEnvelope;
     try {
-      envelope = parseEnvelope(JSON.stringify(body));
+      envelope = parseEnvelope(body);
     } catch (error) {
       if (error instanceof EnvelopeError) throw new BadRequestException(error.message);
       throw error;

@@ -2,16 +2,19 @@ import { BadRequestException, createParamDecorator, ExecutionContext } from '@ne
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { FastifyRequest } from 'fastify';
+import { MAX_DEPTH, scanJson } from '../ingress/json-scan';
 
 /**
  * JSON bodies arrive as raw bytes (the webhook route needs them so). This parses them and, given a DTO
  * class, validates them: 400 with the reasons otherwise.
  */
 export const JsonBody = createParamDecorator((dto: (new () => object) | undefined, context: ExecutionContext) => {
-  const body = context.switchToHttp().getRequest<FastifyRequest>().body;
+  const text = bodyText(context);
+  // deeper bodies would overflow the stack of whatever walks them next (validation, JSON.stringify)
+  if (scanJson(text).tooDeep) throw new BadRequestException(`body is nested deeper than ${MAX_DEPTH} levels`);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : '');
+    value = JSON.parse(text);
   } catch {
     throw new BadRequestException('body must be JSON');
   }
@@ -22,3 +25,11 @@ export const JsonBody = createParamDecorator((dto: (new () => object) | undefine
   if (errors.length) throw new BadRequestException(errors.flatMap((e) => Object.values(e.constraints ?? {})));
   return instance;
 });
+
+/** The JSON body as the text that was sent (for a body that is checked as a webhook body, byte for byte). */
+export const JsonText = createParamDecorator((_data: unknown, context: ExecutionContext) => bodyText(context));
+
+function bodyText(context: ExecutionContext): string {
+  const body = context.switchToHttp().getRequest<FastifyRequest>().body;
+  return Buffer.isBuffer(body) ? body.toString('utf8') : '';
+}

@@ -5,6 +5,9 @@ import { MAX_DEPTH, scanJson } from './json-scan';
 
 export class EnvelopeError extends Error {}
 
+/** Longest `event` and `event_id` accepted (JoggAI's are under 40 characters). */
+export const MAX_NAME = 200;
+
 /** A verified webhook, parsed: the envelope, the exact bytes it came from, and those bytes as text. */
 export interface ReceivedWebhook {
   envelope: JoggEnvelope;
@@ -42,17 +45,17 @@ export function parseEnvelope(raw: Buffer | string, headerEvent?: string | strin
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new EnvelopeError('body must be a JSON object');
   if (shape.duplicate) throw new EnvelopeError(`duplicate key "${shape.duplicate}"`);
   const { event, timestamp, data, event_id: eventId } = body as Record<string, unknown>;
-  if (typeof event !== 'string' || event.length === 0 || event.length > 200) {
-    throw new EnvelopeError('"event" must be a non-empty string');
-  }
+  if (typeof event !== 'string' || event.length === 0) throw new EnvelopeError('"event" must be a non-empty string');
+  if (event.length > MAX_NAME) throw new EnvelopeError(`"event" must be at most ${MAX_NAME} characters`);
   if (UNFIT.test(event)) throw new EnvelopeError('"event" must not contain control characters or line separators');
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new EnvelopeError('"timestamp" must be an integer (Unix seconds)');
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new EnvelopeError('"data" must be an object');
-  if (eventId !== undefined && (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > 200)) {
+  if (eventId !== undefined && (typeof eventId !== 'string' || eventId.length === 0)) {
     throw new EnvelopeError('"event_id" must be a non-empty string when present');
   }
+  if (eventId !== undefined && eventId.length > MAX_NAME) throw new EnvelopeError(`"event_id" must be at most ${MAX_NAME} characters`);
   if (eventId !== undefined && UNFIT.test(eventId)) throw new EnvelopeError('"event_id" must not contain control characters or line separators');
   if (headerEvent !== undefined && headerEvent !== event) {
     throw new EnvelopeError('X-Webhook-Event header does not match the body\'s "event"');

@@ -131,7 +131,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       expect(config.sinks.hook.headers).toEqual({ authorization: '[redacted]', 'x-api-key': '[redacted]', 'x-team': 'ops' });
       // a secret that starts like ordinary words (the Slack URL starts with "http") hides only itself
       expect([config.sinks.hook.type, config.sinks.alerts.type, config.sinks.alerts.url]).toEqual(['http', 'slack', '[redacted]']);
-      const openapi = await (await fetch(`${bridge.url}/admin/openapi.json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      const openapi = (await (await fetch(`${bridge.url}/admin/openapi.json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { components: { securitySchemes: { bearer: { type: string } } } };
       expect(openapi.components.securitySchemes.bearer.type).toBe('http');
       for (const form of ['quo', 'a\\"b', 'a"b', 'c-token', '"Q7"', '"z9"']) expect([form, text.includes(form)]).toEqual([form, false]);
       const dry = await fetch(`${bridge.url}/admin/routes/test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(videoEvent()) });

@@ -177,6 +177,13 @@ describe('the CLI in a new user’s first hour', () => {
       const explicit = await cli(['trigger', 'generated_video_failed', '--url', `http://127.0.0.1:${closed}/x`, '--config', config], env());
       expect(explicit.stderr).toBe(`jogg-bridge: cannot reach http://127.0.0.1:${closed}/x: connection refused; is the bridge running? start it with npm start, or pass --url\n`);
     });
+
+    it('refuses a fixture nested deeper than the bridge accepts, with a one-line reason', async () => {
+      const deep = join(dir, 'deep.json');
+      writeFileSync(deep, `{"event":"x_failed","timestamp":1,"data":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+      const result = await cli(['trigger', 'x_failed', '--fixture', deep, '--url', `${bridge.url}/webhooks/jogg`], env());
+      expect([result.status, result.stderr]).toEqual([1, `jogg-bridge: ${deep}: nested deeper than 32 levels (the bridge refuses such bodies)\n`]);
+    });
   });
 
   it.each([

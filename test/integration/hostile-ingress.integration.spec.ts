@@ -26,6 +26,7 @@ const HOSTILE: [string, () => string | Buffer, string][] = [
   ['"timestamp" twice', () => `{"event":"x","timestamp":${now()},"timestamp":${now()},"data":{}}`, 'duplicate key "timestamp"'],
   ['"data" twice', () => `{"event":"x","timestamp":${now()},"data":{"a":1},"data":{"a":2}}`, 'duplicate key "data"'],
   ['100,000 levels of nesting', () => envelope('x', `${'['.repeat(100_000)}${']'.repeat(100_000)}`), 'body is nested deeper than 32 levels'],
+  ['a 10,000-character event name', () => envelope('x'.repeat(10_000)), '"event" must be at most 200 characters'],
   ['invalid UTF-8 inside a string', () => Buffer.concat([Buffer.from(envelope('x').slice(0, -2)), Buffer.from(',"s":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]), 'body is not valid UTF-8'],
 ];
 
@@ -88,5 +89,33 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('the built process: admin JSON bodies nested too deep', () => {
+  let dir: string;
+  let bridge: BridgeProcess;
+  const TOKEN = 'hostile-admin-token';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jogg-hostile-admin-'));
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `store: { path: "${dir}/b.db" }\njogg: { secrets: ["${SECRET}"] }\nsinks: { f: { type: file, path: "${dir}/f.jsonl" } }\nroutes: [{ name: all, match: { events: ["*"] }, to: [f] }]\n`);
+    bridge = await BridgeProcess.start(config, { BRIDGE_ADMIN_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await bridge?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['/admin/routes/test', (deep: string) => envelope('x', deep)],
+    ['/admin/replay', (deep: string) => `{"ids":${deep}}`],
+  ])('%s answers 400, not 500, to 5,000 and 100,000 levels', async (path, body) => {
+    for (const depth of [5_000, 100_000]) {
+      const deep = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const res = await fetch(`${bridge.url}${path}`, { method: 'POST', body: body(deep), headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
+      expect([depth, res.status, ((await res.json()) as { message: string }).message]).toEqual([depth, 400, 'body is nested deeper than 32 levels']);
+    }
+    expect(bridge.output).not.toMatch(/unexpected error|Maximum call stack/);
   });
 });

@@ -5,6 +5,7 @@ import { sampleEvent, setPath } from '../../common/jogg-samples';
 import { sign } from '../../ingress/signature';
 import { describeNetworkError } from '../../sinks/http.sink';
 import { loadCliPartialConfig } from '../cli-context';
+import { MAX_DEPTH, scanJson } from '../../ingress/json-scan';
 import { CliError } from '../cli-error';
 import { print, printJson } from '../format';
 import { BaseOptions, JsonCommand } from './base.command';
@@ -68,11 +69,19 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
   }
 
   private fixture(path: string): Record<string, unknown> {
+    let text: string;
     try {
-      const parsed = JSON.parse(readFileSync(path, 'utf8'));
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+      text = readFileSync(path, 'utf8');
     } catch (error) {
       throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    // the bridge refuses deeper bodies, and re-serialising one would overflow the stack here
+    if (scanJson(text).tooDeep) throw new CliError(`${path}: nested deeper than ${MAX_DEPTH} levels (the bridge refuses such bodies)`);
+    try {
+      const parsed = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+    } catch (error) {
+      throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
     }
     throw new CliError(`${path}: must hold a JSON object`);
   }

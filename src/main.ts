@@ -30,7 +30,7 @@ export async function serve(configPath?: string): Promise<void> {
   const app = await createApp(config, { logger });
   // a reload may bring new secrets; the previous ones stay listed (deliveries already under way use them)
   app.get(BridgeConfigService).onChange((next, previous) => logger.setSecrets([...collectSecrets(next), ...collectSecrets(previous)]));
-  stopOnSignals(app);
+  stopOnSignals(app, config.server.drainTimeMs);
   await app.listen(config.server.port, config.server.host);
   if (app.get(KeyringService).isEmpty()) {
     Logger.warn('No webhook secret is configured (set JOGG_WEBHOOK_SECRET): every webhook will be answered 401.', 'Ingress');
@@ -86,15 +86,20 @@ function exitOnUnhandled(logger: RedactingLogger): void {
   process.on('unhandledRejection', fatal('unhandled promise rejection'));
 }
 
-/** SIGTERM / SIGINT: close the app (stop dispatching, finish in-flight work, close sinks and store), exit 0. */
-function stopOnSignals(app: INestApplication): void {
+/**
+ * SIGTERM / SIGINT: readiness false and webhooks 503 at once; after `drainMs` the port closes (kept-alive clients
+ * got `Connection: close` meanwhile, so they leave without a reset), in-flight work finishes, sinks and the
+ * store close, exit 0.
+ */
+function stopOnSignals(app: INestApplication, drainMs: number): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     Logger.log(`${signal} received, shutting down`, 'Bootstrap');
     app.get(ReadinessService).markStopping();
-    app.close().then(
+    const drained = new Promise((resolve) => setTimeout(resolve, drainMs));
+    drained.then(() => app.close()).then(
       () => process.exit(0),
       (error: Error) => {
         process.stderr.write(`jogg-bridge: error while shutting down: ${error.message}\n`);

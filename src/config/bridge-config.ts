@@ -21,6 +21,11 @@ export class ServerConfig {
   @IsDuration() requestTimeout: string | number = '10s';
   /** A connection that sends nothing for this long is closed. */
   @IsDuration() idleTimeout: string | number = '2m';
+  /**
+   * After SIGTERM/SIGINT the instance goes on answering this long (webhooks 503 with `Connection: close`,
+   * /readyz 503) before it closes its port, so load balancers and kept-alive clients move away without a reset.
+   */
+  @IsDuration() drainTime: string | number = '1s';
 }
 
 export class StoreConfig {

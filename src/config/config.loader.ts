@@ -243,6 +243,7 @@ function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, Load
       maxFutureSkewMs: parseDuration(source.server.maxFutureSkew)!,
       requestTimeoutMs: parseDuration(source.server.requestTimeout)!,
       idleTimeoutMs: parseDuration(source.server.idleTimeout)!,
+      drainTimeMs: parseDuration(source.server.drainTime)!,
     },
     store: resolveStore(source.store),
     jogg: {

@@ -22,6 +22,7 @@ export interface LoadedConfig {
     maxFutureSkewMs: number;
     requestTimeoutMs: number;
     idleTimeoutMs: number;
+    drainTimeMs: number;
   };
   readonly store: { driver: 'sqlite' | 'postgres'; path: string; url?: string; poolSize: number; schema?: string; retentionMs: number };
   readonly jogg: {

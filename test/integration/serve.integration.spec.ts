@@ -71,6 +71,7 @@ describe('the service process', () => {
     stop = true;
     await Promise.all(senders);
     expect([...statuses].every((s) => [200, 503, 0].includes(s))).toBe(true);
+    expect(statuses.has(503)).toBe(true); // the drain: the port stays open, answering 503, before it closes
     const store = new SqliteEventStore(join(dir, 'b.db'));
     const stored = new Set((await store.listEvents({ limit: 100_000 })).map((e) => e.eventId));
     await store.close();

@@ -23,7 +23,7 @@ routes:
 describe('config loader', () => {
   it('loads the shipped default config with every default filled in', () => {
     const config = loadConfig({ path: 'config/bridge.yaml', env: { JOGG_WEBHOOK_SECRET: 's3cret' } });
-    expect(config.server).toEqual({ port: 3000, host: '0.0.0.0', bodyLimit: 1_048_576, maxEventAgeMs: 259_200_000, maxFutureSkewMs: 300_000, requestTimeoutMs: 10_000, idleTimeoutMs: 120_000 });
+    expect(config.server).toEqual({ port: 3000, host: '0.0.0.0', bodyLimit: 1_048_576, maxEventAgeMs: 259_200_000, maxFutureSkewMs: 300_000, requestTimeoutMs: 10_000, idleTimeoutMs: 120_000, drainTimeMs: 1000 });
     expect(config.store).toEqual({ driver: 'sqlite', path: './data/bridge.db', poolSize: 10, retentionMs: 604_800_000 });
     expect(config.jogg.secrets).toEqual(['s3cret']);
     expect([...config.sinks.keys()]).toEqual(['events-file', 'console']);
@@ -68,7 +68,7 @@ describe('config loader', () => {
     ].join('\n');
     expect(problemsOf(yaml)).toEqual([
       '2:9 server.port: port must not be greater than 65535',
-      '3:3 server.colour: unknown key "colour" (valid keys: port, host, bodyLimit, maxEventAge, maxFutureSkew, requestTimeout, idleTimeout)',
+      '3:3 server.colour: unknown key "colour" (valid keys: port, host, bodyLimit, maxEventAge, maxFutureSkew, requestTimeout, idleTimeout, drainTime)',
       '6:28 sinks.hook.url: url must be a URL address',
       '6:57 sinks.hook.sign.secret: must be a Standard Webhooks secret: "whsec_" and at least 16 bytes of base64',
       '7:16 sinks.odd.type: type must be one of: http, file, console, kafka, slack, email',

@@ -28,12 +28,36 @@ export function answerFor(exception: unknown, logger: Logger): ErrorAnswer {
   }
   const errorId = randomUUID();
   if (exception instanceof StoreUnavailableError) {
-    logger.error(`${exception.message} (error id ${errorId})`);
+    storeRefusals.log(logger, `${exception.message} (error id ${errorId})`);
     return { status: 503, headers: { 'retry-after': '5' }, body: { ...errorBody(503, 'store unavailable, retry later'), errorId } };
   }
   logger.error(`unexpected error ${errorId}: ${(exception as Error)?.stack ?? exception}`);
   return { status: 500, headers: {}, body: { ...errorBody(500, 'unexpected error'), errorId } };
 }
+
+/**
+ * While the store is down every webhook is refused the same way: the first refusal is logged, then at most
+ * one line a minute with how many more there were (their error ids are not logged), not a line per request.
+ */
+class RepeatedError {
+  private lastAt = -Infinity;
+  private since = 0;
+
+  constructor(private readonly everyMs: number, private readonly now: () => number = Date.now) {}
+
+  log(logger: Logger, line: string): void {
+    const now = this.now();
+    if (now - this.lastAt < this.everyMs) {
+      this.since++;
+      return;
+    }
+    logger.error(this.since ? `${line}; ${this.since} more refused the same way since the last such line` : line);
+    this.lastAt = now;
+    this.since = 0;
+  }
+}
+
+const storeRefusals = new RepeatedError(60_000);
 
 /** The answer of every Nest route to an error (see answerFor). */
 @Catch()

@@ -124,6 +124,9 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
         expect(answer.status).toBe(503);
         expect(answer.headers.get('retry-after')).toBe('5');
         expect(answer.body.errorId).toEqual(expect.any(String));
+        // 20 more refusals: still one log line (a store outage must not flood the log)
+        for (let i = 0; i < 20; i++) expect((await bridge.webhook(videoEvent(), SECRET)).status).toBe(503);
+        expect(logged(bridge, 'error', /^store unavailable: /)).toBe(1);
         const ready = await bridge.get('/readyz');
         expect(ready.status).toBe(503);
         expect(ready.body.checks.store).toEqual({ status: 'down', error: expect.stringMatching(/I\/O|disk|readonly|write/i) });

@@ -126,7 +126,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       for (const bridge of bridges) {
         expect(bridge.running).toBe(true);
         expect(bridge.output).not.toContain(PASSWORD);
-        expect(bridge.output).not.toMatch(/exiting for a restart|TypeError|Cannot read properties/);
+        expect(bridge.output).not.toMatch(/exiting for a restart|TypeError|Cannot read properties|DeprecationWarning/);
       }
       expect(await a.close()).toBe(0);
       expect(await b.close()).toBe(0);

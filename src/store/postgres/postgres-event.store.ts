@@ -303,12 +303,20 @@ export class PostgresEventStore extends EventStore {
     return this.read<{ name: string; until: number }>('SELECT name, until FROM rotations ORDER BY name');
   }
 
+  private acquiring?: Promise<boolean>;
+
   /**
    * Holds the leader lock on a session of its own. When the server ends that session (restart, terminated
    * backend) the lock is gone with it: the session is dropped at once and the next call tries to take the
    * lock again on a fresh one (this instance or another gets it, whichever asks first).
    */
-  async acquireLeadership(): Promise<boolean> {
+  acquireLeadership(): Promise<boolean> {
+    // one attempt at a time: a check that waits on a stalled session must not put a second query on it
+    this.acquiring ??= this.tryLeadership().finally(() => (this.acquiring = undefined));
+    return this.acquiring;
+  }
+
+  private async tryLeadership(): Promise<boolean> {
     await this.ready;
     if (this.leader) {
       try {

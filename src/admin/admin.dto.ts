@@ -21,7 +21,7 @@ export class DeliveriesQuery extends PageQuery {
 }
 
 export class ReplayRequest {
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsInt({ each: true }) ids?: number[];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @IsInt({ each: true }) @Min(1, { each: true }) ids?: number[];
 
   @IsOptional() @IsBoolean() dead?: boolean;
 

@@ -141,6 +141,11 @@ describe('the CLI in a new user’s first hour', () => {
       const listed = JSON.parse(run(['deliveries', 'list', '--json', '--config', config]).stdout);
       expect(listed.find((d: { id: number }) => d.id === deliveryId).attempts).toBe(2);
     });
+
+    it('replay fails, saying why, for an id that does not exist or a delivery that is not dead or delivered', () => {
+      const missing = run(['replay', '999999', '--config', config]);
+      expect([missing.status, missing.stdout, missing.stderr]).toEqual([1, 'replayed 0 deliveries\n', 'jogg-bridge: delivery 999999: no such delivery\n']);
+    });
   });
 
   describe('trigger', () => {

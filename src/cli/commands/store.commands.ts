@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../../store/event-store';
+import { DELIVERY_STATUSES, DeliveryStatus, EventStore } from '../../store/event-store';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
@@ -147,6 +147,17 @@ interface ReplayOptions extends BaseOptions {
   since?: string;
 }
 
+/** Of the ids asked for, those that cannot be replayed and why: only dead and delivered deliveries are. */
+async function unreplayable(store: EventStore, ids: number[]): Promise<{ id: number; reason: string }[]> {
+  const refused: { id: number; reason: string }[] = [];
+  for (const id of ids) {
+    const delivery = await store.getDelivery(id);
+    if (!delivery) refused.push({ id, reason: 'no such delivery' });
+    else if (delivery.status !== 'dead' && delivery.status !== 'delivered') refused.push({ id, reason: `it is ${delivery.status}; only dead or delivered deliveries are replayed` });
+  }
+  return refused;
+}
+
 @Command({
   name: 'replay',
   arguments: '[delivery-ids...]',
@@ -158,9 +169,13 @@ export class ReplayCommand extends JsonCommand<ReplayOptions> {
     if (!ids.length && !options.dead) throw new CliError('give delivery ids, or --dead to replay dead letters');
     if (ids.length && (options.sink || options.since)) throw new CliError('--sink and --since go with --dead');
     const filter = ids.length ? { ids: ids.map((id) => parseId(id, 'a delivery id')) } : { sink: options.sink, since: parseSince(options.since) };
-    const count = await withStore(options.config, (store) => store.replay(filter, Date.now()));
-    if (options.json) return printJson({ replayed: count });
-    print(`replayed ${count} deliver${count === 1 ? 'y' : 'ies'}${count ? ' (the running bridge sends them within its poll interval)' : ''}`);
+    const { count, refused } = await withStore(options.config, async (store) => {
+      const refused = 'ids' in filter && filter.ids ? await unreplayable(store, filter.ids) : [];
+      return { refused, count: await store.replay(filter, Date.now()) };
+    });
+    if (options.json) printJson({ replayed: count, ...(refused.length ? { notReplayed: refused } : {}) });
+    else print(`replayed ${count} deliver${count === 1 ? 'y' : 'ies'}${count ? ' (the running bridge sends them within its poll interval)' : ''}`);
+    if (refused.length) throw new CliError(refused.map((r) => `delivery ${r.id}: ${r.reason}`).join('; '));
   }
 
   @Option({ flags: '--dead', description: 'every dead letter (narrow with --sink and --since)' })

@@ -81,7 +81,7 @@ describe('HttpSink over a real port', () => {
     };
     const error = await outcome(sink());
     expect(error).toBeInstanceOf(TransientSinkError);
-    expect(error.message).toBe('timed out after 300 ms');
+    expect(error.message).toBe(`timed out after 300 ms (${new URL(url).origin})`);
   });
 
   it('does not follow redirects: a 3xx is a permanent failure', async () => {
@@ -112,6 +112,6 @@ describe('HttpSink over a real port', () => {
     expect(cut).toBeInstanceOf(TransientSinkError);
     expect(cut.message).toMatch(/^network error: (ECONNRESET|aborted)/);
     const refused = await outcome(sink({ url: 'http://127.0.0.1:9/hook' }));
-    expect(refused.message).toBe('network error: ECONNREFUSED');
+    expect(refused.message).toBe('network error: ECONNREFUSED (http://127.0.0.1:9)'); // where it tried; never the path or query
   });
 });

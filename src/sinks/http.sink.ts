@@ -24,10 +24,15 @@ export class HttpSink extends Sink<HttpMessage> {
   /** Kept-alive connections to the one URL this sink posts to (node:http: far less garbage per request than fetch). */
   private readonly agent: HttpAgent;
 
+  private readonly target: string;
+
   constructor(name: string, templates: TemplateSet, private readonly config: HttpSinkConfig) {
     super(name, templates);
     this.timeoutMs = parseDuration(config.timeout)!;
-    const https = new URL(config.url).protocol === 'https:';
+    const url = new URL(config.url);
+    const https = url.protocol === 'https:';
+    // named in network errors; host and port only (a path or query may carry a token)
+    this.target = `${url.protocol}//${url.host}`;
     this.agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: config.concurrency ?? Infinity }); // the dispatcher bounds concurrency
   }
 
@@ -63,7 +68,7 @@ export class HttpSink extends Sink<HttpMessage> {
       response = await exchange(message, headers, this.agent, this.timeoutMs);
     } catch (error) {
       if (isRequestFault(error)) throw new PermanentSinkError(`invalid request: ${(error as Error).message}`);
-      throw new TransientSinkError(describeNetworkError(error, this.timeoutMs));
+      throw new TransientSinkError(`${describeNetworkError(error, this.timeoutMs)} (${this.target})`);
     }
     const { text } = response;
     if (response.status >= 200 && response.status < 300) return;

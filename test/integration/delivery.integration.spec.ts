@@ -168,7 +168,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       const [delivery] = await other.store.listDeliveries({ eventPk: res.body.id });
       await waitFor(async () => (await other.store.listAttempts(delivery.id)).length >= 2);
       const attempts = await other.store.listAttempts(delivery.id);
-      expect(attempts[0].error).toBe('network error: ECONNREFUSED');
+      expect(attempts[0].error).toBe(`network error: ECONNREFUSED (http://127.0.0.1:${port})`);
       await down.listen(Number(port));
       await waitFor(async () => (await other.store.getDelivery(delivery.id))?.status === 'delivered', 5000);
       expect(down.requests.map((r) => r.body)).toEqual([text]);

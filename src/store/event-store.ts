@@ -169,7 +169,10 @@ export abstract class EventStore {
   abstract release(claims: readonly { id: number; leaseToken: string }[]): Promise<number>;
   /** Re-queues deliveries; returns how many. */
   abstract replay(filter: ReplayFilter, now: number): Promise<number>;
-  /** Remembers that a sink's circuit opened at `openedAt` (kept across restarts; the first opening wins). */
+  /**
+   * Remembers that a sink's circuit opened at `openedAt` (kept across restarts; the first opening wins), and makes
+   * its retrying deliveries due: nothing is claimed while it is open but the probe, which takes the oldest.
+   */
   abstract openCircuit(sink: string, openedAt: number): Promise<void>;
   /**
    * The sink's circuit closed at `now`: its waiting deliveries are credited the time it was open (from

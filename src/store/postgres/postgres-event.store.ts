@@ -219,7 +219,10 @@ export class PostgresEventStore extends EventStore {
   }
 
   async openCircuit(sink: string, openedAt: number): Promise<void> {
-    await this.write((c) => c.query('INSERT INTO sink_circuits (sink, opened_at) VALUES ($1, $2) ON CONFLICT (sink) DO NOTHING', [sink, openedAt]));
+    await this.write(async (c) => {
+      await c.query(`UPDATE deliveries SET next_at = $2 WHERE sink = $1 AND status = 'retrying' AND next_at > $2`, [sink, openedAt]);
+      await c.query('INSERT INTO sink_circuits (sink, opened_at) VALUES ($1, $2) ON CONFLICT (sink) DO NOTHING', [sink, openedAt]);
+    });
   }
 
   closeCircuit(sink: string, openedAt: number, now: number): Promise<number> {

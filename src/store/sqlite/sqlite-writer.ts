@@ -106,6 +106,7 @@ export class SqliteWriter {
       case 'deadLetterUnknownSinks':
         return this.deadLetterUnknownSinks(op.known, op.now);
       case 'openCircuit':
+        this.stmts.dueNow.run({ sink: op.sink, now: op.openedAt });
         return this.stmts.openCircuit.run({ sink: op.sink, opened_at: op.openedAt }).changes;
       case 'closeCircuit':
         this.stmts.forgetCircuit.run(op.sink);
@@ -209,6 +210,7 @@ function prepare(db: Db) {
                attempts_before_replay = attempts_before_replay + @uncounted, lease_until = NULL, lease_token = NULL, updated_at = @now
                WHERE id = @id AND lease_token = @token`),
     openCircuit: s(`INSERT INTO sink_circuits (sink, opened_at) VALUES (@sink, @opened_at) ON CONFLICT (sink) DO NOTHING`),
+    dueNow: s(`UPDATE deliveries SET next_at = @now WHERE sink = @sink AND status = 'retrying' AND next_at > @now`),
     forgetCircuit: s(`DELETE FROM sink_circuits WHERE sink = ?`),
     resumeSink: s(`UPDATE deliveries SET paused_ms = paused_ms + MAX(0, @now - MAX(created_at, @opened_at)),
                    next_at = CASE WHEN status = 'retrying' AND next_at > @now THEN @now ELSE next_at END

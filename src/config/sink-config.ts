@@ -16,9 +16,12 @@ export class BackoffConfig {
 }
 
 export class RetryConfig {
-  /** Attempts in all, the first one included. */
-  @IsInt() @Min(1) @Max(1000) attempts = 12;
-  /** A delivery older than this is dead-lettered instead of retried. */
+  /**
+   * Attempts in all, the first one included, made while the sink was up: a backstop, as the default policy is
+   * time-based (maxAge); attempts that failed while the sink's circuit was open do not count.
+   */
+  @IsInt() @Min(1) @Max(1000) attempts = 100;
+  /** A delivery older than this is dead-lettered instead of retried; time its sink was down (circuit open) does not count. */
   @IsDuration() maxAge: string | number = '24h';
   @ValidateNested() @Type(() => BackoffConfig) backoff: BackoffConfig = new BackoffConfig();
 }

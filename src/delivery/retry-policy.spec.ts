@@ -37,11 +37,15 @@ describe('retry policy', () => {
   });
 
   it('is time-based by default: the backoff reaches its 1 h cap long before the attempts run out within 24 h', () => {
-    // the longest the waits can add up to before the 24 h bound: every jittered wait at its cap
-    let elapsed = 0;
-    let attempt = 1;
-    while (elapsed + backoffCap(policy, attempt) <= policy.maxAgeMs) elapsed += backoffCap(policy, attempt++);
-    expect(attempt).toBeLessThan(policy.attempts);
+    // attempts within 24 h when every wait is at its cap, and when each is of the jitter's average length (half the cap)
+    const within24h = (share: number) => {
+      let elapsed = 0;
+      let attempt = 1;
+      while (elapsed + share * backoffCap(policy, attempt) <= policy.maxAgeMs) elapsed += share * backoffCap(policy, attempt++);
+      return attempt;
+    };
+    expect([within24h(1), within24h(0.5)]).toEqual([35, 59]);
+    expect(within24h(0.5)).toBeLessThan(policy.attempts);
   });
 });
 

@@ -95,7 +95,6 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       this.metrics?.circuit(name, lane.circuit.gauge);
       Object.assign(lane, {
         sink,
-        ordered: sinkConfig.ordering === 'key',
         concurrency: sinkConfig.concurrency ?? delivery.concurrency,
         policy: resolvePolicy(source.retry, sinkConfig.retry),
         leaseMs: Math.max(delivery.leaseMs, 2 * (this.sinks.get(name)!.maxSendMs ?? 0)),
@@ -186,6 +185,11 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       lane.claimError = message;
     } finally {
       lane.claiming = false;
+    }
+    // the sink went down while this claim ran: give the claims back now, or they would wait out their lease
+    if (lane.circuit.state !== 'closed') {
+      void this.store.release(claimed).catch(() => 0);
+      return;
     }
     lane.buffer.push(...claimed.map((delivery) => ({ delivery, claimedAt })));
     this.startBuffered(lane);

@@ -13,11 +13,11 @@ jest.setTimeout(120_000);
  * 10 ms → 600 ms, with the old default of 12 attempts, against an outage of a few seconds: the receiver refuses
  * connections, then answers 503, then 200. Run on the built process.
  */
-const config = (url: string, extra = '') => `
+const config = (url: string, extra = '', maxAge = '2m') => `
 store: { path: "\${DIR}/bridge.db" }
 jogg: { secrets: ["${SECRET}"] }
 delivery: { pollInterval: 50ms, concurrency: 8, circuit: { failures: 5, probeInitial: 10ms, probeMax: 600ms } }
-retry: { attempts: 12, maxAge: 2m, backoff: { initial: 10ms, max: 600ms } }
+retry: { attempts: 12, maxAge: ${maxAge}, backoff: { initial: 10ms, max: 600ms } }
 sinks: { hook: { type: http, url: "${url}/hook", timeout: 2s${extra} } }
 routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
 `;
@@ -64,6 +64,25 @@ describe('a sink outage (built process, HTTP receiver)', () => {
     expect(failed).toBeLessThan(n);
     expect(new Set(delivered().map((r) => seqOf(r.body).seq)).size).toBe(n);
     expect((await bridge.get('/readyz')).body.checks.sinks.hook.circuit).toBe('closed');
+  });
+
+  it('does not count the time the sink was down toward maxAge, also across a restart while it is down', async () => {
+    bridge = await BridgeProcess.launch(config(receiver.url, '', '2s'));
+    const dir = bridge.dir;
+    await receiver.close();
+    const n = 20;
+    for (let seq = 0; seq < n; seq++) expect((await bridge.webhook(videoEvent('generated_video_success', { seq }), SECRET)).status).toBe(200);
+    await bridge.waitForOutput(/sink hook is down/, 20_000);
+    await sleep(1500);
+    await bridge.kill('SIGKILL');
+    bridge = await BridgeProcess.start(bridge.configPath);
+    bridge.dir = dir;
+    await bridge.waitForOutput(/sink hook was down when the bridge stopped/, 10_000);
+    await sleep(1500); // down 3 s in all, longer than maxAge (2 s)
+    await receiver.listen(port);
+    await waitFor(() => new Set(delivered().map((r) => seqOf(r.body).seq)).size === n, 30_000, 'every delivery');
+    await waitFor(() => deliveryStatus(join(dir, 'bridge.db')).delivered === n, 10_000, 'every result recorded');
+    expect(deliveryStatus(join(dir, 'bridge.db'))).toEqual({ delivered: n });
   });
 
   it('keeps the order per key (ordering: key) through an outage and a kill -9: 400 events over 40 keys, nothing lost', async () => {

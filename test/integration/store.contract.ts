@@ -176,11 +176,15 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       const early = (await store.ingest(keyed('a', 1_000))).id;
       const late = (await store.ingest(keyed('b', 30_000))).id;
       const [claim] = await store.claimDue('k', 1, 1_000, 100);
-      await store.settle({ delivery: claim, startedAt: 1_000, finishedAt: 1_001, result: { status: 'retrying', nextAt: 900_000, error: 'down', uncounted: true } });
-      expect(await store.getDelivery(claim.id)).toMatchObject({ attempts: 1, attemptsBeforeReplay: 1 });
+      await store.settle({ delivery: claim, startedAt: 1_000, finishedAt: 1_001, result: { status: 'retrying', nextAt: 900_000, error: 'HTTP 503' } });
       await store.openCircuit('k', 10_000);
+      expect(await store.getDelivery(claim.id)).toMatchObject({ nextAt: 10_000 }); // due: the probe takes the oldest
       await store.openCircuit('k', 20_000); // the first opening stays
       expect(await store.openCircuits()).toEqual([{ sink: 'k', openedAt: 10_000 }]);
+      const [probe] = await store.claimDue('k', 1, 20_000, 100);
+      expect(probe.id).toBe(claim.id);
+      await store.settle({ delivery: probe, startedAt: 20_000, finishedAt: 20_001, result: { status: 'retrying', nextAt: 900_000, error: 'down', uncounted: true } });
+      expect(await store.getDelivery(claim.id)).toMatchObject({ attempts: 2, attemptsBeforeReplay: 1 }); // the probe used no retry
       expect(await store.closeCircuit('k', 10_000, 50_000)).toBe(2);
       expect(await store.openCircuits()).toEqual([]);
       const [e, l] = [(await store.listDeliveries({ eventPk: early }))[0], (await store.listDeliveries({ eventPk: late }))[0]];

@@ -73,6 +73,15 @@ export class JoggConfig {
   @ValidateNested() @Type(() => SyncConfig) sync: SyncConfig = new SyncConfig();
 }
 
+export class CircuitConfig {
+  /** Transient failures in a row after which a sink counts as down (its circuit opens). */
+  @IsInt() @Min(1) @Max(1000) failures = 5;
+  /** Wait before the first probe of a sink that is down; doubles after each failed probe. */
+  @IsDuration() probeInitial: string | number = '1s';
+  /** Longest wait between two probes. */
+  @IsDuration() probeMax: string | number = '1m';
+}
+
 export class DeliveryConfig {
   /** Deliveries in flight per sink, unless the sink sets its own. */
   @IsInt() @Min(1) @Max(1000) concurrency = 8;
@@ -80,6 +89,8 @@ export class DeliveryConfig {
   @IsDuration() pollInterval: string | number = '1s';
   /** How long a claimed delivery belongs to its worker; a crashed worker's claims expire after it. */
   @IsDuration() lease: string | number = '60s';
+  /** When a sink counts as down and how often it is probed (see README, Delivery). */
+  @ValidateNested() @Type(() => CircuitConfig) circuit: CircuitConfig = new CircuitConfig();
 }
 
 export class MatchConfig {

@@ -16,9 +16,12 @@ export class BackoffConfig {
 }
 
 export class RetryConfig {
-  /** Attempts in all, the first one included. */
-  @IsInt() @Min(1) @Max(1000) attempts = 12;
-  /** A delivery older than this is dead-lettered instead of retried. */
+  /**
+   * Attempts in all, the first one included, made while the sink was up: a backstop, as the default policy is
+   * time-based (maxAge); attempts that failed while the sink's circuit was open do not count.
+   */
+  @IsInt() @Min(1) @Max(1000) attempts = 100;
+  /** A delivery older than this is dead-lettered instead of retried; time its sink was down (circuit open) does not count. */
   @IsDuration() maxAge: string | number = '24h';
   @ValidateNested() @Type(() => BackoffConfig) backoff: BackoffConfig = new BackoffConfig();
 }
@@ -46,6 +49,12 @@ export abstract class BaseSinkConfig {
   @IsOptional() @IsInt() @Min(1) @Max(1000) concurrency?: number;
   @IsOptional() @ValidateNested() @Type(() => RateLimitConfig) rateLimit?: RateLimitConfig;
   @IsOptional() @ValidateNested() @Type(() => RetryOverride) retry?: RetryOverride;
+  /**
+   * key: deliveries with the same order key reach this sink in the order the events arrived, across retries,
+   * outages and restarts (a delivery waits while an earlier one of its key waits); none: no order between them.
+   * Default: key for kafka (the record key), none for the others.
+   */
+  @IsOptional() @IsIn(['key', 'none']) ordering?: 'key' | 'none';
   /** required: /readyz fails while this sink cannot be reached; optional: reported, not failing. */
   @IsIn(['required', 'optional']) readiness: 'required' | 'optional' = 'optional';
 }
@@ -72,6 +81,8 @@ export class HttpSinkConfig extends BaseSinkConfig {
   /** A mapping/list whose strings are templates, sent as JSON (payload text cannot add keys), or a string template. */
   @IsOptional() @IsBodyTemplate() body?: HttpBody;
   @IsOptional() @ValidateNested() @Type(() => SignConfig) sign?: SignConfig;
+  /** With ordering: key, the order key (a template); default: the resource id (video_id, ...), else the event id. */
+  @IsOptional() @IsString() @MinLength(1) orderKey?: string;
 }
 
 export class FileTemplates {
@@ -127,6 +138,8 @@ export class KafkaSinkConfig extends BaseSinkConfig {
   @IsDuration() timeout: string | number = '10s';
   /** Deliveries in flight; those due together are sent as one produce request. */
   @IsInt() @Min(1) @Max(10000) override concurrency = 500;
+  /** Records with one key are produced in the order the events arrived, also across retries and outages. */
+  @IsIn(['key', 'none']) override ordering: 'key' | 'none' = 'key';
 }
 
 export class SlackTemplates {
@@ -227,7 +240,7 @@ export const SINK_CONFIG_CLASSES: Record<SinkType, new () => BaseSinkConfig> = {
 
 /** Which fields of each sink type are templates (compiled at load, overridable per route). */
 export const TEMPLATE_FIELDS: Record<SinkType, readonly string[]> = {
-  http: ['body'],
+  http: ['body', 'orderKey'],
   file: ['format'],
   console: ['format'],
   kafka: ['topic', 'key', 'value', 'headers'],

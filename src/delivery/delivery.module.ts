@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SinkCircuits } from '../ops/sink-circuits';
 import { RoutingService } from '../rules/routing.service';
 import { SinksModule } from '../sinks/sinks.module';
 import { DispatcherService } from './dispatcher.service';
@@ -7,7 +8,7 @@ import { ReplayService } from './replay.service';
 
 @Module({
   imports: [SinksModule],
-  providers: [DispatcherService, ReplayService, RoutingService, DryRunService],
-  exports: [DispatcherService, ReplayService, RoutingService, DryRunService],
+  providers: [DispatcherService, { provide: SinkCircuits, useExisting: DispatcherService }, ReplayService, RoutingService, DryRunService],
+  exports: [DispatcherService, SinkCircuits, ReplayService, RoutingService, DryRunService],
 })
 export class DeliveryModule {}

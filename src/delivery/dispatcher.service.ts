@@ -5,12 +5,15 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
 import { collectSecrets, redactor } from '../config/secrets';
 import { MetricsService } from '../ops/metrics.service';
+import { SinkCircuits } from '../ops/sink-circuits';
 import { RoutingService } from '../rules/routing.service';
 import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/sink';
 import { SinkRegistry } from '../sinks/sink.registry';
 import { ClaimedDelivery, EventStore, Settlement } from '../store/event-store';
 import { TokenBucket } from './rate-limiter';
-import { SinkHealthLog } from './sink-health-log';
+import { parseDuration } from '../config/units';
+import { CircuitOptions, CircuitState, SinkCircuit } from './circuit';
+import { KeyGate } from './key-gate';
 import { decideRetry, resolvePolicy, RetryPolicy } from './retry-policy';
 
 interface SinkLane {
@@ -26,6 +29,10 @@ interface SinkLane {
   buffer: { delivery: ClaimedDelivery; claimedAt: number }[];
   /** The last claim's error while claims fail (logged once per change). */
   claimError?: string;
+  /** The sink's health: while open nothing is claimed but one probe at a time. */
+  circuit: SinkCircuit;
+  /** Which order keys may start now (per-key order within what this lane holds). */
+  keys: KeyGate;
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -36,9 +43,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * events, finished sends and a timer; never on the webhook's request path.
  */
 @Injectable()
-export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DispatcherService.name);
-  private readonly health = new SinkHealthLog(this.logger, () => this.clock.now());
   private readonly lanes = new Map<string, SinkLane>();
   private readonly running = new Set<Promise<void>>();
   /** Deliveries being sent right now, by id. */
@@ -69,6 +75,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       this.deadLetterOrphans().catch((error: Error) => this.logger.warn(`cannot dead-letter the deliveries of removed sinks: ${error.message}`));
     });
     await this.deadLetterOrphans();
+    await this.restoreCircuits();
     this.stopped = false;
     this.notify();
   }
@@ -77,15 +84,18 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
    * One lane per configured sink. Lanes are updated in place (a running delivery settles on the lane that
    * counted it); a sink that left the config loses its lane, and its waiting deliveries are dead-lettered.
    */
-  private syncLanes({ delivery, source, sinks }: LoadedConfig): void {
+  private syncLanes({ delivery, sinks, source }: LoadedConfig): void {
     const now = this.clock.now();
     for (const name of this.lanes.keys()) if (!sinks.has(name)) this.lanes.delete(name);
     for (const name of this.sinks.names()) {
       const sinkConfig = sinks.get(name)!.config;
       const rate = sinkConfig.rateLimit;
-      const lane = this.lanes.get(name) ?? { inFlight: 0, claiming: false, buffer: [] };
+      const sink = this.sinks.get(name)!;
+      const lane = this.lanes.get(name) ?? { inFlight: 0, claiming: false, buffer: [], keys: new KeyGate(), circuit: new SinkCircuit(name, this.logger, circuitOptions(source)) };
+      lane.circuit.configure(circuitOptions(source));
+      this.metrics?.circuit(name, lane.circuit.gauge);
       Object.assign(lane, {
-        sink: this.sinks.get(name)!,
+        sink,
         concurrency: sinkConfig.concurrency ?? delivery.concurrency,
         policy: resolvePolicy(source.retry, sinkConfig.retry),
         leaseMs: Math.max(delivery.leaseMs, 2 * (this.sinks.get(name)!.maxSendMs ?? 0)),
@@ -93,6 +103,26 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
       });
       this.lanes.set(name, lane as SinkLane);
     }
+  }
+
+  /** Sinks that were down when the process stopped start down: probed before anything else is sent. */
+  private async restoreCircuits(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      for (const { sink, openedAt } of await this.store.openCircuits()) {
+        const lane = this.lanes.get(sink);
+        if (!lane) continue;
+        lane.circuit.restore(openedAt, now);
+        this.metrics?.circuit(sink, lane.circuit.gauge);
+      }
+    } catch (error) {
+      this.logger.warn(`cannot read which sinks were down: ${(error as Error).message}`);
+    }
+  }
+
+  /** Each configured sink's circuit (for /readyz). */
+  circuits(): Record<string, CircuitState> {
+    return Object.fromEntries([...this.lanes].map(([name, lane]) => [name, lane.circuit.state]));
   }
 
   private async deadLetterOrphans(): Promise<void> {
@@ -131,12 +161,14 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     for (const lane of this.lanes.values()) {
       void this.fill(lane);
       if (lane.bucket) wait = Math.min(wait, Math.max(1, lane.bucket.waitMs(now)));
+      if (lane.circuit.state === 'open') wait = Math.min(wait, Math.max(1, lane.circuit.nextProbeAt - now));
     }
     this.timer = setTimeout(() => this.notify(), wait);
     this.timer.unref();
   }
 
   private async fill(lane: SinkLane): Promise<void> {
+    if (lane.circuit.state !== 'closed') return this.probe(lane);
     this.startBuffered(lane);
     const want = this.wanted(lane);
     if (want <= 0 || lane.claiming) return;
@@ -155,9 +187,43 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     } finally {
       lane.claiming = false;
     }
+    // the sink went down while this claim ran: give the claims back now, or they would wait out their lease
+    if (lane.circuit.state !== 'closed') {
+      void this.store.release(claimed).catch(() => 0);
+      return;
+    }
     lane.buffer.push(...claimed.map((delivery) => ({ delivery, claimedAt })));
     this.startBuffered(lane);
     if (claimed.length === want) this.notify();
+  }
+
+  /**
+   * While a sink is down: at most one probe at a time, on the circuit's backoff. The probe is a real send of the
+   * sink's oldest due delivery (what a delivery needs is what the probe tests: the sink's own check() proves less,
+   * HTTP has none); only when nothing is due does it fall back to check(). Its result moves the circuit.
+   */
+  private async probe(lane: SinkLane): Promise<void> {
+    const now = this.clock.now();
+    if (lane.claiming || this.stopped || !lane.circuit.startProbe(now)) return;
+    this.metrics?.circuit(lane.sink.name, lane.circuit.gauge);
+    lane.claiming = true;
+    let claimed: ClaimedDelivery[] = [];
+    try {
+      claimed = await this.store.claimDue(lane.sink.name, 1, now, lane.leaseMs);
+    } catch (error) {
+      this.logger.error(`cannot claim a probe for ${lane.sink.name}: ${(error as Error).message}`);
+      lane.circuit.skipProbe(now);
+      return;
+    } finally {
+      lane.claiming = false;
+    }
+    if (claimed.length) {
+      lane.keys.started(claimed[0], 0, lane.sink.sendsTogetherInOrder);
+      return this.track(lane, this.deliver(lane, claimed[0]));
+    }
+    const checked = await lane.sink.check().then(() => undefined, (error: Error) => error);
+    if (checked) this.afterResult(lane, { status: 'retrying', nextAt: now, error: this.redact(checked.message) }, checked);
+    else this.afterResult(lane, { status: 'delivered' }, undefined);
   }
 
   /**
@@ -170,17 +236,38 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     return 2 * lane.concurrency - lane.inFlight - lane.buffer.length;
   }
 
+  /**
+   * Starts what the lane holds, in claim (id) order, within its concurrency and rate. A delivery whose key has an
+   * earlier delivery running (or, for a sink that does not send together in order, running or started in this
+   * pass) stays in the buffer; one held too long is left to its lease, and so are the later ones of its key.
+   */
   private startBuffered(lane: SinkLane): void {
+    if (lane.circuit.state !== 'closed') return;
     const now = this.clock.now();
     const staleAfter = lane.leaseMs / 2;
-    while (lane.buffer.length && lane.inFlight < lane.concurrency && !this.stopped) {
-      if (lane.bucket && lane.bucket.available(now) < 1) return;
-      const { delivery, claimedAt } = lane.buffer.shift()!;
+    const pass = lane.keys.newPass();
+    const kept: SinkLane['buffer'] = [];
+    for (let i = 0; i < lane.buffer.length; i++) {
+      const entry = lane.buffer[i];
+      const { delivery, claimedAt } = entry;
+      if (lane.inFlight >= lane.concurrency || this.stopped || (lane.bucket && lane.bucket.available(now) < 1)) {
+        kept.push(...lane.buffer.slice(i));
+        break;
+      }
       // Held too long: leave it to its lease to expire, so it is claimed afresh rather than sent late.
-      if (now - claimedAt > staleAfter) continue;
+      if (now - claimedAt > staleAfter || lane.keys.dropped(delivery, pass)) {
+        lane.keys.drop(delivery, pass);
+        continue;
+      }
+      if (!lane.keys.mayStart(delivery, pass, lane.sink.sendsTogetherInOrder)) {
+        kept.push(entry);
+        continue;
+      }
+      lane.keys.started(delivery, pass, lane.sink.sendsTogetherInOrder);
       lane.bucket?.take(now);
       this.track(lane, this.deliver(lane, delivery));
     }
+    lane.buffer = kept;
   }
 
   private track(lane: SinkLane, work: Promise<void>): void {
@@ -196,15 +283,17 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private async deliver(lane: SinkLane, delivery: ClaimedDelivery): Promise<void> {
     const startedAt = this.clock.now();
     this.active.set(delivery.id, delivery);
-    const result = await this.attempt(lane, delivery).finally(() => this.active.delete(delivery.id));
+    const failure = await this.attempt(lane, delivery).finally(() => this.active.delete(delivery.id));
     const finishedAt = this.clock.now();
+    const result = this.afterResult(lane, failure ? this.afterFailure(lane, delivery, failure) : { status: 'delivered' }, failure);
+    lane.keys.finished(delivery, result.status);
+    // a later delivery of this key held here must not go ahead of this one: it goes back to the store, which holds it
+    if (result.status === 'retrying' && delivery.orderKey !== null) void this.giveBack(lane, delivery.orderKey);
     this.metrics?.delivery(lane.sink.name, delivery.route, result.status, finishedAt - startedAt,
       result.status === 'delivered' ? finishedAt - delivery.event.receivedAt : undefined);
     const label = () => `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
     if (result.status === 'dead') this.logger.warn(`${label()} dead-lettered: ${result.error}`);
     else if (result.status === 'retrying') this.logger.debug?.(`${label()} will retry: ${result.error}`);
-    if (result.status === 'retrying') this.health.failed(lane.sink.name, result.error);
-    else if (result.status === 'delivered') this.health.delivered(lane.sink.name);
     try {
       const settled = await this.store.settle({ delivery, startedAt, finishedAt, result });
       if (!settled) this.logger.warn(`${label()}: lease lost before the result was recorded; it will be tried again`);
@@ -213,30 +302,82 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async attempt(lane: SinkLane, delivery: ClaimedDelivery): Promise<Settlement> {
+  /** Sends; resolves to the error when it failed. */
+  private async attempt(lane: SinkLane, delivery: ClaimedDelivery): Promise<unknown> {
     try {
       const event = toSinkEvent(delivery);
       const message = this.routing.render(delivery.route, lane.sink, event);
       await lane.sink.send(message, event);
-      return { status: 'delivered' };
+      return undefined;
     } catch (error) {
-      return this.afterFailure(lane.policy, delivery, error);
+      return error ?? new Error('unknown failure');
     }
   }
 
-  private afterFailure(policy: RetryPolicy, delivery: ClaimedDelivery, error: unknown): Settlement {
+  /**
+   * Tells the circuit how the send went and acts on what changed: opening gives back what the lane holds (nothing
+   * more is sent until a probe gets through) and makes the sink's retrying deliveries due, so the first probe takes
+   * the oldest; closing credits the waiting deliveries the time the sink was down and makes them due now.
+   */
+  private afterResult(lane: SinkLane, result: Settlement, failure: unknown): Settlement {
+    const now = this.clock.now();
+    const { circuit } = lane;
+    const openedAt = circuit.openedAt;
+    // a permanent refusal is the sink answering; a delivery that gave up on a transient failure is not
+    const answered = failure === undefined || failure instanceof PermanentSinkError;
+    const error = result.status === 'delivered' ? '' : result.error;
+    const change = answered ? circuit.succeeded(now) : circuit.failed(now, error, failure instanceof TransientSinkError ? failure.retryAfterMs : undefined);
+    this.metrics?.circuit(lane.sink.name, circuit.gauge);
+    if (change === 'opened') {
+      const held = lane.buffer.splice(0).map((b) => b.delivery);
+      lane.keys.clear();
+      void this.store.release(held).catch(() => 0);
+      void this.store.openCircuit(lane.sink.name, circuit.openedAt!)
+        .catch((error: Error) => this.logger.warn(`cannot record that ${lane.sink.name} is down: ${error.message}`));
+    } else if (change === 'closed') {
+      void this.store.closeCircuit(lane.sink.name, openedAt!, now)
+        .then(() => this.notify(), (error: Error) => this.logger.error(`cannot release the deliveries waiting for ${lane.sink.name}: ${error.message}`));
+    }
+    // a failure while the sink is down did not use the delivery's retries: it is due again at the next probe or the close
+    if (result.status === 'retrying' && circuit.state !== 'closed') return { ...result, nextAt: now, uncounted: true };
+    return result;
+  }
+
+  private async giveBack(lane: SinkLane, key: string): Promise<void> {
+    const held = lane.buffer.filter((b) => b.delivery.orderKey === key);
+    if (!held.length) return;
+    lane.buffer = lane.buffer.filter((b) => b.delivery.orderKey !== key);
+    await this.store.release(held.map((b) => b.delivery)).catch(() => 0);
+  }
+
+  private afterFailure(lane: SinkLane, delivery: ClaimedDelivery, error: unknown): Settlement {
     const message = this.redact((error as Error)?.message ?? String(error));
     if (error instanceof PermanentSinkError) return { status: 'dead', error: message };
+    const now = this.clock.now();
+    const { circuit, policy } = lane;
+    // time the sink was down does not age a delivery: what the store credited at earlier closes, and this outage so far
+    const downNow = circuit.openedAt !== undefined ? Math.max(0, now - Math.max(delivery.createdAt, circuit.openedAt)) : 0;
+    const ageFrom = delivery.createdAt + delivery.pausedMs + downNow;
+    if (circuit.state !== 'closed') {
+      // the sink is down: no attempt is used; only the age (counted while it was up) can end the delivery
+      if (now - ageFrom > policy.maxAgeMs) return { status: 'dead', error: `${message} (gave up: older than the maximum age)` };
+      return { status: 'retrying', nextAt: now, error: message, uncounted: true };
+    }
     const retryAfterMs = error instanceof TransientSinkError ? error.retryAfterMs : undefined;
     const decision = decideRetry(policy, {
-      attempt: delivery.attempts - delivery.attemptsBeforeReplay + 1, // this round's: a replay starts afresh
-      createdAt: delivery.createdAt,
-      now: this.clock.now(),
+      attempt: delivery.attempts - delivery.attemptsBeforeReplay + 1, // this round's, sink-down failures excluded
+      createdAt: ageFrom,
+      now,
       retryAfterMs,
     });
     if (!decision.retry) return { status: 'dead', error: `${message} (${decision.reason})` };
     return { status: 'retrying', nextAt: decision.nextAt, error: message };
   }
+}
+
+function circuitOptions(source: LoadedConfig['source']): CircuitOptions {
+  const circuit = source.delivery.circuit;
+  return { failures: circuit.failures, probeInitialMs: parseDuration(circuit.probeInitial)!, probeMaxMs: parseDuration(circuit.probeMax)! };
 }
 
 /** The stored event as sinks see it; the body is parsed only if a sink reads the envelope. */

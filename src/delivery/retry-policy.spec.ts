@@ -7,7 +7,7 @@ const policy = resolvePolicy(plainToInstance(RetryConfig, {}, { exposeDefaultVal
 
 describe('retry policy', () => {
   it('resolves defaults and per-sink overrides', () => {
-    expect(policy).toEqual({ attempts: 12, maxAgeMs: 86_400_000, initialMs: 1000, maxMs: 3_600_000, factor: 2, jitter: true });
+    expect(policy).toEqual({ attempts: 100, maxAgeMs: 86_400_000, initialMs: 1000, maxMs: 3_600_000, factor: 2, jitter: true });
     const global = plainToInstance(RetryConfig, {}, { exposeDefaultValues: true });
     expect(resolvePolicy(global, { attempts: 3, maxAge: '10m' })).toMatchObject({ attempts: 3, maxAgeMs: 600_000, initialMs: 1000 });
   });
@@ -31,9 +31,21 @@ describe('retry policy', () => {
   });
 
   it('gives up after the last attempt or past the maximum age', () => {
-    expect(decideRetry(policy, { attempt: 12, createdAt: 0, now: 0 })).toEqual({ retry: false, reason: 'gave up after 12 attempts' });
+    expect(decideRetry(policy, { attempt: 100, createdAt: 0, now: 0 })).toEqual({ retry: false, reason: 'gave up after 100 attempts' });
     expect(decideRetry(policy, { attempt: 2, createdAt: 0, now: 86_399_000 }, () => 0.9)).toMatchObject({ retry: false });
-    expect(decideRetry(policy, { attempt: 11, createdAt: 0, now: 0 }, () => 0.9)).toMatchObject({ retry: true });
+    expect(decideRetry(policy, { attempt: 99, createdAt: 0, now: 0 }, () => 0.9)).toMatchObject({ retry: true });
+  });
+
+  it('is time-based by default: the backoff reaches its 1 h cap long before the attempts run out within 24 h', () => {
+    // attempts within 24 h when every wait is at its cap, and when each is of the jitter's average length (half the cap)
+    const within24h = (share: number) => {
+      let elapsed = 0;
+      let attempt = 1;
+      while (elapsed + share * backoffCap(policy, attempt) <= policy.maxAgeMs) elapsed += share * backoffCap(policy, attempt++);
+      return attempt;
+    };
+    expect([within24h(1), within24h(0.5)]).toEqual([35, 59]);
+    expect(within24h(0.5)).toBeLessThan(policy.attempts);
   });
 });
 

@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { formatDuration } from '../config/units';
 import { DispatcherService } from '../delivery/dispatcher.service';
+import { orderKeyOf } from '../sinks/order-key';
 import { RoutingService } from '../rules/routing.service';
 import { baseName } from '../sync/plan';
 import { EventStore } from '../store/event-store';
@@ -28,7 +29,11 @@ export class IngressService {
   async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
     const now = this.clock.now();
     this.checkAge(envelope.timestamp, now);
-    const deliveries = this.routing.plan(envelope);
+    const sinks = this.config.current.sinks;
+    const deliveries = this.routing.plan(envelope).map(({ route, sink, templates }) => {
+      const loaded = sinks.get(sink);
+      return { route, sink, orderKey: loaded ? orderKeyOf(loaded, envelope, templates, endpoint === null ? null : baseName(endpoint)) : null };
+    });
     const result = await this.store.ingest({
       dedupeKey: dedupeKey(envelope, raw),
       eventId: envelope.event_id,

@@ -22,6 +22,7 @@ export class MetricsService {
   private readonly reload: Gauge;
   private readonly syncSuccess: Gauge;
   private readonly leading: Gauge;
+  private readonly circuits: Gauge<'sink'>;
 
   constructor(store: EventStore, config: BridgeConfigService) {
     const registers = [this.registry];
@@ -58,6 +59,11 @@ export class MetricsService {
     this.syncSuccess.set(0);
     this.leading = new Gauge({ name: 'bridge_leader', help: '1 while this instance leads (sync loop, housekeeping), 0 on standby', registers });
     this.leading.set(0);
+    this.circuits = new Gauge({ name: 'bridge_sink_circuit', help: "Each sink's circuit: 0 closed (delivering), 1 open (down, deliveries wait), 0.5 half-open (a probe runs)", labelNames: ['sink'], registers });
+  }
+
+  circuit(sink: string, value: number): void {
+    this.circuits.set({ sink }, value);
   }
 
   leader(isLeader: boolean): void {

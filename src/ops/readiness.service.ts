@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { SyncLoopService } from '../sync/sync-loop.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { SinkRegistry } from '../sinks/sink.registry';
+import { CircuitState, SinkCircuits } from './sink-circuits';
 import { EventStore } from '../store/event-store';
 import { LeaderService } from './leader.service';
 
@@ -17,7 +18,8 @@ export interface Readiness {
   checks: {
     config: CheckResult & { file: string };
     store: CheckResult;
-    sinks: Record<string, CheckResult & { readiness: 'required' | 'optional' }>;
+    /** `circuit`: open while the dispatcher holds the sink's deliveries (it failed again and again), half-open while a probe runs. */
+    sinks: Record<string, CheckResult & { readiness: 'required' | 'optional'; circuit?: CircuitState }>;
     /** Informational: a failing sync never makes the instance unready (ingest goes on). */
     /** Informational: which instance runs the sync loop and housekeeping (one per database). */
     leader?: { status: 'leader' | 'standby' };
@@ -36,6 +38,7 @@ export class ReadinessService {
     private readonly sinks: SinkRegistry,
     @Optional() private readonly syncLoop?: SyncLoopService,
     @Optional() private readonly leaderService?: LeaderService,
+    @Optional() private readonly dispatcher?: SinkCircuits,
   ) {}
 
   /** From now on the instance reports not ready (it is shutting down). */
@@ -53,8 +56,10 @@ export class ReadinessService {
       ...this.sinks.names().map((name) => probe(() => this.sinks.get(name)!.check())),
     ]);
     const sinks: Readiness['checks']['sinks'] = {};
+    const circuits = this.dispatcher?.circuits() ?? {};
     this.sinks.names().forEach((name, i) => {
-      sinks[name] = { ...sinkResults[i], readiness: this.config.current.sinks.get(name)!.config.readiness };
+      const circuit = circuits[name];
+      sinks[name] = { ...sinkResults[i], readiness: this.config.current.sinks.get(name)!.config.readiness, ...(circuit ? { circuit } : {}) };
     });
     const requiredDown = Object.values(sinks).some((s) => s.readiness === 'required' && s.status === 'down');
     const file = this.config.current.file;

@@ -12,6 +12,8 @@ export interface RenderingSink<E, M> {
 export interface PlannedDelivery {
   route: string;
   sink: string;
+  /** The route's own templates for this sink's type (they override the sink's). */
+  templates?: TemplateSet;
 }
 
 /** Applies the configured routes: which deliveries an event gets, and how each message renders. */
@@ -31,7 +33,11 @@ export class RoutingService {
 
   /** One delivery per (matching route, sink it names). */
   plan(envelope: JoggEnvelope): PlannedDelivery[] {
-    return this.match(envelope).flatMap((route) => route.to.map((sink) => ({ route: route.name, sink })));
+    const sinks = this.config.current.sinks;
+    return this.match(envelope).flatMap((route) => route.to.map((sink) => {
+      const type = sinks.get(sink)?.config.type;
+      return { route: route.name, sink, templates: type ? route.templates[type] : undefined };
+    }));
   }
 
   /** The message `sink` would send for `event` on `routeName` (the route's templates override the sink's). */

@@ -104,6 +104,11 @@ export class KafkaSink extends Sink<KafkaRecord> {
     });
   }
 
+  /** Sends started in one turn go out in one produce request; a key's records share a partition and its fate. */
+  override get sendsTogetherInOrder(): boolean {
+    return true;
+  }
+
   /** Ready when the cluster answers metadata (for the topic, when it is not a template). */
   override async check(): Promise<void> {
     const admin = this.kafka.admin();
@@ -138,11 +143,26 @@ export class KafkaSink extends Sink<KafkaRecord> {
       // A permanent refusal of a batch may be one record's fault (too large, say): each record then goes
       // alone, in order, so only the records the broker refuses fail (at least once: a record of another
       // partition that the broker had taken may be written twice).
-      if (failure instanceof PermanentSinkError && batch.length > 1) {
-        for (const one of batch) await this.produce([one]);
-      }
+      if (failure instanceof PermanentSinkError && batch.length > 1) await this.produceOneByOne(batch);
     }
     this.flushing = false;
+  }
+
+  /**
+   * Each record alone, in order; once a record of a key failed for a reason that may pass (it will be retried),
+   * the later records of that key fail with it, so they are never written ahead of it.
+   */
+  private async produceOneByOne(batch: Pending[]): Promise<void> {
+    const held = new Map<string, Error>();
+    for (const one of batch) {
+      const earlier = held.get(one.record.key);
+      if (earlier) {
+        one.reject(earlier);
+        continue;
+      }
+      const failure = await this.produce([one]);
+      if (failure instanceof TransientSinkError) held.set(one.record.key, failure);
+    }
   }
 
   /** Sends one batch and settles its promises; a permanent failure of a batch of several is returned unsettled. */

@@ -54,6 +54,16 @@ export abstract class Sink<M = unknown> {
     return undefined;
   }
 
+  /**
+   * True when sends started together (in one turn) reach the destination in the order they were started and
+   * fail or succeed together per order key (Kafka: one produce request, one partition per key, one request in
+   * flight). Then the dispatcher may start several deliveries of one key at once; otherwise it sends one key's
+   * deliveries one after the other.
+   */
+  get sendsTogetherInOrder(): boolean {
+    return false;
+  }
+
   /** Throws when the sink cannot currently be reached. */
   async check(): Promise<void> {}
 

@@ -10,7 +10,8 @@ export interface NewEvent {
   receivedAt: number;
   /** The raw body exactly as received (the signed bytes, as UTF-8). */
   body: string;
-  deliveries: readonly { route: string; sink: string }[];
+  /** `orderKey`: deliveries of one sink with the same key are sent in id order, one key's later ones waiting for its earlier. */
+  deliveries: readonly { route: string; sink: string; orderKey?: string | null }[];
 }
 
 export interface IngestResult {
@@ -39,8 +40,15 @@ export interface Delivery {
   status: DeliveryStatus;
   /** Attempts ever made, replays included (the attempts history has this many entries). */
   attempts: number;
-  /** Attempts made before the latest replay: a replay gives a fresh retry budget, counted from here. */
+  /**
+   * Attempts outside this round's retry budget: those made before the latest replay (a replay gives a fresh
+   * budget) and the failed attempts made while the sink's circuit was open (the sink was down, not the delivery).
+   */
   attemptsBeforeReplay: number;
+  /** Sent in id order with the other deliveries of its sink that have the same key (null: no order). */
+  orderKey: string | null;
+  /** Time its sink's circuit was open while it waited: not counted toward the policy's maximum age. */
+  pausedMs: number;
   nextAt: number;
   lastError: string | null;
   createdAt: number;
@@ -64,7 +72,8 @@ export interface Attempt {
 
 export type Settlement =
   | { status: 'delivered' }
-  | { status: 'retrying'; nextAt: number; error: string }
+  /** `uncounted`: the failure happened while the sink's circuit was open; it does not use the retry budget. */
+  | { status: 'retrying'; nextAt: number; error: string; uncounted?: boolean }
   | { status: 'dead'; error: string };
 
 export interface SettleRequest {
@@ -149,7 +158,10 @@ export class WriteHealth {
 export abstract class EventStore {
   /** Stores the event and its deliveries atomically, or reports it as a duplicate. */
   abstract ingest(event: NewEvent): Promise<IngestResult>;
-  /** Leases up to `limit` due deliveries of one sink, oldest first. */
+  /**
+   * Leases up to `limit` due deliveries of one sink, in id order (oldest first). A delivery with an order key is
+   * left waiting while an earlier delivery of its sink with that key is still waiting and not claimed with it.
+   */
   abstract claimDue(sink: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]>;
   /** Records an attempt and moves the delivery on; ignored when the lease is no longer ours. */
   abstract settle(request: SettleRequest): Promise<boolean>;
@@ -157,6 +169,18 @@ export abstract class EventStore {
   abstract release(claims: readonly { id: number; leaseToken: string }[]): Promise<number>;
   /** Re-queues deliveries; returns how many. */
   abstract replay(filter: ReplayFilter, now: number): Promise<number>;
+  /**
+   * Remembers that a sink's circuit opened at `openedAt` (kept across restarts; the first opening wins), and makes
+   * its retrying deliveries due: nothing is claimed while it is open but the probe, which takes the oldest.
+   */
+  abstract openCircuit(sink: string, openedAt: number): Promise<void>;
+  /**
+   * The sink's circuit closed at `now`: its waiting deliveries are credited the time it was open (from
+   * `openedAt`, or their creation when later) and retrying ones become due at once. Returns how many waited.
+   */
+  abstract closeCircuit(sink: string, openedAt: number, now: number): Promise<number>;
+  /** Circuits open when the process stopped. */
+  abstract openCircuits(): Promise<{ sink: string; openedAt: number }[]>;
   /** Dead-letters waiting deliveries whose sink is no longer configured; returns how many. */
   abstract deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number>;
   abstract getEvent(id: number): Promise<StoredEvent | undefined>;

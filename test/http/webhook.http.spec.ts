@@ -262,8 +262,8 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, mail] }]
           config: { status: 'up', file: expect.stringContaining('bridge.yaml') },
           store: { status: 'up' },
           sinks: {
-            f: { status: 'up', readiness: 'required' },
-            mail: { status: 'down', readiness: 'optional', error: expect.stringMatching(/ECONNREFUSED/) },
+            f: { status: 'up', readiness: 'required', circuit: 'closed' },
+            mail: { status: 'down', readiness: 'optional', circuit: 'closed', error: expect.stringMatching(/ECONNREFUSED/) },
           },
           leader: { status: 'leader' },
           sync: { status: 'off' },

@@ -136,6 +136,8 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
     const bridge = await startBridge(`
 store: { path: "\${DIR}/bridge.db" }
 jogg: { secrets: ["${SECRET}"] }
+# the circuit stays closed here (it would hold the deliveries after 5 failures): this is about each delivery's backoff
+delivery: { circuit: { failures: 1000 } }
 retry: { attempts: 50, maxAge: 1h, backoff: { initial: 100ms, max: 800ms, factor: 2, jitter: false } }
 sinks: { hook: { type: http, url: "http://127.0.0.1:${port}/hook", timeout: 2s } }
 routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]

@@ -73,7 +73,8 @@ describe('no secret ever reaches a log line, a stored error, an admin answer or 
 store: { path: "${dir}/bridge.db" }
 jogg: { secrets: ["\${JOGG_WEBHOOK_SECRET}", '${SECRETS.oldWebhook}', "${SHORT.webhook}"] }
 retry: { attempts: 2, backoff: { initial: 50ms, max: 50ms } }
-delivery: { pollInterval: 100ms }
+# the circuit stays closed, so the failing sinks dead-letter (a sink that is down keeps its deliveries waiting)
+delivery: { pollInterval: 100ms, circuit: { failures: 1000 } }
 sinks:
   echo:
     type: http

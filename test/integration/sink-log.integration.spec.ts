@@ -24,13 +24,13 @@ describe('the log while a sink is down (built process)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(['test', 'production'])('NODE_ENV=%s: warns when the sink starts failing, once, and says when it delivers again', async (nodeEnv) => {
+  it.each(['test', 'production'])('NODE_ENV=%s: warns when the sink goes down, once, and says when it is back', async (nodeEnv) => {
     receiver.always({ status: 503, body: 'down for maintenance' });
     const config = join(dir, 'bridge.yaml');
     writeFileSync(config, `
 store: { path: "${dir}/bridge.db" }
 jogg: { secrets: ["${SECRET}"] }
-delivery: { pollInterval: 50ms }
+delivery: { pollInterval: 50ms, circuit: { failures: 5, probeInitial: 50ms, probeMax: 200ms } }
 retry: { attempts: 100, backoff: { initial: 50ms, max: 200ms } }
 sinks: { hook: { type: http, url: "${receiver.url}/hook" } }
 routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
@@ -41,15 +41,16 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       const res = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, SECRET) });
       expect(res.status).toBe(200);
     }
-    await bridge.waitForOutput(/sink hook is failing: HTTP 503/, 20_000);
+    await bridge.waitForOutput(/sink hook is down after 5 failed attempts in a row \(the last: HTTP 503: down for maintenance\)/, 20_000);
     const failing = receiver.requests.length;
-    // keep failing for a while: many more attempts, no new warning line per attempt
-    const until = failing + 20;
+    // keep it down for a while: several probes, no new warning line per probe
+    const until = failing + 5;
     while (receiver.requests.length < until) await new Promise((resolve) => setTimeout(resolve, 50));
     receiver.always({ status: 200, body: 'ok' });
-    await bridge.waitForOutput(/sink hook delivers again after \d+ s and \d+ failed attempts/, 20_000);
-    expect(bridge.output.match(/sink hook is failing/g)).toHaveLength(1);
+    await bridge.waitForOutput(/sink hook is back after [\d.]+ s \(\d+ failed attempts while down\)/, 20_000);
+    expect(bridge.output.match(/sink hook is down/g)).toHaveLength(1);
+    expect(bridge.output.match(/sink hook is back/g)).toHaveLength(1);
     expect(bridge.output).not.toMatch(/will retry/); // each retry stays at debug
-    if (nodeEnv === 'production') expect(bridge.output).toMatch(/"level":"warn".*sink hook is failing/);
+    if (nodeEnv === 'production') expect(bridge.output).toMatch(/"level":"warn".*sink hook is down/);
   });
 });

@@ -129,6 +129,70 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(await store.settle({ delivery: claims[0], startedAt: 3_000, finishedAt: 3_001, result: { status: 'delivered' } })).toBe(false);
     });
 
+    const keyed = (key: string | null, receivedAt = 1_000) => event({ receivedAt, deliveries: [{ route: 'r', sink: 'k', orderKey: key }] });
+    const claimIds = async (now: number, limit = 100) => (await store.claimDue('k', limit, now, 1_000)).map((d) => d.eventPk);
+
+    it('claims the deliveries of one key together, in id order, and other keys alongside', async () => {
+      const ids = [];
+      for (const key of ['v1', 'v2', 'v1', null, 'v1']) ids.push((await store.ingest(keyed(key))).id);
+      expect(await claimIds(1_000)).toEqual(ids);
+      const [d] = await store.listDeliveries({ eventPk: ids[0] });
+      expect(d).toMatchObject({ orderKey: 'v1', pausedMs: 0 });
+    });
+
+    it('holds a key behind its earlier delivery while that one is retrying or leased; other keys go on', async () => {
+      const a1 = (await store.ingest(keyed('a'))).id;
+      const b1 = (await store.ingest(keyed('b'))).id;
+      const a2 = (await store.ingest(keyed('a'))).id;
+      const a3 = (await store.ingest(keyed('a'))).id;
+      const [first] = await store.claimDue('k', 1, 1_000, 500);
+      expect(first.eventPk).toBe(a1);
+      const others = await store.claimDue('k', 100, 1_100, 1_000);
+      expect(others.map((d) => d.eventPk)).toEqual([b1]); // a2, a3 wait while a1 is leased
+      await store.settle({ delivery: others[0], startedAt: 1_100, finishedAt: 1_110, result: { status: 'delivered' } });
+      await store.settle({ delivery: first, startedAt: 1_100, finishedAt: 1_110, result: { status: 'retrying', nextAt: 5_000, error: 'HTTP 503' } });
+      expect(await claimIds(4_000)).toEqual([]); // a1 retries later: a2 and a3 are held, though due
+      expect(await claimIds(5_000)).toEqual([a1, a2, a3]);
+    });
+
+    it('holds a key behind an earlier delivery that an earlier claim leased and lost to its lease expiring only once it expires', async () => {
+      const a1 = (await store.ingest(keyed('a'))).id;
+      const a2 = (await store.ingest(keyed('a'))).id;
+      expect(await claimIds(1_000, 1)).toEqual([a1]);
+      expect(await claimIds(1_500)).toEqual([]);
+      expect(await claimIds(2_000)).toEqual([a1, a2]); // the first lease (1 s) expired: both again, in order
+    });
+
+    it('never starves other keys behind a held key (the held ones do not use the claim limit)', async () => {
+      const a1 = (await store.ingest(keyed('a'))).id;
+      const [first] = await store.claimDue('k', 1, 1_000, 60_000);
+      expect(first.eventPk).toBe(a1);
+      for (let i = 0; i < 5; i++) await store.ingest(keyed('a'));
+      const others = [(await store.ingest(keyed('b'))).id, (await store.ingest(keyed('c'))).id];
+      expect(await claimIds(1_000, 2)).toEqual(others);
+    });
+
+    it('credits waiting deliveries the time their sink was open and makes retrying ones due at once when it closes', async () => {
+      const early = (await store.ingest(keyed('a', 1_000))).id;
+      const late = (await store.ingest(keyed('b', 30_000))).id;
+      const [claim] = await store.claimDue('k', 1, 1_000, 100);
+      await store.settle({ delivery: claim, startedAt: 1_000, finishedAt: 1_001, result: { status: 'retrying', nextAt: 900_000, error: 'HTTP 503' } });
+      await store.openCircuit('k', 10_000);
+      expect(await store.getDelivery(claim.id)).toMatchObject({ nextAt: 10_000 }); // due: the probe takes the oldest
+      await store.openCircuit('k', 20_000); // the first opening stays
+      expect(await store.openCircuits()).toEqual([{ sink: 'k', openedAt: 10_000 }]);
+      const [probe] = await store.claimDue('k', 1, 20_000, 100);
+      expect(probe.id).toBe(claim.id);
+      await store.settle({ delivery: probe, startedAt: 20_000, finishedAt: 20_001, result: { status: 'retrying', nextAt: 900_000, error: 'down', uncounted: true } });
+      expect(await store.getDelivery(claim.id)).toMatchObject({ attempts: 2, attemptsBeforeReplay: 1 }); // the probe used no retry
+      expect(await store.closeCircuit('k', 10_000, 50_000)).toBe(2);
+      expect(await store.openCircuits()).toEqual([]);
+      const [e, l] = [(await store.listDeliveries({ eventPk: early }))[0], (await store.listDeliveries({ eventPk: late }))[0]];
+      expect(e).toMatchObject({ status: 'retrying', nextAt: 50_000, pausedMs: 40_000 });
+      expect(l).toMatchObject({ status: 'pending', nextAt: 30_000, pausedMs: 20_000 });
+      expect(await claimIds(50_000)).toEqual([early, late]);
+    });
+
     it('gives claims back at once when released with their token, and only then', async () => {
       await store.ingest(event());
       const [claim] = await store.claimDue('a', 1, 1_000, 60_000);

@@ -88,4 +88,38 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     // /readyz must prove the store can write: an UPDATE that matches nothing writes nothing and passes on a full disk
     sql: `CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at BIGINT NOT NULL);`,
   },
+  {
+    version: 6,
+    name: 'per-key order, time paused by open circuits, open circuits; claim_due() in id order',
+    // Claims walk a sink's waiting deliveries in id order. A keyed delivery is claimed only when every earlier
+    // waiting delivery of its key is claimable now and is claimed with it: the candidates (locked, SKIP LOCKED)
+    // lose those whose earlier one is missing from them, which also covers one that another instance holds
+    // locked in a claim that has not committed yet.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN order_key TEXT;
+      ALTER TABLE deliveries ADD COLUMN paused_ms BIGINT NOT NULL DEFAULT 0;
+      CREATE INDEX deliveries_waiting ON deliveries(sink, id) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_order_key ON deliveries(sink, order_key, id) WHERE status IN ('pending', 'retrying') AND order_key IS NOT NULL;
+      DROP INDEX deliveries_due_ordered;
+      CREATE TABLE sink_circuits (sink TEXT PRIMARY KEY, opened_at BIGINT NOT NULL);
+      DROP FUNCTION claim_due(TEXT, BIGINT, INTEGER, BIGINT, TEXT);
+      CREATE FUNCTION claim_due(p_sink TEXT, p_now BIGINT, p_limit INTEGER, p_until BIGINT, p_token TEXT)
+      RETURNS SETOF deliveries LANGUAGE sql SET enable_sort = off SET enable_bitmapscan = off AS $$
+        WITH cand AS (
+          SELECT id, order_key FROM deliveries d
+          WHERE sink = p_sink AND status IN ('pending', 'retrying') AND next_at <= p_now AND (lease_until IS NULL OR lease_until <= p_now)
+            AND (order_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM deliveries e WHERE e.sink = p_sink AND e.order_key = d.order_key AND e.id < d.id
+                AND e.status IN ('pending', 'retrying') AND (e.next_at > p_now OR e.lease_until > p_now)))
+          ORDER BY id LIMIT p_limit FOR UPDATE SKIP LOCKED
+        ), ok AS (
+          SELECT c.id FROM cand c WHERE c.order_key IS NULL OR NOT EXISTS (
+            SELECT 1 FROM deliveries e WHERE e.sink = p_sink AND e.order_key = c.order_key AND e.id < c.id
+              AND e.status IN ('pending', 'retrying') AND e.id NOT IN (SELECT id FROM cand))
+        )
+        UPDATE deliveries SET lease_until = p_until, lease_token = p_token WHERE id IN (SELECT id FROM ok)
+        RETURNING *
+      $$;
+    `,
+  },
 ];

@@ -117,7 +117,7 @@ export class PostgresEventStore extends EventStore {
     if (missing.length) {
       for (const r of (await c.query('SELECT id, dedupe_key FROM events WHERE dedupe_key = ANY($1)', [missing])).rows) ids.set(r.dedupe_key, r.id);
     }
-    const rows = { event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[] };
+    const rows = { event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[], key: [] as (string | null)[] };
     for (const e of candidates) {
       if (!fresh.has(e.dedupeKey)) continue;
       for (const d of e.deliveries) {
@@ -125,14 +125,15 @@ export class PostgresEventStore extends EventStore {
         rows.route.push(d.route);
         rows.sink.push(d.sink);
         rows.at.push(e.receivedAt);
+        rows.key.push(d.orderKey ?? null);
       }
     }
     if (rows.event.length) {
       await c.query(
-        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at)
-         SELECT e, r, s, 'pending', 0, t, t, t FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS x(e, r, s, t)
+        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key)
+         SELECT e, r, s, 'pending', 0, t, t, t, k FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(e, r, s, t, k)
          ON CONFLICT DO NOTHING`,
-        [rows.event, rows.route, rows.sink, rows.at],
+        [rows.event, rows.route, rows.sink, rows.at, rows.key],
       );
     }
     return events.map((e, i) => {
@@ -147,7 +148,7 @@ export class PostgresEventStore extends EventStore {
       const token = randomUUID();
       // claim_due (migration 3) walks the due index in order whatever the statistics say
       const rows = (await c.query('SELECT * FROM claim_due($1, $2, $3, $4, $5)', [sink, now, limit, now + leaseMs, token])).rows as DeliveryRow[];
-      rows.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
+      rows.sort((a, b) => a.id - b.id);
       if (!rows.length) return [];
       const events = (await c.query('SELECT * FROM events WHERE id = ANY($1)', [rows.map((r) => r.event_pk)])).rows as EventRow[];
       const byId = new Map(events.map((e) => [e.id, e]));
@@ -170,10 +171,11 @@ export class PostgresEventStore extends EventStore {
     const error = (r: SettleRequest) => (r.result.status === 'delivered' ? null : r.result.error);
     const settled = (await c.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
-           AS t(id, token, status, next_at, error, started_at, finished_at, outcome)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::int[])
+           AS t(id, token, status, next_at, error, started_at, finished_at, outcome, uncounted)
        ), changed AS (
          UPDATE deliveries d SET status = i.status, attempts = d.attempts + 1, next_at = i.next_at, last_error = i.error,
+           attempts_before_replay = d.attempts_before_replay + i.uncounted,
            lease_until = NULL, lease_token = NULL, updated_at = i.finished_at
          FROM input i WHERE d.id = i.id AND d.lease_token = i.token RETURNING d.id, i.token
        ), recorded AS (
@@ -187,6 +189,7 @@ export class PostgresEventStore extends EventStore {
         col((r) => r.delivery.id), col((r) => r.delivery.leaseToken), col((r) => r.result.status),
         col((r) => (r.result.status === 'retrying' ? r.result.nextAt : r.delivery.nextAt)), col(error),
         col((r) => r.startedAt), col((r) => r.finishedAt), col((r) => (r.result.status === 'retrying' ? 'retry' : r.result.status)),
+        col((r) => (r.result.status === 'retrying' && r.result.uncounted ? 1 : 0)),
       ],
     )).rows as { id: number; token: string }[];
     const done = new Set(settled.map((r) => `${r.id}:${r.token}`));
@@ -213,6 +216,29 @@ export class PostgresEventStore extends EventStore {
         [now, filter.sink ?? null, filter.since ?? null],
       )).rowCount ?? 0;
     });
+  }
+
+  async openCircuit(sink: string, openedAt: number): Promise<void> {
+    await this.write(async (c) => {
+      await c.query(`UPDATE deliveries SET next_at = $2 WHERE sink = $1 AND status = 'retrying' AND next_at > $2`, [sink, openedAt]);
+      await c.query('INSERT INTO sink_circuits (sink, opened_at) VALUES ($1, $2) ON CONFLICT (sink) DO NOTHING', [sink, openedAt]);
+    });
+  }
+
+  closeCircuit(sink: string, openedAt: number, now: number): Promise<number> {
+    return this.write(async (c) => {
+      await c.query('DELETE FROM sink_circuits WHERE sink = $1', [sink]);
+      return (await c.query(
+        `UPDATE deliveries SET paused_ms = paused_ms + GREATEST(0, $3::bigint - GREATEST(created_at, $2::bigint)),
+         next_at = CASE WHEN status = 'retrying' AND next_at > $3::bigint THEN $3::bigint ELSE next_at END
+         WHERE sink = $1 AND ${WAITING}`,
+        [sink, openedAt, now],
+      )).rowCount ?? 0;
+    });
+  }
+
+  async openCircuits(): Promise<{ sink: string; openedAt: number }[]> {
+    return (await this.read('SELECT sink, opened_at FROM sink_circuits ORDER BY sink')).map((r) => ({ sink: r.sink as string, openedAt: Number(r.opened_at) }));
   }
 
   deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number> {

@@ -74,4 +74,18 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     // /readyz must prove the store can write: an UPDATE that matches nothing writes nothing and passes on a full disk
     sql: `CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`,
   },
+  {
+    version: 6,
+    name: 'per-key order, time paused by open circuits, open circuits',
+    // Claims walk a sink's waiting deliveries in id order (deliveries_waiting); the order-key index answers
+    // "is an earlier delivery of this key still waiting?" for each candidate.
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN order_key TEXT;
+      ALTER TABLE deliveries ADD COLUMN paused_ms INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX deliveries_waiting ON deliveries(sink, id) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_order_key ON deliveries(sink, order_key, id) WHERE status IN ('pending', 'retrying') AND order_key IS NOT NULL;
+      DROP INDEX deliveries_due;
+      CREATE TABLE sink_circuits (sink TEXT PRIMARY KEY, opened_at INTEGER NOT NULL);
+    `,
+  },
 ];

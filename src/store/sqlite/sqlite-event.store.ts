@@ -71,6 +71,18 @@ export class SqliteEventStore extends EventStore {
     return this.write({ kind: 'replay', filter, now });
   }
 
+  async openCircuit(sink: string, openedAt: number): Promise<void> {
+    await this.write({ kind: 'openCircuit', sink, openedAt });
+  }
+
+  closeCircuit(sink: string, openedAt: number, now: number): Promise<number> {
+    return this.write({ kind: 'closeCircuit', sink, openedAt, now });
+  }
+
+  async openCircuits(): Promise<{ sink: string; openedAt: number }[]> {
+    return this.db.prepare(`SELECT sink, opened_at AS openedAt FROM sink_circuits ORDER BY sink`).all() as { sink: string; openedAt: number }[];
+  }
+
   deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number> {
     return this.write({ kind: 'deadLetterUnknownSinks', known, now });
   }

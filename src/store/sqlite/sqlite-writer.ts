@@ -13,6 +13,8 @@ export type WriteOp =
   | { kind: 'ingest'; event: NewEvent }
   | { kind: 'claim'; sink: string; limit: number; now: number; leaseMs: number }
   | { kind: 'settle'; id: number; token: string; startedAt: number; finishedAt: number; nextAt: number; result: Settlement }
+  | { kind: 'openCircuit'; sink: string; openedAt: number }
+  | { kind: 'closeCircuit'; sink: string; openedAt: number; now: number }
   | { kind: 'replay'; filter: ReplayFilter; now: number }
   | { kind: 'deadLetterUnknownSinks'; known: readonly string[]; now: number }
   | { kind: 'ping' }
@@ -103,6 +105,12 @@ export class SqliteWriter {
         return this.replay(op.filter, op.now);
       case 'deadLetterUnknownSinks':
         return this.deadLetterUnknownSinks(op.known, op.now);
+      case 'openCircuit':
+        this.stmts.dueNow.run({ sink: op.sink, now: op.openedAt });
+        return this.stmts.openCircuit.run({ sink: op.sink, opened_at: op.openedAt }).changes;
+      case 'closeCircuit':
+        this.stmts.forgetCircuit.run(op.sink);
+        return this.stmts.resumeSink.run({ sink: op.sink, opened_at: op.openedAt, now: op.now }).changes;
       case 'ping':
         return this.stmts.ping.run(Date.now()).changes;
       case 'saveSecrets':
@@ -127,7 +135,7 @@ export class SqliteWriter {
     }) as { id: number } | undefined;
     if (!inserted) return { id: (this.stmts.eventByKey.get(event.dedupeKey) as { id: number }).id, duplicate: true };
     for (const d of event.deliveries) {
-      this.stmts.insertDelivery.run({ event_pk: inserted.id, route: d.route, sink: d.sink, now: event.receivedAt });
+      this.stmts.insertDelivery.run({ event_pk: inserted.id, route: d.route, sink: d.sink, order_key: d.orderKey ?? null, now: event.receivedAt });
     }
     return { id: inserted.id, duplicate: false };
   }
@@ -135,7 +143,7 @@ export class SqliteWriter {
   private claim(sink: string, limit: number, now: number, leaseMs: number): ClaimedDelivery[] {
     const token = randomUUID();
     const rows = this.stmts.claim.all({ sink, limit, now, lease_until: now + leaseMs, token }) as DeliveryRow[];
-    rows.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
+    rows.sort((a, b) => a.id - b.id);
     return rows.map((row) => ({
       ...toDelivery(row),
       leaseToken: token,
@@ -147,7 +155,8 @@ export class SqliteWriter {
     const { result } = op;
     const error = result.status === 'delivered' ? null : result.error;
     const nextAt = result.status === 'retrying' ? result.nextAt : op.nextAt;
-    const changed = this.stmts.settle.run({ id: op.id, token: op.token, status: result.status, next_at: nextAt, error, now: op.finishedAt }).changes;
+    const uncounted = result.status === 'retrying' && result.uncounted ? 1 : 0;
+    const changed = this.stmts.settle.run({ id: op.id, token: op.token, status: result.status, next_at: nextAt, error, uncounted, now: op.finishedAt }).changes;
     if (!changed) return false;
     this.stmts.insertAttempt.run({
       delivery_id: op.id, started_at: op.startedAt, duration_ms: Math.max(0, op.finishedAt - op.startedAt), error,
@@ -185,15 +194,27 @@ function prepare(db: Db) {
                     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`),
     eventByKey: s(`SELECT id FROM events WHERE dedupe_key = ?`),
     eventById: s(`SELECT * FROM events WHERE id = ?`),
-    insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at)
-                       VALUES (@event_pk, @route, @sink, 'pending', 0, @now, @now, @now) ON CONFLICT DO NOTHING`),
+    insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key)
+                       VALUES (@event_pk, @route, @sink, 'pending', 0, @now, @now, @now, @order_key) ON CONFLICT DO NOTHING`),
+    // In id order. A keyed delivery is skipped while an earlier one of its key waits and cannot be claimed with it
+    // (not due yet, or leased): one writer, so every earlier claimable one of the key ranks before it in this claim.
     claim: s(`UPDATE deliveries SET lease_until = @lease_until, lease_token = @token
-              WHERE id IN (SELECT id FROM deliveries WHERE sink = @sink AND ${WAITING} AND next_at <= @now
-                           AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_at, id LIMIT @limit)
+              WHERE id IN (SELECT id FROM deliveries d WHERE sink = @sink AND ${WAITING} AND next_at <= @now
+                           AND (lease_until IS NULL OR lease_until <= @now)
+                           AND (order_key IS NULL OR NOT EXISTS (
+                             SELECT 1 FROM deliveries e WHERE e.sink = d.sink AND e.order_key = d.order_key AND e.id < d.id
+                             AND e.${WAITING} AND (e.next_at > @now OR e.lease_until > @now)))
+                           ORDER BY id LIMIT @limit)
               RETURNING *`),
     settle: s(`UPDATE deliveries SET status = @status, attempts = attempts + 1, next_at = @next_at, last_error = @error,
-               lease_until = NULL, lease_token = NULL, updated_at = @now
+               attempts_before_replay = attempts_before_replay + @uncounted, lease_until = NULL, lease_token = NULL, updated_at = @now
                WHERE id = @id AND lease_token = @token`),
+    openCircuit: s(`INSERT INTO sink_circuits (sink, opened_at) VALUES (@sink, @opened_at) ON CONFLICT (sink) DO NOTHING`),
+    dueNow: s(`UPDATE deliveries SET next_at = @now WHERE sink = @sink AND status = 'retrying' AND next_at > @now`),
+    forgetCircuit: s(`DELETE FROM sink_circuits WHERE sink = ?`),
+    resumeSink: s(`UPDATE deliveries SET paused_ms = paused_ms + MAX(0, @now - MAX(created_at, @opened_at)),
+                   next_at = CASE WHEN status = 'retrying' AND next_at > @now THEN @now ELSE next_at END
+                   WHERE sink = @sink AND ${WAITING}`),
     insertAttempt: s(`INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
                       VALUES (@delivery_id, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = @delivery_id),
                               @started_at, @duration_ms, @outcome, @error)`),

@@ -167,7 +167,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
           const wait = attempt.startedAt - (previous.startedAt + previous.durationMs);
           expect(wait).toBeGreaterThanOrEqual(Math.min(800, 100 * 2 ** i) - 20);
         });
-        expect(attempts.map((a) => a.error ?? 'ok').join(' | ')).toMatch(/^(network error: ECONNREFUSED \| )+(HTTP 503: maintenance \| )*ok$/);
+        expect(attempts.map((a) => a.error ?? 'ok').join(' | ')).toMatch(/^(network error: ECONNREFUSED \(http:\/\/127\.0\.0\.1:\d+\) \| )+(HTTP 503: maintenance \| )*ok$/);
       }
     } finally {
       await bridge.close();

@@ -10,7 +10,7 @@ const json = (description: string, type = 'object') => ({ description, content: 
 const answers = (ok: string, type = 'object') => ({
   200: json(ok, type),
   400: json('a parameter or body is not valid: `{statusCode, error, message}`'),
-  401: json('no valid `Authorization: Bearer <BRIDGE_ADMIN_TOKEN>`'),
+  401: json('no valid admin token (the Authorization header must carry BRIDGE_ADMIN_TOKEN as a bearer token)'),
 });
 
 /**

@@ -28,7 +28,8 @@ interface SinkLane {
   /** Claimed, not yet started: lets a slot that frees up start at once, without a claim round trip. */
   buffer: { delivery: ClaimedDelivery; claimedAt: number }[];
   /** The last claim's error while claims fail (logged once per change). */
-  claimError?: string;
+  /** Claims are failing (the store cannot write): since when the last failure was, and when it was last logged. */
+  claimFailing?: { lastAt: number; loggedAt: number };
   /** The sink's health: while open nothing is claimed but one probe at a time. */
   circuit: SinkCircuit;
   /** Which order keys may start now (per-key order within what this lane holds). */
@@ -36,6 +37,9 @@ interface SinkLane {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const CLAIM_LOG_EVERY_MS = 60_000;
+/** Claims must go through this long after the last failure before the log says they work again. */
+const CLAIM_RECOVERED_AFTER_MS = 5_000;
 
 /**
  * Moves due deliveries to their sinks: claims them with a lease, sends, records every attempt and
@@ -167,6 +171,27 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
     this.timer.unref();
   }
 
+  /**
+   * Claims run every poll interval. A store that cannot write is logged when claims start failing and then at
+   * most once a minute; "works again" only after claims have gone through for a while, since on a nearly full
+   * disk some claims fit and others do not, and the log would flap with them.
+   */
+  private claimFailed(lane: SinkLane, now: number, message: string): void {
+    const failing = lane.claimFailing;
+    if (failing && now - failing.loggedAt < CLAIM_LOG_EVERY_MS) {
+      failing.lastAt = now;
+      return;
+    }
+    this.logger.error(`cannot claim deliveries for ${lane.sink.name}${failing ? ' (still)' : ''}: ${message}`);
+    lane.claimFailing = { lastAt: now, loggedAt: now };
+  }
+
+  private claimWorked(lane: SinkLane, now: number): void {
+    if (!lane.claimFailing || now - lane.claimFailing.lastAt < CLAIM_RECOVERED_AFTER_MS) return;
+    lane.claimFailing = undefined;
+    this.logger.log(`claiming deliveries for ${lane.sink.name} works again`);
+  }
+
   private async fill(lane: SinkLane): Promise<void> {
     if (lane.circuit.state !== 'closed') return this.probe(lane);
     this.startBuffered(lane);
@@ -177,13 +202,9 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
     let claimed: ClaimedDelivery[] = [];
     try {
       claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, lane.leaseMs);
-      if (lane.claimError) this.logger.log(`claiming deliveries for ${lane.sink.name} works again`);
-      lane.claimError = undefined;
+      this.claimWorked(lane, claimedAt);
     } catch (error) {
-      // claims run every poll interval: log a failing store once per change, not on every tick
-      const message = (error as Error).message;
-      if (message !== lane.claimError) this.logger.error(`cannot claim deliveries for ${lane.sink.name}: ${message}`);
-      lane.claimError = message;
+      this.claimFailed(lane, claimedAt, (error as Error).message);
     } finally {
       lane.claiming = false;
     }

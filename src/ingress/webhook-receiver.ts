@@ -44,7 +44,7 @@ export class WebhookReceiver {
   private async receive(req: IncomingMessage, res: ServerResponse, endpoint: string | null): Promise<void> {
     // Shutting down: JoggAI retries a 503 (reaching another instance or our next start); closing the
     // connection lets the server's close finish.
-    if (this.readiness?.isStopping) return this.refuse(res, 503, 'unavailable', 'shutting down, retry later', true);
+    if (this.readiness?.isStopping) return this.refuse(res, 503, 'unavailable', 'shutting down, retry later', true, { 'retry-after': '5' });
     const type = req.headers['content-type'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     if (type === undefined ? hasBody : !isJson(type)) {
@@ -86,9 +86,9 @@ export class WebhookReceiver {
   }
 
   /** A refusal with its short reason; `close` when the rest of a body we did not read is not worth reading. */
-  private refuse(res: ServerResponse, status: number, outcome: WebhookOutcome, message: string, close = false): void {
+  private refuse(res: ServerResponse, status: number, outcome: WebhookOutcome, message: string, close = false, headers: Record<string, string> = {}): void {
     this.metrics.webhook(undefined, outcome);
-    send(res, status, close ? { connection: 'close' } : {}, errorBody(status, message));
+    send(res, status, close ? { connection: 'close', ...headers } : headers, errorBody(status, message));
   }
 
   private fail(res: ServerResponse, error: unknown, event: string | undefined): void {

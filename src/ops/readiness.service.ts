@@ -59,7 +59,10 @@ export class ReadinessService {
     const circuits = this.dispatcher?.circuits() ?? {};
     this.sinks.names().forEach((name, i) => {
       const circuit = circuits[name];
-      sinks[name] = { ...sinkResults[i], readiness: this.config.current.sinks.get(name)!.config.readiness, ...(circuit ? { circuit } : {}) };
+      // an open circuit is a sink that failed delivery after delivery: down, whatever its own check says
+      // (an HTTP sink has no check, so for it the circuit is the only word on its health)
+      const result = circuit && circuit !== 'closed' && sinkResults[i].status === 'up' ? { status: 'down' as const, error: `circuit ${circuit}: deliveries keep failing` } : sinkResults[i];
+      sinks[name] = { ...result, readiness: this.config.current.sinks.get(name)!.config.readiness, ...(circuit ? { circuit } : {}) };
     });
     const requiredDown = Object.values(sinks).some((s) => s.readiness === 'required' && s.status === 'down');
     const file = this.config.current.file;

@@ -150,7 +150,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       expect((await bridge.webhook(after, SECRET)).status).toBe(200);
       // the delivery whose result was lost is sent again (at-least-once), the new one too
       await waitFor(() => hook.eventIds().has(after.event_id) && hook.bodies.filter((b) => b.includes(inFlight.event_id)).length >= 2, 15_000, 'both delivered');
-      await waitFor(() => logged(bridge, 'log', /^claiming deliveries for hook works again$/), 10_000, 'claims back');
+      await waitFor(() => logged(bridge, 'log', /^claiming deliveries for hook works again$/), 20_000, 'claims back');
       await expectAliveThenCleanExit(bridge);
     } finally {
       if (files.every(existsSync)) immutable(false);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
 import { BridgeProcess } from '../support/bridge-process';
 import { videoEvent } from '../support/fixtures';
@@ -76,5 +76,30 @@ describe('the service process', () => {
     const stored = new Set((await store.listEvents({ limit: 100_000 })).map((e) => e.eventId));
     await store.close();
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+  });
+
+  it('npm start: a SIGTERM to npm reaches the bridge (a supervisor running npm start stops it), and it answers 503 with Retry-After while it drains', async () => {
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `store: { path: "${dir}/b.db" }\nserver: { drainTime: 3s }\njogg: { secrets: ["s3cret"] }\nroutes: []\n`);
+    const npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, BRIDGE_CONFIG: config, PORT: '0', NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    npm.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    npm.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    const [, pid, port] = await waitFor(() => /\[Nest\] (\d+) .*listening on http:\/\/[^:]+:(\d+)/.exec(output), 30_000, 'npm start to listen');
+    npm.kill('SIGTERM');
+    await waitFor(() => output.includes('SIGTERM received'), 10_000, 'the bridge to get the signal');
+    const body = JSON.stringify(videoEvent());
+    const draining = await fetch(`http://127.0.0.1:${port}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, 's3cret') });
+    expect([draining.status, draining.headers.get('retry-after'), draining.headers.get('connection')]).toEqual([503, '5', 'close']);
+    await exited;
+    await waitFor(() => {
+      try {
+        process.kill(Number(pid), 0);
+        return false;
+      } catch {
+        return true; // the bridge is gone, not left behind without its parent
+      }
+    }, 15_000, 'the bridge process to exit');
   });
 });

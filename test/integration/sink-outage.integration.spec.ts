@@ -66,6 +66,17 @@ describe('a sink outage (built process, HTTP receiver)', () => {
     expect((await bridge.get('/readyz')).body.checks.sinks.hook.circuit).toBe('closed');
   });
 
+  it('makes the instance not ready while a required sink\'s circuit is open, and ready again when it is back', async () => {
+    bridge = await BridgeProcess.launch(config(receiver.url, ', readiness: required'));
+    await receiver.close();
+    for (let seq = 0; seq < 6; seq++) expect((await bridge.webhook(videoEvent('generated_video_success', { seq }), SECRET)).status).toBe(200);
+    await bridge.waitForOutput(/sink hook is down after 5 failed attempts in a row/, 20_000);
+    const down = await bridge.get('/readyz');
+    expect([down.status, down.body.checks.sinks.hook.status, down.body.checks.sinks.hook.readiness]).toEqual([503, 'down', 'required']);
+    await receiver.listen(port);
+    await waitFor(async () => (await bridge!.get('/readyz')).status === 200, 20_000, 'ready once the sink is back');
+  });
+
   it('does not count the time the sink was down toward maxAge, also across a restart while it is down', async () => {
     bridge = await BridgeProcess.launch(config(receiver.url, '', '2s'));
     const dir = bridge.dir;

@@ -13,9 +13,10 @@ export const REDACTED = '[redacted]';
 export const MIN_TEXT_SECRET = 4;
 
 /**
- * Every secret value the config holds, whatever its length: webhook secrets, signing secrets, credentials
- * in URLs (and their basic-auth form), Slack webhook URLs (the URL is the credential), SASL passwords,
- * sensitive header values (and the credential after their scheme). The logger redacts them all.
+ * Every secret value the config holds, whatever its length: webhook secrets, the admin token, the API key,
+ * the store URL's password, and what each sink's definition lists from its settings (signing secrets,
+ * credentials in URLs and their basic-auth form, Slack webhook URLs, SASL passwords, sensitive header values
+ * and the credential after their scheme). The logger redacts them all.
  */
 export function collectSecrets(config: LoadedConfig): string[] {
   const secrets = [...config.jogg.secrets, ...config.jogg.endpoints.flatMap((e) => e.secrets), ...(config.admin.token ? [config.admin.token] : []), ...(config.jogg.apiKey ? [config.jogg.apiKey] : [])];

@@ -2,6 +2,11 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { IsDuration } from '../../common/validators';
 
+/*
+ * What the settings of every sink share (BaseSinkConfig: concurrency, rate limit, retry override, ordering,
+ * readiness) and the retry policy's shape, which the global `retry:` section uses too.
+ */
+
 export class BackoffConfig {
   /** First retry delay (the cap of the first jittered wait). */
   @IsDuration() initial: string | number = '1s';

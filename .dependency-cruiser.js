@@ -45,6 +45,13 @@ module.exports = {
       to: { path: '^src/sync/' },
     },
     {
+      name: 'sinks-below-config',
+      comment: 'A sink knows its own settings, not the config file: the loader reads the sinks\' table (src/sinks/definitions.ts), so sinks import only common and templating (the live registry is src/sink-registry).',
+      severity: 'error',
+      from: { path: '^src/sinks/' },
+      to: { path: '^src/', pathNot: '^src/(sinks|common|templating)/' },
+    },
+    {
       name: 'sinks-not-delivery',
       comment: 'Sinks render and send one message; retries and scheduling (delivery) drive them, not the reverse.',
       severity: 'error',

@@ -13,7 +13,7 @@ import { LeaderService } from './ops/leader.service';
 import { MetricsController } from './ops/metrics.controller';
 import { MetricsService } from './ops/metrics.service';
 import { ReadinessService } from './ops/readiness.service';
-import { SinksModule } from './sinks/sinks.module';
+import { SinksModule } from './sink-registry/sinks.module';
 import { StoreModule } from './store/store.module';
 import { SyncLoopService } from './sync/sync-loop.service';
 import { SyncService } from './sync/sync.service';

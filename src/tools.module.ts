@@ -5,7 +5,7 @@ import { LoadedConfig } from './config/loaded-config';
 import { DryRunService } from './delivery/dry-run.service';
 import { ReplayService } from './delivery/replay.service';
 import { RoutingService } from './rules/routing.service';
-import { SinksModule } from './sinks/sinks.module';
+import { SinksModule } from './sink-registry/sinks.module';
 import { StoreModule } from './store/store.module';
 import { SyncService } from './sync/sync.service';
 

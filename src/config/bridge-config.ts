@@ -3,8 +3,9 @@ import {
   ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ConsoleTemplates, EmailTemplates, FileTemplates, HttpTemplates, KafkaTemplates, RetryConfig, SlackTemplates } from './sink-config';
-import { IsDuration, IsEventList, IsSize } from './validators';
+import { RetryConfig } from '../sinks/core/sink-config';
+import { SINK_DEFINITIONS } from '../sinks/definitions';
+import { IsDuration, IsEventList, IsSize } from '../common/validators';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -108,12 +109,17 @@ export class RouteConfig {
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) to!: string[];
   /** false: routes after this one are not evaluated when this one matches. */
   @IsBoolean() continue = true;
-  @IsOptional() @ValidateNested() @Type(() => HttpTemplates) http?: HttpTemplates;
-  @IsOptional() @ValidateNested() @Type(() => FileTemplates) file?: FileTemplates;
-  @IsOptional() @ValidateNested() @Type(() => ConsoleTemplates) console?: ConsoleTemplates;
-  @IsOptional() @ValidateNested() @Type(() => KafkaTemplates) kafka?: KafkaTemplates;
-  @IsOptional() @ValidateNested() @Type(() => SlackTemplates) slack?: SlackTemplates;
-  @IsOptional() @ValidateNested() @Type(() => EmailTemplates) email?: EmailTemplates;
+  // and one key per sink type (`http:`, `slack:`, ...) overriding its templates: declared below, see templateOverrides
+}
+
+// A route's `<type>:` key overrides that sink type's templates; the keys come from the table of sink definitions.
+for (const { type, templatesClass } of SINK_DEFINITIONS) {
+  for (const decorate of [IsOptional(), ValidateNested(), Type(() => templatesClass)]) decorate(RouteConfig.prototype, type);
+}
+
+/** A route's template overrides for one sink type (its `<type>:` key), if it has any. */
+export function templateOverrides(route: RouteConfig, type: string): Record<string, unknown> | undefined {
+  return (route as unknown as Record<string, Record<string, unknown> | undefined>)[type];
 }
 
 export class BridgeConfigFile {

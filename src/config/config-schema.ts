@@ -3,7 +3,7 @@ const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as t
 import { ValidationTypes } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { BridgeConfigFile } from './bridge-config';
-import { SINK_CONFIG_CLASSES, SINK_TYPES } from './sink-config';
+import { SINK_DEFINITIONS } from '../sinks/definitions';
 import './bridge-config';
 
 type Schema = Record<string, unknown>;
@@ -42,8 +42,8 @@ export function buildConfigSchema(): Schema {
   }) as Record<string, Schema>;
   for (const [name, definition] of Object.entries(definitions)) tighten(name, definition);
   delete definitions.BaseSinkConfig;
-  for (const type of SINK_TYPES) {
-    const definition = definitions[SINK_CONFIG_CLASSES[type].name];
+  for (const { type, configClass } of SINK_DEFINITIONS) {
+    const definition = definitions[configClass.name];
     (definition.properties as Record<string, Schema>).type = { const: type };
     definition.required = [...new Set(['type', ...((definition.required as string[]) ?? [])])];
   }
@@ -52,7 +52,7 @@ export function buildConfigSchema(): Schema {
     type: 'object',
     description: 'sinks by name; routes send to them',
     propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' },
-    additionalProperties: { oneOf: SINK_TYPES.map((type) => ({ $ref: `#/definitions/${SINK_CONFIG_CLASSES[type].name}` })) },
+    additionalProperties: { oneOf: SINK_DEFINITIONS.map(({ configClass }) => ({ $ref: `#/definitions/${configClass.name}` })) },
   };
   const { properties, required } = root;
   delete definitions.BridgeConfigFile;
@@ -104,7 +104,7 @@ function allowReferences(property: Schema): void {
   }
 }
 
-const CLASSES: Record<string, new () => object> = { BridgeConfigFile, ...Object.fromEntries(Object.values(SINK_CONFIG_CLASSES).map((c) => [c.name, c])) };
+const CLASSES: Record<string, new () => object> = { BridgeConfigFile, ...Object.fromEntries(SINK_DEFINITIONS.map(({ configClass }) => [configClass.name, configClass])) };
 
 function defaultsOf(name: string): Record<string, unknown> {
   const cls = CLASSES[name] ?? findClass(name);

@@ -4,18 +4,20 @@ import { getMetadataStorage, validateSync, ValidationError } from 'class-validat
 import { Document, isNode, isScalar, LineCounter, Node, parseDocument, Scalar, visit } from 'yaml';
 import { suggest } from '../common/did-you-mean';
 import { compileRoutes, Path, RouteDefinition } from '../rules/route';
+import { SINK_DEFINITIONS, sinkDefinition, SINK_TYPES, SinkConfig } from '../sinks/definitions';
 import { compileTemplateSet } from '../templating';
-import { BridgeConfigFile, NAME_PATTERN, StoreConfig } from './bridge-config';
+import { BridgeConfigFile, NAME_PATTERN, StoreConfig, templateOverrides } from './bridge-config';
 import { ConfigError, ConfigProblem, formatPath } from './config.error';
 import { collectSecrets, MIN_TEXT_SECRET } from './secrets';
 import { interpolate, InterpolationError } from './interpolate';
 import { LoadedConfig, LoadedSink } from './loaded-config';
-import { HttpSinkConfig, SINK_CONFIG_CLASSES, SINK_TYPES, SinkConfig, SinkType, TEMPLATE_FIELDS, TYPED_LEAF_FIELDS } from './sink-config';
-import { parseDuration, parseSize } from './units';
+import { parseDuration, parseSize } from '../common/units';
 import { templateWarnings } from './template-warnings';
 import { excerptAt, locate } from './yaml-locator';
 
 export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
+/** Per sink type, the structured template fields whose leaves keep their JSON type (for route overrides too). */
+const TYPED_LEAF_FIELDS = Object.fromEntries(SINK_DEFINITIONS.map((d) => [d.type, d.typedLeafFields]));
 const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' };
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -188,28 +190,20 @@ function loadSinks(raw: Record<string, unknown>, problems: ProblemList): Map<str
       problems.add(base, 'a sink must be a mapping with a "type"');
       continue;
     }
-    if (!SINK_TYPES.includes(type as SinkType)) {
+    const definition = typeof type === 'string' ? sinkDefinition(type) : undefined;
+    if (!definition) {
       problems.add([...base, 'type'], `type must be one of: ${SINK_TYPES.join(', ')}`);
       continue;
     }
-    const config = plainToInstance(SINK_CONFIG_CLASSES[type as SinkType], value, { exposeDefaultValues: true }) as SinkConfig;
+    const config: SinkConfig = plainToInstance(definition.configClass, value, { exposeDefaultValues: true });
     const errors = validate(config);
     problems.addValidation(errors, base);
-    if (config.type === 'http') checkSigning(config, base, problems);
-    const fields = Object.fromEntries(TEMPLATE_FIELDS[config.type].map((f) => [f, (config as unknown as Record<string, unknown>)[f]]));
-    const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message), TYPED_LEAF_FIELDS[config.type]);
+    definition.check?.(config, (path, message) => problems.add([...base, ...path], message));
+    const fields = Object.fromEntries(definition.templateFields.map((f) => [f, (config as unknown as Record<string, unknown>)[f]]));
+    const templates = compileTemplateSet(fields, base, (path, message) => problems.add(path, message), definition.typedLeafFields);
     sinks.set(name, { name, config, templates });
   }
   return sinks;
-}
-
-function checkSigning(config: HttpSinkConfig, base: Path, problems: ProblemList): void {
-  const secret = config.sign?.secret;
-  if (secret === undefined) return;
-  const key = secret.startsWith('whsec_') ? secret.slice(6) : '';
-  if (!key || !/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < 16) {
-    problems.add([...base, 'sign', 'secret'], 'must be a Standard Webhooks secret: "whsec_" and at least 16 bytes of base64');
-  }
 }
 
 function routeDefinitions(source: BridgeConfigFile): RouteDefinition[] {
@@ -218,7 +212,7 @@ function routeDefinitions(source: BridgeConfigFile): RouteDefinition[] {
     match: { events: route.match?.events ?? [], where: route.match?.where },
     to: route.to ?? [],
     continue: route.continue,
-    overrides: Object.fromEntries(SINK_TYPES.map((type) => [type, route[type] as Record<string, unknown> | undefined])),
+    overrides: Object.fromEntries(SINK_TYPES.map((type) => [type, templateOverrides(route, type)])),
   }));
 }
 

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JoggEnvelope } from '../common/jogg-event';
 import { matchRoutes } from '../rules/route';
-import { SinkFactory } from '../sinks/sink.factory';
-import { SlackMessage } from '../sinks/slack.sink';
+import { SinkFactory } from '../sink-registry/sink.factory';
+import { SlackMessage } from '../sinks/slack/slack.sink';
 import { loadConfig } from './config.loader';
 
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'jogg');

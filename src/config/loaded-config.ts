@@ -1,7 +1,7 @@
 import { CompiledRoute, TemplateSet } from '../rules/route';
 import { BridgeConfigFile } from './bridge-config';
 import { ConfigProblem } from './config.error';
-import { SinkConfig } from './sink-config';
+import { SinkConfig } from '../sinks/definitions';
 
 export interface LoadedSink {
   readonly name: string;

@@ -1,5 +1,6 @@
 import { parseConfig } from './config.loader';
-import { collectSecrets, cutText, redactor, redactValue } from './secrets';
+import { cutText } from '../common/cut-text';
+import { collectSecrets, redactor, redactValue } from './secrets';
 
 describe('secrets and redaction', () => {
   const config = parseConfig(`

@@ -1,8 +1,7 @@
+import { isSensitiveHeader, urlSecrets } from '../common/credentials';
+import { CUT_MARK } from '../common/cut-text';
+import { definitionOf } from '../sinks/definitions';
 import { LoadedConfig } from './loaded-config';
-import { EmailSinkConfig, HttpSinkConfig, KafkaSinkConfig, SlackSinkConfig } from './sink-config';
-
-/** Header names whose values are credentials: shown as "[redacted]" wherever a message's headers are shown. */
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|passw|api-?key|auth|signature|session/i;
 
 export const REDACTED = '[redacted]';
 
@@ -13,69 +12,17 @@ export const REDACTED = '[redacted]';
  */
 export const MIN_TEXT_SECRET = 4;
 
-export function isSensitiveHeader(name: string): boolean {
-  return SENSITIVE_HEADER.test(name);
-}
-
 /**
- * Every secret value the config holds, whatever its length: webhook secrets, signing secrets, credentials
- * in URLs (and their basic-auth form), Slack webhook URLs (the URL is the credential), SASL passwords,
- * sensitive header values (and the credential after their scheme). The logger redacts them all.
+ * Every secret value the config holds, whatever its length: webhook secrets, the admin token, the API key,
+ * the store URL's password, and what each sink's definition lists from its settings (signing secrets,
+ * credentials in URLs and their basic-auth form, Slack webhook URLs, SASL passwords, sensitive header values
+ * and the credential after their scheme). The logger redacts them all.
  */
 export function collectSecrets(config: LoadedConfig): string[] {
   const secrets = [...config.jogg.secrets, ...config.jogg.endpoints.flatMap((e) => e.secrets), ...(config.admin.token ? [config.admin.token] : []), ...(config.jogg.apiKey ? [config.jogg.apiKey] : [])];
   if (config.store.url) secrets.push(...urlSecrets(config.store.url));
-  for (const { config: sink } of config.sinks.values()) {
-    if (sink.type === 'http') {
-      const http = sink as HttpSinkConfig;
-      secrets.push(...urlSecrets(http.url), ...(http.sign ? [http.sign.secret] : []));
-      secrets.push(...Object.entries(http.headers).filter(([name]) => isSensitiveHeader(name)).flatMap(([, value]) => headerSecrets(value)));
-    } else if (sink.type === 'slack') {
-      const url = (sink as SlackSinkConfig).url;
-      // the last path segment of a Slack webhook URL is its token (24 characters)
-      const token = new URL(url).pathname.split('/').pop() ?? '';
-      secrets.push(url, ...urlSecrets(url), ...(token.length >= 16 ? [token] : []));
-    } else if (sink.type === 'email') {
-      secrets.push(...urlSecrets((sink as EmailSinkConfig).smtp));
-    } else if (sink.type === 'kafka') {
-      const sasl = (sink as KafkaSinkConfig).sasl;
-      if (sasl) secrets.push(sasl.password);
-    }
-  }
+  for (const { config: sink } of config.sinks.values()) secrets.push(...definitionOf(sink).secrets(sink));
   return [...new Set(secrets.filter((secret) => secret.length > 0))].sort((a, b) => b.length - a.length);
-}
-
-function urlSecrets(text: string): string[] {
-  try {
-    const url = new URL(text);
-    if (!url.password) return [];
-    const password = safeDecode(url.password);
-    return [password, url.password, Buffer.from(`${safeDecode(url.username)}:${password}`).toString('base64')];
-  } catch {
-    return [];
-  }
-}
-
-/** "Bearer abc" → the value and "abc"; "Basic dTpw" → also "u:p" and "p". */
-function headerSecrets(value: string): string[] {
-  const match = /^(\S+)\s+(.+)$/.exec(value.trim());
-  if (!match) return [value];
-  const [, scheme, credential] = match;
-  const out = [value, credential];
-  if (/^basic$/i.test(scheme)) {
-    const decoded = Buffer.from(credential, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) out.push(decoded, decoded.slice(colon + 1));
-  }
-  return out;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /**
@@ -115,14 +62,6 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
       .replace(/(smtps?:\/\/)[^@\s/]*@/gi, `$1${REDACTED}@`)
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:@/\s"]*:)[^@/\s"]+@/gi, `$1${REDACTED}@`);
   };
-}
-
-/** Marks the end of a text that was cut short (`cutText`): only there can a secret have been cut in two. */
-export const CUT_MARK = '…';
-
-/** The first `max` characters of `text`, with CUT_MARK when something was cut (error bodies kept with deliveries). */
-export function cutText(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}${CUT_MARK}` : text;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseDuration } from './units';
+import { parseDuration } from '../common/units';
 
 export class SinceError extends Error {}
 

@@ -1,8 +1,8 @@
+import { definitionOf, SINK_TYPES } from '../sinks/definitions';
 import { unsafeJsonTags } from '../templating';
 import { Path } from '../rules/route';
-import { BridgeConfigFile } from './bridge-config';
+import { BridgeConfigFile, templateOverrides } from './bridge-config';
 import { LoadedSink } from './loaded-config';
-import { HttpSinkConfig, SINK_TYPES, TEMPLATE_FIELDS } from './sink-config';
 
 export interface TemplateWarning { path: Path; message: string }
 
@@ -14,21 +14,23 @@ export function templateWarnings(source: BridgeConfigFile, sinks: ReadonlyMap<st
   const warnings: TemplateWarning[] = [];
   for (const { name, config } of sinks.values()) {
     const fields = config as unknown as Record<string, unknown>;
-    for (const field of TEMPLATE_FIELDS[config.type]) {
-      const json = config.type === 'http' && field === 'body' && jsonContentType(config as HttpSinkConfig);
-      warnings.push(...check(fields[field], ['sinks', name, field], json));
+    const definition = definitionOf(config);
+    const jsonFields = definition.jsonFields?.(config) ?? [];
+    for (const field of definition.templateFields) {
+      warnings.push(...check(fields[field], ['sinks', name, field], jsonFields.includes(field)));
     }
   }
   (source.routes ?? []).forEach((route, index) => {
     for (const type of SINK_TYPES) {
-      const overrides = route[type] as Record<string, unknown> | undefined;
+      const overrides = templateOverrides(route, type);
       if (!overrides) continue;
-      const json = type === 'http' && route.to.some((to) => {
+      // a field is sent as JSON when it is for one of the route's sinks of this type
+      const jsonFields = new Set(route.to.flatMap((to) => {
         const sink = sinks.get(to)?.config;
-        return sink?.type === 'http' && jsonContentType(sink as HttpSinkConfig);
-      });
+        return sink?.type === type ? definitionOf(sink).jsonFields?.(sink) ?? [] : [];
+      }));
       for (const [field, value] of Object.entries(overrides)) {
-        warnings.push(...check(value, ['routes', index, type, field], json && field === 'body'));
+        warnings.push(...check(value, ['routes', index, type, field], jsonFields.has(field)));
       }
     }
   });
@@ -50,9 +52,4 @@ function check(template: unknown, path: Path, jsonContent: boolean): TemplateWar
     message: `this template produces JSON and puts ${tags} ${where}: payload text such as '", "admin": true, "x": "' would add keys. ` +
       'Write it as a YAML mapping (HTTP body, Kafka value: each string is a template, sent as JSON), or use {{ value | json }} outside quotes',
   }];
-}
-
-function jsonContentType(config: HttpSinkConfig): boolean {
-  const entry = Object.entries(config.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type');
-  return !entry || /json/i.test(entry[1]);
 }

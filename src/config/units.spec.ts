@@ -1,5 +1,5 @@
 import { interpolate, InterpolationError } from './interpolate';
-import { formatDuration, parseDuration, parseSize } from './units';
+import { formatDuration, parseDuration, parseSize } from '../common/units';
 
 describe('units', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SinkCircuits } from '../ops/sink-circuits';
 import { RoutingService } from '../rules/routing.service';
-import { SinksModule } from '../sinks/sinks.module';
+import { SinksModule } from '../sink-registry/sinks.module';
 import { DispatcherService } from './dispatcher.service';
 import { DryRunService } from './dry-run.service';
 import { ReplayService } from './replay.service';

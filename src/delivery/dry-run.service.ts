@@ -3,8 +3,8 @@ import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { redactionFor } from '../config/secrets';
 import { RoutingService } from '../rules/routing.service';
-import { SinkEvent } from '../sinks/sink';
-import { SinkRegistry } from '../sinks/sink.registry';
+import { SinkEvent } from '../sinks/core/sink';
+import { SinkRegistry } from '../sink-registry/sink.registry';
 
 export interface DryRunDelivery {
   sink: string;

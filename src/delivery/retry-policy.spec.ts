@@ -1,4 +1,4 @@
-import { RetryConfig } from '../config/sink-config';
+import { RetryConfig } from '../sinks/core/sink-config';
 import { plainToInstance } from 'class-transformer';
 import { backoffCap, backoffDelay, decideRetry, resolvePolicy } from './retry-policy';
 import { TokenBucket } from './rate-limiter';

@@ -1,5 +1,5 @@
-import { RetryConfig, RetryOverride } from '../config/sink-config';
-import { parseDuration } from '../config/units';
+import { RetryConfig, RetryOverride } from '../sinks/core/sink-config';
+import { parseDuration } from '../common/units';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

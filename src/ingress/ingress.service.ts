@@ -1,9 +1,9 @@
 import { BadRequestException, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { formatDuration } from '../config/units';
+import { formatDuration } from '../common/units';
 import { DispatcherService } from '../delivery/dispatcher.service';
-import { orderKeyOf } from '../sinks/order-key';
+import { orderKeyOf } from '../sink-registry/order-key';
 import { RoutingService } from '../rules/routing.service';
 import { baseName } from '../sync/plan';
 import { EventStore } from '../store/event-store';

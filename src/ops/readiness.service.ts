@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { SyncLoopService } from '../sync/sync-loop.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { SinkRegistry } from '../sinks/sink.registry';
+import { SinkRegistry } from '../sink-registry/sink.registry';
 import { CircuitState, SinkCircuits } from './sink-circuits';
 import { EventStore } from '../store/event-store';
 import { LeaderService } from './leader.service';

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
-import { ConsoleSinkConfig, EmailSinkConfig, SlackSinkConfig } from '../config/sink-config';
 import { defaultTemplateCases } from '../../test/support/default-template-cases';
-import { ConsoleSink } from './console.sink';
-import { EmailSink } from './email.sink';
-import { SinkEvent } from './sink';
-import { SlackSink } from './slack.sink';
+import { ConsoleSinkConfig } from './console/console.config';
+import { ConsoleSink } from './console/console.sink';
+import { SinkEvent } from './core/sink';
+import { EmailSinkConfig } from './email/email.config';
+import { EmailSink } from './email/email.sink';
+import { SlackSinkConfig } from './slack/slack.config';
+import { SlackSink } from './slack/slack.sink';
 
 /**
  * The default console, Slack and email templates, now in Liquid, print byte for byte what they printed

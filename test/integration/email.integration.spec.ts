@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
-import { EmailSinkConfig } from '../../src/config/sink-config';
-import { EmailSink } from '../../src/sinks/email.sink';
-import { PermanentSinkError } from '../../src/sinks/sink';
+import { EmailSinkConfig } from '../../src/sinks/email/email.config';
+import { EmailSink } from '../../src/sinks/email/email.sink';
+import { PermanentSinkError } from '../../src/sinks/core/sink';
 import { startBridge, TestBridge } from '../support/bridge';
 import { videoEvent } from '../support/fixtures';
 import { signedHeaders } from '../support/signing';

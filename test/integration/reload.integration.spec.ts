@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigReloaderService } from '../../src/ops/config-reloader.service';
-import { SinkRegistry } from '../../src/sinks/sink.registry';
+import { SinkRegistry } from '../../src/sink-registry/sink.registry';
 import { startBridge, TestBridge } from '../support/bridge';
 import { videoEvent } from '../support/fixtures';
 import { signedHeaders } from '../support/signing';

@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
-import { parseDuration } from '../../config/units';
+import { parseDuration } from '../../common/units';
 import { JoggApiError } from '../../sync/jogg-api.client';
 import { FakeJogg } from '../../sync/fake-jogg.server';
 import { describePlan } from '../../sync/plan';

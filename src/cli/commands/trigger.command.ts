@@ -3,7 +3,7 @@ import { Command, Help, Option } from 'nest-commander';
 import { JOGG_EVENTS } from '../../common/jogg-event';
 import { sampleEvent, setPath } from '../../common/jogg-samples';
 import { sign } from '../../ingress/signature';
-import { describeNetworkError } from '../../sinks/http.sink';
+import { describeNetworkError } from '../../sinks/core/network-error';
 import { loadCliPartialConfig } from '../cli-context';
 import { MAX_DEPTH, scanJson } from '../../ingress/json-scan';
 import { CliError } from '../cli-error';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig, LoadedSink } from '../config/loaded-config';
-import { Sink } from './sink';
+import { Sink } from '../sinks/core/sink';
 import { SinkFactory } from './sink.factory';
 
 /** The live sink instances, by name. */

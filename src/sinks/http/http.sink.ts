@@ -1,11 +1,12 @@
-import { cutText } from '../config/secrets';
+import { cutText } from '../../common/cut-text';
 import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { HttpSinkConfig } from '../config/sink-config';
-import { parseDuration } from '../config/units';
-import { TemplateSet } from '../templating';
-import { parseRetryAfter } from './retry-after';
-import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
+import { HttpSinkConfig } from './http.config';
+import { parseDuration } from '../../common/units';
+import { TemplateSet } from '../../templating';
+import { parseRetryAfter } from '../core/retry-after';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
+import { describeNetworkError } from '../core/network-error';
 import { standardWebhookHeaders } from './standard-webhooks';
 
 export interface HttpMessage {
@@ -149,11 +150,3 @@ function exchange(message: HttpMessage, headers: Record<string, string>, agent: 
 }
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
-
-export function describeNetworkError(error: unknown, timeoutMs: number): string {
-  const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const cause = e.cause?.code ?? e.code ?? e.cause?.message ?? e.message;
-  if (cause === 'bad port') return 'network error: the URL uses a port that fetch refuses (a "bad port")';
-  return `network error: ${cause}`;
-}

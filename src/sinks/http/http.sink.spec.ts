@@ -1,9 +1,9 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { plainToInstance } from 'class-transformer';
-import { HttpSinkConfig } from '../config/sink-config';
+import { HttpSinkConfig } from './http.config';
 import { headerValue, HttpSink } from './http.sink';
-import { PermanentSinkError, SinkEvent, TransientSinkError } from './sink';
+import { PermanentSinkError, SinkEvent, TransientSinkError } from '../core/sink';
 
 const envelope = { event_id: 'e1', event: 'generated_video_failed', timestamp: 1764115200, data: { video_id: 'v1' } };
 const event: SinkEvent = { id: 1, deliveryId: 7, endpoint: null, receivedAt: 0, body: JSON.stringify(envelope), envelope };

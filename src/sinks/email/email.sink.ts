@@ -1,10 +1,10 @@
-import { cutText } from '../config/secrets';
+import { cutText } from '../../common/cut-text';
 import { createHash } from 'node:crypto';
 import { createTransport, Transporter } from 'nodemailer';
-import { EmailSinkConfig, smtpHasCredentials } from '../config/sink-config';
-import { parseDuration } from '../config/units';
-import { compileTemplate, escapeHtml, TemplateSet } from '../templating';
-import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
+import { EmailSinkConfig, smtpHasCredentials } from './email.config';
+import { parseDuration } from '../../common/units';
+import { compileTemplate, escapeHtml, TemplateSet } from '../../templating';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
 
 export interface EmailMessage {
   from: string;

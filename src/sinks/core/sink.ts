@@ -1,5 +1,5 @@
-import { JoggEnvelope } from '../common/jogg-event';
-import { templateContext, TemplateRenderError, TemplateSet } from '../templating';
+import { JoggEnvelope } from '../../common/jogg-event';
+import { templateContext, TemplateRenderError, TemplateSet } from '../../templating';
 
 /** A failure worth retrying (network, 5xx, 429); `retryAfterMs` is the server's own wish, if it said one. */
 export class TransientSinkError extends Error {

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { plainToInstance } from 'class-transformer';
-import { ConsoleSinkConfig } from '../config/sink-config';
-import { compileTemplate } from '../templating';
+import { ConsoleSinkConfig } from './console.config';
+import { compileTemplate } from '../../templating';
 import { ConsoleSink } from './console.sink';
-import { SinkEvent } from './sink';
+import { SinkEvent } from '../core/sink';
 
 const failed: SinkEvent = {
   id: 1, deliveryId: 1, endpoint: null, receivedAt: 0, body: '',

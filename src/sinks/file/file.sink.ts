@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { open, FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { FileSinkConfig } from '../config/sink-config';
-import { TemplateSet } from '../templating';
-import { Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
+import { FileSinkConfig } from './file.config';
+import { TemplateSet } from '../../templating';
+import { Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
 
 interface PendingLine {
   line: string;

@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { classify, topicProblem } from './kafka.sink';
-import { PermanentSinkError, TransientSinkError } from './sink';
+import { PermanentSinkError, TransientSinkError } from '../core/sink';
 
 // kafkajs's own error classes, built the way its protocol layer builds them.
 const protocol = (type: string, retriable: boolean) => new KafkaJSProtocolError({ message: type.toLowerCase(), type, code: 0, retriable } as never);

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Admin, CompressionTypes, ConfigResourceTypes, IHeaders, Kafka, Partitioners, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
-import { KafkaSinkConfig } from '../config/sink-config';
-import { parseDuration } from '../config/units';
-import { StructuredTemplate, TemplateSet } from '../templating';
-import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
+import { KafkaSinkConfig } from './kafka.config';
+import { parseDuration } from '../../common/units';
+import { StructuredTemplate, TemplateSet } from '../../templating';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
 
 export interface KafkaRecord {
   topic: string;

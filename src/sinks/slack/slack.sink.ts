@@ -1,11 +1,11 @@
-import { cutText } from '../config/secrets';
+import { cutText } from '../../common/cut-text';
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
-import { SlackSinkConfig } from '../config/sink-config';
-import { parseDuration } from '../config/units';
-import { compileTemplate, StructuredTemplate, TemplateSet } from '../templating';
-import { describeNetworkError } from './http.sink';
-import { parseRetryAfter } from './retry-after';
-import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from './sink';
+import { SlackSinkConfig } from './slack.config';
+import { parseDuration } from '../../common/units';
+import { compileTemplate, StructuredTemplate, TemplateSet } from '../../templating';
+import { describeNetworkError } from '../core/network-error';
+import { parseRetryAfter } from '../core/retry-after';
+import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
 import { fitSlack } from './slack-limits';
 
 export interface SlackMessage {

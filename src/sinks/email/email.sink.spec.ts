@@ -1,9 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { ConfigError } from '../config/config.error';
-import { parseConfig } from '../config/config.loader';
-import { EmailSinkConfig } from '../config/sink-config';
+import { ConfigError } from '../../config/config.error';
+import { parseConfig } from '../../config/config.loader';
+import { EmailSinkConfig } from './email.config';
 import { EmailSink } from './email.sink';
-import { SinkEvent } from './sink';
+import { SinkEvent } from '../core/sink';
 
 const problemsOf = (sink: string) => {
   try {

@@ -2,10 +2,10 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
-import { FileSinkConfig } from '../config/sink-config';
-import { compileTemplate } from '../templating';
+import { FileSinkConfig } from './file.config';
+import { compileTemplate } from '../../templating';
 import { FileSink } from './file.sink';
-import { SinkEvent } from './sink';
+import { SinkEvent } from '../core/sink';
 
 const event = (n: number, indent?: number): SinkEvent => {
   const envelope = { event_id: `e${n}`, event: 'generated_video_success', timestamp: 1764115200, data: { video_id: `v${n}`, note: 'multi\nline' } };

@@ -1,6 +1,6 @@
-import { ConsoleSinkConfig } from '../config/sink-config';
-import { compileTemplate, TemplateSet } from '../templating';
-import { Sink, SinkEvent, templateContextOf } from './sink';
+import { ConsoleSinkConfig } from './console.config';
+import { compileTemplate, TemplateSet } from '../../templating';
+import { Sink, SinkEvent, templateContextOf } from '../core/sink';
 
 const DEFAULT_FORMAT = compileTemplate(
   '[jogg] {{ time }} {{ event }}{% if resource_id %} {{ resource_id }}{% endif %}' +

@@ -1,0 +1,11 @@
+import { IsOptional, IsString } from 'class-validator';
+import { BaseSinkConfig } from '../core/sink-config';
+
+export class ConsoleTemplates {
+  @IsOptional() @IsString() format?: string;
+}
+
+export class ConsoleSinkConfig extends BaseSinkConfig {
+  declare type: 'console';
+  @IsOptional() @IsString() format?: string;
+}

@@ -21,6 +21,18 @@ routes:
 `;
 
 describe('config loader', () => {
+  it('warns (without refusing) when a sink has no more attempts than failures open its circuit', () => {
+    const config = parseConfig(`retry: { attempts: 3 }
+sinks:
+  hook: { type: http, url: "http://127.0.0.1:9/x" }
+  other: { type: http, url: "http://127.0.0.1:9/y", retry: { attempts: 20 } }
+routes: []
+`, 'bridge.yaml', {});
+    expect(config.warnings.map((w) => `${w.line}:${w.col} ${w.path}`)).toEqual(['1:20 retry.attempts']);
+    expect(config.warnings[0].message).toMatch(/^3 attempts for sink "hook" are not more than delivery.circuit.failures \(5\)/);
+    expect(parseConfig('sinks: { hook: { type: http, url: "http://127.0.0.1:9/x" } }\nroutes: []\n', 'bridge.yaml', {}).warnings).toEqual([]);
+  });
+
   it('loads the shipped default config with every default filled in', () => {
     const config = loadConfig({ path: 'config/bridge.yaml', env: { JOGG_WEBHOOK_SECRET: 's3cret' } });
     expect(config.server).toEqual({ port: 3000, host: '0.0.0.0', bodyLimit: 1_048_576, maxEventAgeMs: 259_200_000, maxFutureSkewMs: 300_000, requestTimeoutMs: 10_000, idleTimeoutMs: 120_000, drainTimeMs: 1000 });

@@ -118,11 +118,29 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   if (problems.count) throw problems.error();
   const loaded: LoadedConfig = {
     ...resolve(file, source, sinks, routes.routes),
-    warnings: templateWarnings(source, sinks).map((w) => problems.locate(w.path, w.message)),
+    warnings: [...templateWarnings(source, sinks), ...retryWarnings(source)].map((w) => problems.locate(w.path, w.message)),
     admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
     reload: () => loadConfig({ path: file, env }),
   };
   return { ...loaded, warnings: [...loaded.warnings, ...shortSecretWarnings(loaded, file)] };
+}
+
+/**
+ * A sink's circuit opens after `delivery.circuit.failures` failures in a row; a delivery with no more attempts than
+ * that can be dead-lettered before its sink counts as down, so an outage with little traffic costs dead letters.
+ */
+function retryWarnings(source: BridgeConfigFile): { path: Path; message: string }[] {
+  const failures = source.delivery.circuit.failures;
+  return Object.entries(source.sinks ?? {}).flatMap(([name, sink]) => {
+    const own = (sink as { retry?: { attempts?: number } }).retry?.attempts;
+    const attempts = own ?? source.retry.attempts;
+    if (attempts > failures) return [];
+    return [{
+      path: own === undefined ? ['retry', 'attempts'] : ['sinks', name, 'retry', 'attempts'],
+      message: `${attempts} attempts for sink "${name}" are not more than delivery.circuit.failures (${failures}): a delivery can be ` +
+        'dead-lettered before its sink counts as down, so an outage with little traffic costs dead letters; allow more attempts or fewer failures',
+    }];
+  });
 }
 
 /** Secrets too short to be searched for in free text: say so (without saying them). */

@@ -29,7 +29,7 @@ sinks:
 routes: []
 `, 'bridge.yaml', {});
     expect(config.warnings.map((w) => `${w.line}:${w.col} ${w.path}`)).toEqual(['1:20 retry.attempts']);
-    expect(config.warnings[0].message).toMatch(/^3 attempts for sink "hook" are not more than delivery.circuit.failures \(5\)/);
+    expect(config.warnings[0].message).toMatch(/^3 attempts for every sink without its own retry are not more than delivery.circuit.failures \(5\)/);
     expect(parseConfig('sinks: { hook: { type: http, url: "http://127.0.0.1:9/x" } }\nroutes: []\n', 'bridge.yaml', {}).warnings).toEqual([]);
   });
 

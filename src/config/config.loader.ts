@@ -131,16 +131,17 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
  */
 function retryWarnings(source: BridgeConfigFile): { path: Path; message: string }[] {
   const failures = source.delivery.circuit.failures;
-  return Object.entries(source.sinks ?? {}).flatMap(([name, sink]) => {
-    const own = (sink as { retry?: { attempts?: number } }).retry?.attempts;
-    const attempts = own ?? source.retry.attempts;
-    if (attempts > failures) return [];
-    return [{
-      path: own === undefined ? ['retry', 'attempts'] : ['sinks', name, 'retry', 'attempts'],
-      message: `${attempts} attempts for sink "${name}" are not more than delivery.circuit.failures (${failures}): a delivery can be ` +
-        'dead-lettered before its sink counts as down, so an outage with little traffic costs dead letters; allow more attempts or fewer failures',
-    }];
+  const warning = (path: Path, attempts: number, whose: string) => ({
+    path,
+    message: `${attempts} attempts ${whose} are not more than delivery.circuit.failures (${failures}): a delivery can give up (a dead ` +
+      'letter) before its sink counts as down, so an outage with little traffic costs dead letters; allow more attempts or fewer failures',
   });
+  const sinks = Object.entries(source.sinks ?? {}).map(([name, sink]) => [name, (sink as { retry?: { attempts?: number } }).retry?.attempts] as const);
+  const global = sinks.some(([, own]) => own === undefined) && source.retry.attempts <= failures
+    ? [warning(['retry', 'attempts'], source.retry.attempts, 'for every sink without its own retry')] : [];
+  const own = sinks.filter(([, attempts]) => attempts !== undefined && attempts <= failures)
+    .map(([name, attempts]) => warning(['sinks', name, 'retry', 'attempts'], attempts!, `for sink "${name}"`));
+  return [...global, ...own];
 }
 
 /** Secrets too short to be searched for in free text: say so (without saying them). */

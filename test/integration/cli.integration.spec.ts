@@ -27,7 +27,10 @@ describe('jogg-bridge CLI', () => {
     it('says a valid config is valid and exits 0', () => {
       const run = cliSync(['check'], env);
       expect(run).toMatchObject({ status: 0, stderr: '' });
-      expect(run.stdout).toBe(`${CONFIG}: valid (3 sinks, 3 routes, 1 webhook secrets)\n`);
+      // the fixture retries once (attempts: 1) to dead-letter quickly: check says what that costs in an outage
+      expect(run.stdout).toBe(`${CONFIG}: valid (3 sinks, 3 routes, 1 webhook secrets)\n`
+        + `warning: ${CONFIG}:6:20  retry.attempts: 1 attempts for every sink without its own retry are not more than delivery.circuit.failures (5): `
+        + 'a delivery can give up (a dead letter) before its sink counts as down, so an outage with little traffic costs dead letters; allow more attempts or fewer failures\n');
       expect(JSON.parse(cliSync(['check', '--json'], env).stdout)).toMatchObject({ valid: true, routes: [{ name: 'everything-to-file' }, { name: 'failures' }, { name: 'long-videos' }] });
     });
 

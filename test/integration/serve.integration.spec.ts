@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { AddressInfo, createServer } from 'node:net';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
 import { BridgeProcess } from '../support/bridge-process';
 import { videoEvent } from '../support/fixtures';
@@ -101,5 +102,25 @@ describe('the service process', () => {
         return true; // the bridge is gone, not left behind without its parent
       }
     }, 15_000, 'the bridge process to exit');
+  });
+
+  it('PostgreSQL that accepts connections but never answers: the start fails with a reason instead of hanging', async () => {
+    const silent = createServer(() => undefined); // takes the TCP connection, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `store: { driver: postgres, url: "postgres://bridge:pw@127.0.0.1:${port}/jogg" }\nroutes: []\n`);
+    try {
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: ROOT, env: { ...process.env, BRIDGE_CONFIG: config, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(output).toMatch(/timeout/i);
+      expect(output).not.toContain(':pw@');
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -52,6 +52,9 @@ export class PostgresEventStore extends EventStore {
     this.pool = new Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      // a server that accepts the connection but never answers (stopped with SIGSTOP, a black-holed network) must
+      // fail the write (503, JoggAI retries) rather than hold the webhook open
+      connectionTimeoutMillis: 5000,
       types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : types.getTypeParser(oid, format as 'text')) } as never,
     });
     // A session the server ends (restart, pg_terminate_backend, network) emits 'error' on its client; without a

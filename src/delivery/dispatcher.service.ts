@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { RepeatedLog } from '../common/repeated-log';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
@@ -29,7 +30,7 @@ interface SinkLane {
   buffer: { delivery: ClaimedDelivery; claimedAt: number }[];
   /** The last claim's error while claims fail (logged once per change). */
   /** Claims are failing (the store cannot write): since when the last failure was, and when it was last logged. */
-  claimFailing?: { lastAt: number; loggedAt: number };
+  claimFailing?: { lastAt: number; log: RepeatedLog; lines: number };
   /** The sink's health: while open nothing is claimed but one probe at a time. */
   circuit: SinkCircuit;
   /** Which order keys may start now (per-key order within what this lane holds). */
@@ -177,13 +178,9 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
    * disk some claims fit and others do not, and the log would flap with them.
    */
   private claimFailed(lane: SinkLane, now: number, message: string): void {
-    const failing = lane.claimFailing;
-    if (failing && now - failing.loggedAt < CLAIM_LOG_EVERY_MS) {
-      failing.lastAt = now;
-      return;
-    }
-    this.logger.error(`cannot claim deliveries for ${lane.sink.name}${failing ? ' (still)' : ''}: ${message}`);
-    lane.claimFailing = { lastAt: now, loggedAt: now };
+    const failing = (lane.claimFailing ??= { lastAt: now, log: new RepeatedLog(CLAIM_LOG_EVERY_MS), lines: 0 });
+    failing.lastAt = now;
+    failing.log.write(now, () => this.logger.error(`cannot claim deliveries for ${lane.sink.name}${failing.lines++ ? ' (still)' : ''}: ${message}`));
   }
 
   private claimWorked(lane: SinkLane, now: number): void {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { FastifyReply } from 'fastify';
+import { RepeatedLog } from '../common/repeated-log';
 import { StoreUnavailableError } from '../store/event-store';
 
 export interface ErrorAnswer {
@@ -28,7 +29,8 @@ export function answerFor(exception: unknown, logger: Logger): ErrorAnswer {
   }
   const errorId = randomUUID();
   if (exception instanceof StoreUnavailableError) {
-    storeRefusals.log(logger, `${exception.message} (error id ${errorId})`);
+    const line = `${exception.message} (error id ${errorId})`;
+    storeRefusals.write(Date.now(), (held) => logger.error(held ? `${line}; ${held} more refused the same way since the last such line` : line));
     return { status: 503, headers: { 'retry-after': '5' }, body: { ...errorBody(503, 'store unavailable, retry later'), errorId } };
   }
   logger.error(`unexpected error ${errorId}: ${(exception as Error)?.stack ?? exception}`);
@@ -39,25 +41,7 @@ export function answerFor(exception: unknown, logger: Logger): ErrorAnswer {
  * While the store is down every webhook is refused the same way: the first refusal is logged, then at most
  * one line a minute with how many more there were (their error ids are not logged), not a line per request.
  */
-class RepeatedError {
-  private lastAt = -Infinity;
-  private since = 0;
-
-  constructor(private readonly everyMs: number, private readonly now: () => number = Date.now) {}
-
-  log(logger: Logger, line: string): void {
-    const now = this.now();
-    if (now - this.lastAt < this.everyMs) {
-      this.since++;
-      return;
-    }
-    logger.error(this.since ? `${line}; ${this.since} more refused the same way since the last such line` : line);
-    this.lastAt = now;
-    this.since = 0;
-  }
-}
-
-const storeRefusals = new RepeatedError(60_000);
+const storeRefusals = new RepeatedLog(60_000);
 
 /** The answer of every Nest route to an error (see answerFor). */
 @Catch()

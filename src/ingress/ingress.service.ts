@@ -30,16 +30,17 @@ export class IngressService {
     const now = this.clock.now();
     this.checkAge(envelope.timestamp, now);
     const sinks = this.config.current.sinks;
+    const endpointName = endpoint === null ? null : baseName(endpoint);
     const deliveries = this.routing.plan(envelope).map(({ route, sink, templates }) => {
       const loaded = sinks.get(sink);
-      return { route, sink, orderKey: loaded ? orderKeyOf(loaded, envelope, templates, endpoint === null ? null : baseName(endpoint)) : null };
+      return { route, sink, orderKey: loaded ? orderKeyOf(loaded, envelope, templates, endpointName) : null };
     });
     const result = await this.store.ingest({
       dedupeKey: dedupeKey(envelope, raw),
       eventId: envelope.event_id,
       event: envelope.event,
       timestamp: envelope.timestamp,
-      endpoint: endpoint === null ? null : baseName(endpoint),
+      endpoint: endpointName,
       receivedAt: now,
       body: text,
       deliveries,

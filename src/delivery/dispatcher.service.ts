@@ -8,9 +8,10 @@ import { collectSecrets, redactor } from '../config/secrets';
 import { MetricsService } from '../ops/metrics.service';
 import { SinkCircuits } from '../ops/sink-circuits';
 import { RoutingService } from '../rules/routing.service';
-import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/core/sink';
+import { failureOf, PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/core/sink';
 import { SinkRegistry } from '../sink-registry/sink.registry';
-import { ClaimedDelivery, EventStore, Settlement } from '../store/event-store';
+import { ClaimedDelivery, EventStore, SettleRequest, Settlement } from '../store/event-store';
+import { EnvelopeCache } from './envelope-cache';
 import { TokenBucket } from './rate-limiter';
 import { parseDuration } from '../common/units';
 import { CircuitOptions, CircuitState, SinkCircuit } from './circuit';
@@ -24,7 +25,10 @@ interface SinkLane {
   /** delivery.lease, or twice the sink's longest send when that is longer (see Sink.maxSendMs). */
   leaseMs: number;
   bucket?: TokenBucket;
+  /** Sends running (a send carries up to the sink's batchSize deliveries). */
   inFlight: number;
+  /** Deliveries those sends carry. */
+  carried: number;
   claiming: boolean;
   /** Claimed, not yet started: lets a slot that frees up start at once, without a claim round trip. */
   buffer: { delivery: ClaimedDelivery; claimedAt: number }[];
@@ -38,6 +42,8 @@ interface SinkLane {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** The most one claim takes: larger claims hold the writer's transaction longer and gain little. */
+const MAX_CLAIM = 1000;
 const CLAIM_LOG_EVERY_MS = 60_000;
 /** Claims must go through this long after the last failure before the log says they work again. */
 const CLAIM_RECOVERED_AFTER_MS = 5_000;
@@ -54,6 +60,7 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
   private readonly running = new Set<Promise<void>>();
   /** Deliveries being sent right now, by id. */
   private readonly active = new Map<number, ClaimedDelivery>();
+  private readonly envelopes = new EnvelopeCache();
   private timer?: NodeJS.Timeout;
   private scheduled = false;
   private stopped = true;
@@ -96,7 +103,7 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
       const sinkConfig = sinks.get(name)!.config;
       const rate = sinkConfig.rateLimit;
       const sink = this.sinks.get(name)!;
-      const lane = this.lanes.get(name) ?? { inFlight: 0, claiming: false, buffer: [], keys: new KeyGate(), circuit: new SinkCircuit(name, this.logger, circuitOptions(source)) };
+      const lane = this.lanes.get(name) ?? { inFlight: 0, carried: 0, claiming: false, buffer: [], keys: new KeyGate(), circuit: new SinkCircuit(name, this.logger, circuitOptions(source)) };
       lane.circuit.configure(circuitOptions(source));
       this.metrics?.circuit(name, lane.circuit.gauge);
       Object.assign(lane, {
@@ -237,7 +244,7 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
     }
     if (claimed.length) {
       lane.keys.started(claimed[0], 0, lane.sink.sendsTogetherInOrder);
-      return this.track(lane, this.deliver(lane, claimed[0]));
+      return this.track(lane, claimed);
     }
     const checked = await lane.sink.check().then(() => undefined, (error: Error) => error);
     if (checked) this.afterResult(lane, { status: 'retrying', nextAt: now, error: this.redact(checked.message) }, checked);
@@ -246,29 +253,35 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
 
   /**
    * How many to claim: rate-limited lanes take only what they may send now; others also keep as many
-   * again ready, so a freed slot never waits for a claim.
+   * again ready, so a freed slot never waits for a claim. A send carries up to the sink's batchSize deliveries.
    */
   private wanted(lane: SinkLane): number {
     if (this.stopped) return 0;
-    if (lane.bucket) return Math.min(lane.concurrency - lane.inFlight, lane.bucket.available(this.clock.now())) - lane.buffer.length;
-    return 2 * lane.concurrency - lane.inFlight - lane.buffer.length;
+    const room = lane.concurrency * lane.sink.batchSize - lane.carried;
+    if (lane.bucket) return Math.min(room, lane.bucket.available(this.clock.now())) - lane.buffer.length;
+    return Math.min(MAX_CLAIM, room + lane.concurrency * lane.sink.batchSize - lane.buffer.length);
   }
 
   /**
-   * Starts what the lane holds, in claim (id) order, within its concurrency and rate. A delivery whose key has an
-   * earlier delivery running (or, for a sink that does not send together in order, running or started in this
-   * pass) stays in the buffer; one held too long is left to its lease, and so are the later ones of its key.
+   * Starts what the lane holds, in claim (id) order, within its concurrency and rate, in sends of up to the sink's
+   * batchSize. A delivery whose key has an earlier delivery running (or, for a sink that does not send together in
+   * order, running or started in this pass; for a batching sink, running or in another batch) stays in the buffer;
+   * one held too long is left to its lease, and so are the later ones of its key.
    */
   private startBuffered(lane: SinkLane): void {
     if (lane.circuit.state !== 'closed') return;
     const now = this.clock.now();
     const staleAfter = lane.leaseMs / 2;
     const pass = lane.keys.newPass();
+    const size = lane.sink.batchSize;
+    const together = size > 1 || lane.sink.sendsTogetherInOrder;
+    let group = size > 1 ? lane.keys.newGroup() : pass;
+    let batch: ClaimedDelivery[] = [];
     const kept: SinkLane['buffer'] = [];
     for (let i = 0; i < lane.buffer.length; i++) {
       const entry = lane.buffer[i];
       const { delivery, claimedAt } = entry;
-      if (lane.inFlight >= lane.concurrency || this.stopped || (lane.bucket && lane.bucket.available(now) < 1)) {
+      if ((!batch.length && lane.inFlight >= lane.concurrency) || this.stopped || (lane.bucket && lane.bucket.available(now) < 1)) {
         kept.push(...lane.buffer.slice(i));
         break;
       }
@@ -277,59 +290,114 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
         lane.keys.drop(delivery, pass);
         continue;
       }
-      if (!lane.keys.mayStart(delivery, pass, lane.sink.sendsTogetherInOrder)) {
+      if (!lane.keys.mayStart(delivery, group, together)) {
         kept.push(entry);
         continue;
       }
-      lane.keys.started(delivery, pass, lane.sink.sendsTogetherInOrder);
+      lane.keys.started(delivery, group, together);
       lane.bucket?.take(now);
-      this.track(lane, this.deliver(lane, delivery));
+      batch.push(delivery);
+      if (batch.length >= size) {
+        this.track(lane, batch);
+        batch = [];
+        if (size > 1) group = lane.keys.newGroup();
+      }
     }
+    if (batch.length) this.track(lane, batch);
     lane.buffer = kept;
   }
 
-  private track(lane: SinkLane, work: Promise<void>): void {
+  private track(lane: SinkLane, batch: ClaimedDelivery[]): void {
     lane.inFlight++;
+    lane.carried += batch.length;
+    const work = this.deliver(lane, batch);
     this.running.add(work);
     void work.finally(() => {
       lane.inFlight--;
+      lane.carried -= batch.length;
       this.running.delete(work);
       this.notify();
     });
   }
 
-  private async deliver(lane: SinkLane, delivery: ClaimedDelivery): Promise<void> {
+  /** Sends one batch (one delivery for most sinks), then settles every result of it in one store call. */
+  private async deliver(lane: SinkLane, batch: readonly ClaimedDelivery[]): Promise<void> {
     const startedAt = this.clock.now();
-    this.active.set(delivery.id, delivery);
-    const failure = await this.attempt(lane, delivery).finally(() => this.active.delete(delivery.id));
+    for (const delivery of batch) this.active.set(delivery.id, delivery);
+    const failures = await this.attempt(lane, batch).finally(() => batch.forEach((d) => this.active.delete(d.id)));
     const finishedAt = this.clock.now();
-    const result = this.afterResult(lane, failure ? this.afterFailure(lane, delivery, failure) : { status: 'delivered' }, failure);
-    lane.keys.finished(delivery, result.status);
-    // a later delivery of this key held here must not go ahead of this one: it goes back to the store, which holds it
-    if (result.status === 'retrying' && delivery.orderKey !== null) void this.giveBack(lane, delivery.orderKey);
-    this.metrics?.delivery(lane.sink.name, delivery.route, result.status, finishedAt - startedAt,
-      result.status === 'delivered' ? finishedAt - delivery.event.receivedAt : undefined);
-    const label = () => `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
-    if (result.status === 'dead') this.logger.warn(`${label()} dead-lettered: ${result.error}`);
-    else if (result.status === 'retrying') this.logger.debug?.(`${label()} will retry: ${result.error}`);
+    const requests: SettleRequest[] = [];
+    batch.forEach((delivery, i) => {
+      const failure = failures[i];
+      if (failure === HELD_BACK) return lane.keys.finished(delivery, 'pending');
+      const result = this.afterResult(lane, failure ? this.afterFailure(lane, delivery, failure) : { status: 'delivered' }, failure);
+      lane.keys.finished(delivery, result.status);
+      // a later delivery of this key held here must not go ahead of this one: it goes back to the store, which holds it
+      if (result.status === 'retrying' && delivery.orderKey !== null) void this.giveBack(lane, delivery.orderKey);
+      this.metrics?.delivery(lane.sink.name, delivery.route, result.status, finishedAt - startedAt,
+        result.status === 'delivered' ? finishedAt - delivery.event.receivedAt : undefined);
+      if (result.status === 'dead') this.logger.warn(`${label(delivery, lane)} dead-lettered: ${result.error}`);
+      else if (result.status === 'retrying') this.logger.debug?.(`${label(delivery, lane)} will retry: ${result.error}`);
+      requests.push({ delivery, startedAt, finishedAt, result });
+    });
+    if (!requests.length) return;
     try {
-      const settled = await this.store.settle({ delivery, startedAt, finishedAt, result });
-      if (!settled) this.logger.warn(`${label()}: lease lost before the result was recorded; it will be tried again`);
+      const settled = await this.store.settleBatch(requests);
+      settled.forEach((ok, i) => ok || this.logger.warn(`${label(requests[i].delivery, lane)}: lease lost before the result was recorded; it will be tried again`));
     } catch (error) {
-      this.logger.error(`${label()}: cannot record the result (${(error as Error).message}); it will be tried again`);
+      const what = requests.length === 1 ? label(requests[0].delivery, lane) : `${requests.length} deliveries to ${lane.sink.name}`;
+      this.logger.error(`${what}: cannot record the result (${(error as Error).message}); ${requests.length === 1 ? 'it' : 'they'} will be tried again`);
     }
   }
 
-  /** Sends; resolves to the error when it failed. */
-  private async attempt(lane: SinkLane, delivery: ClaimedDelivery): Promise<unknown> {
-    try {
-      const event = toSinkEvent(delivery);
-      const message = this.routing.render(delivery.route, lane.sink, event);
-      await lane.sink.send(message, event);
-      return undefined;
-    } catch (error) {
-      return error ?? new Error('unknown failure');
-    }
+  /**
+   * Renders each delivery and sends the batch; resolves to each one's failure (undefined: sent). A delivery that
+   * cannot be rendered fails alone; when that failure may be retried, the later ones of its key in this batch are not
+   * sent (HELD_BACK: given back to the store, which holds them behind it).
+   */
+  private async attempt(lane: SinkLane, batch: readonly ClaimedDelivery[]): Promise<unknown[]> {
+    const failures: unknown[] = new Array(batch.length).fill(undefined);
+    const items: { message: unknown; event: SinkEvent }[] = [];
+    const positions: number[] = [];
+    const blocked = new Set<string>();
+    batch.forEach((delivery, i) => {
+      if (delivery.orderKey !== null && blocked.has(delivery.orderKey)) return (failures[i] = HELD_BACK);
+      try {
+        const event = this.toSinkEvent(delivery);
+        items.push({ message: this.routing.render(delivery.route, lane.sink, event), event });
+        positions.push(i);
+      } catch (error) {
+        failures[i] = failureOf(error);
+        if (!(error instanceof PermanentSinkError) && delivery.orderKey !== null) blocked.add(delivery.orderKey);
+      }
+    });
+    const held = batch.filter((_, i) => failures[i] === HELD_BACK);
+    if (held.length) void this.store.release(held).catch(() => 0);
+    if (!items.length) return failures;
+    const sent = await lane.sink.sendBatch(items).catch((error: unknown) => items.map(() => failureOf(error)));
+    positions.forEach((at, k) => (failures[at] = sent[k]));
+    return failures;
+  }
+
+  /** The stored event as sinks see it; the body is parsed only if a sink reads the envelope, and once per event. */
+  private toSinkEvent(delivery: ClaimedDelivery): SinkEvent {
+    const { event } = delivery;
+    const envelopes = this.envelopes;
+    return {
+      id: event.id,
+      deliveryId: delivery.id,
+      attempt: delivery.attempts + 1,
+      body: event.body,
+      endpoint: event.endpoint,
+      receivedAt: event.receivedAt,
+      get envelope(): JoggEnvelope {
+        try {
+          return envelopes.get(event.id, event.body);
+        } catch {
+          throw new PermanentSinkError('stored body is not JSON');
+        }
+      },
+    };
   }
 
   /**
@@ -398,24 +466,9 @@ function circuitOptions(source: LoadedConfig['source']): CircuitOptions {
   return { failures: circuit.failures, probeInitialMs: parseDuration(circuit.probeInitial)!, probeMaxMs: parseDuration(circuit.probeMax)! };
 }
 
-/** The stored event as sinks see it; the body is parsed only if a sink reads the envelope. */
-function toSinkEvent(delivery: ClaimedDelivery): SinkEvent {
-  const { event } = delivery;
-  let envelope: JoggEnvelope | undefined;
-  return {
-    id: event.id,
-    deliveryId: delivery.id,
-    attempt: delivery.attempts + 1,
-    body: event.body,
-    endpoint: event.endpoint,
-    receivedAt: event.receivedAt,
-    get envelope(): JoggEnvelope {
-      if (envelope) return envelope;
-      try {
-        return (envelope = JSON.parse(event.body) as JoggEnvelope);
-      } catch {
-        throw new PermanentSinkError('stored body is not JSON');
-      }
-    },
-  };
+/** Not sent: an earlier delivery of its key in the same batch failed before it was sent. */
+const HELD_BACK = Symbol('held back');
+
+function label(delivery: ClaimedDelivery, lane: SinkLane): string {
+  return `delivery ${delivery.id} (event ${delivery.event.eventId ?? delivery.event.id}, ${delivery.event.event}) to ${lane.sink.name}`;
 }

@@ -18,6 +18,14 @@ export class KeyGate {
     return ++this.passes;
   }
 
+  /**
+   * A group within the current pass (one batch of a sink that sends a batch as one unit): started as `together`
+   * under its own number, so one key's deliveries go together only within one batch, never across two.
+   */
+  newGroup(): number {
+    return ++this.passes;
+  }
+
   mayStart(delivery: ClaimedDelivery, pass: number, together: boolean): boolean {
     const key = delivery.orderKey;
     if (key === null) return true;

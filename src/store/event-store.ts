@@ -210,4 +210,12 @@ export abstract class EventStore {
   /** Resolves when the store can take a write right now (a write transaction that changes nothing). */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
+
+  // --- batch delivery (the dispatcher settles what one send carried in one call) ---
+
+  /**
+   * Settles many attempts in one transaction, each as settle() would: returns, per request, whether it was recorded
+   * (false when the lease is no longer ours, or the same lease was already settled earlier in the batch).
+   */
+  abstract settleBatch(requests: readonly SettleRequest[]): Promise<boolean[]>;
 }

@@ -129,6 +129,32 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(await store.settle({ delivery: claims[0], startedAt: 3_000, finishedAt: 3_001, result: { status: 'delivered' } })).toBe(false);
     });
 
+    it('settles a batch in one call, each by its own outcome, refusing a lost lease and a second settle of one lease', async () => {
+      await Promise.all(Array.from({ length: 4 }, () => store.ingest(event())));
+      const stale = (await store.claimDue('a', 1, 1_000, 100))[0];
+      const claims = await store.claimDue('a', 10, 2_000, 100);
+      expect(claims).toHaveLength(4);
+      const outcomes = await store.settleBatch([
+        { delivery: stale, startedAt: 1_000, finishedAt: 1_001, result: { status: 'delivered' } },
+        { delivery: claims[0], startedAt: 2_000, finishedAt: 2_010, result: { status: 'delivered' } },
+        { delivery: claims[1], startedAt: 2_000, finishedAt: 2_020, result: { status: 'retrying', nextAt: 5_000, error: 'HTTP 503' } },
+        { delivery: claims[2], startedAt: 2_000, finishedAt: 2_030, result: { status: 'dead', error: 'HTTP 400' } },
+        { delivery: claims[3], startedAt: 2_000, finishedAt: 2_040, result: { status: 'retrying', nextAt: 2_040, error: 'down', uncounted: true } },
+        { delivery: claims[0], startedAt: 2_000, finishedAt: 2_050, result: { status: 'dead', error: 'again' } },
+      ]);
+      expect(outcomes).toEqual([false, true, true, true, true, false]);
+      expect(await store.getDelivery(claims[0].id)).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
+      expect(await store.getDelivery(claims[1].id)).toMatchObject({ status: 'retrying', attempts: 1, nextAt: 5_000, lastError: 'HTTP 503' });
+      expect(await store.getDelivery(claims[2].id)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'HTTP 400' });
+      expect(await store.getDelivery(claims[3].id)).toMatchObject({ status: 'retrying', attempts: 1, attemptsBeforeReplay: 1 });
+      expect(await store.listAttempts(claims[0].id)).toEqual([{ deliveryId: claims[0].id, attempt: 1, startedAt: 2_000, durationMs: 10, outcome: 'delivered', error: null }]);
+      expect(await store.listAttempts(claims[1].id)).toEqual([{ deliveryId: claims[1].id, attempt: 1, startedAt: 2_000, durationMs: 20, outcome: 'retry', error: 'HTTP 503' }]);
+      expect(await store.listAttempts(claims[2].id)).toEqual([{ deliveryId: claims[2].id, attempt: 1, startedAt: 2_000, durationMs: 30, outcome: 'dead', error: 'HTTP 400' }]);
+      // settled leases are gone: the retrying ones are claimed afresh when due, the others never again
+      expect((await store.claimDue('a', 10, 5_000, 100)).map((d) => d.id).sort()).toEqual([claims[1].id, claims[3].id].sort());
+      expect(await store.settleBatch([])).toEqual([]);
+    });
+
     const keyed = (key: string | null, receivedAt = 1_000) => event({ receivedAt, deliveries: [{ route: 'r', sink: 'k', orderKey: key }] });
     const claimIds = async (now: number, limit = 100) => (await store.claimDue('k', limit, now, 1_000)).map((d) => d.eventPk);
 

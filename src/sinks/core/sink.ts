@@ -64,6 +64,23 @@ export abstract class Sink<M = unknown> {
     return false;
   }
 
+  /**
+   * How many deliveries one send may carry (see sendBatch). The dispatcher's concurrency counts sends, so a lane keeps
+   * up to concurrency × batchSize deliveries in flight. 1: one message per send.
+   */
+  get batchSize(): number {
+    return 1;
+  }
+
+  /**
+   * Sends several messages, in order; resolves to each one's failure (undefined: sent), never rejects. By default each
+   * goes by send(), all started in this turn (HTTP: concurrent requests on the kept-alive pool; Kafka: one produce
+   * request). A sink whose batchSize is above 1 sends a batch as one unit: its messages succeed or fail together.
+   */
+  sendBatch(items: readonly { message: M; event: SinkEvent }[]): Promise<unknown[]> {
+    return Promise.all(items.map(({ message, event }) => this.send(message, event).then(() => undefined, failureOf)));
+  }
+
   /** Throws when the sink cannot currently be reached. */
   async check(): Promise<void> {}
 
@@ -82,6 +99,11 @@ export abstract class Sink<M = unknown> {
       throw error;
     }
   }
+}
+
+/** A send's failure as a value: never undefined (which means sent). */
+export function failureOf(error: unknown): unknown {
+  return error ?? new Error('unknown failure');
 }
 
 /** What templates read about this event (templating takes a plain input, not a SinkEvent). */

@@ -163,6 +163,15 @@ export class PostgresEventStore extends EventStore {
     return this.writeGrouped('settle', request);
   }
 
+  // --- batch delivery ---
+
+  settleBatch(requests: readonly SettleRequest[]): Promise<boolean[]> {
+    if (!requests.length) return Promise.resolve([]);
+    return this.write((c) => this.settleMany(c, requests));
+  }
+
+  // ---
+
   /** Settles a group of attempts: one UPDATE for the deliveries (only where the lease token still matches) and one INSERT for the attempts. */
   private async settleMany(c: PoolClient, requests: readonly SettleRequest[]): Promise<boolean[]> {
     // a delivery settles once per lease: the first request per (delivery, token) in the group is the one that counts

@@ -7,7 +7,7 @@ import {
   ReplayFilter, SettleRequest, StoredEvent, StoreUnavailableError, WriteHealth,
 } from '../event-store';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from './sqlite.mapper';
-import { migrate, openDatabase, SqliteWriter, WriteOp, WriteResult } from './sqlite-writer';
+import { migrate, openDatabase, SettleOp, SqliteWriter, WriteOp, WriteResult } from './sqlite-writer';
 
 export interface SqliteOptions {
   /**
@@ -58,9 +58,18 @@ export class SqliteEventStore extends EventStore {
     return this.write({ kind: 'claim', sink, limit, now, leaseMs });
   }
 
-  settle({ delivery, startedAt, finishedAt, result }: SettleRequest): Promise<boolean> {
-    return this.write({ kind: 'settle', id: delivery.id, token: delivery.leaseToken, nextAt: delivery.nextAt, startedAt, finishedAt, result });
+  settle(request: SettleRequest): Promise<boolean> {
+    return this.write(settleOp(request));
   }
+
+  // --- batch delivery ---
+
+  settleBatch(requests: readonly SettleRequest[]): Promise<boolean[]> {
+    if (!requests.length) return Promise.resolve([]);
+    return this.write({ kind: 'settleBatch', settles: requests.map(settleOp) });
+  }
+
+  // ---
 
   release(claims: readonly { id: number; leaseToken: string }[]): Promise<number> {
     if (!claims.length) return Promise.resolve(0);
@@ -251,6 +260,10 @@ export class SqliteEventStore extends EventStore {
     batch.forEach((p) => p.reject(failure));
     this.afterBatch();
   }
+}
+
+function settleOp({ delivery, startedAt, finishedAt, result }: SettleRequest): SettleOp {
+  return { kind: 'settle', id: delivery.id, token: delivery.leaseToken, nextAt: delivery.nextAt, startedAt, finishedAt, result };
 }
 
 /** The compiled writer thread; when running from TypeScript sources (tests), the build's copy. */

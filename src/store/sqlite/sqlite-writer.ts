@@ -8,11 +8,14 @@ import { DeliveryRow, EventRow, toDelivery, toEvent } from './sqlite.mapper';
 
 export const WAITING = `status IN ('pending', 'retrying')`;
 
+export type SettleOp = { kind: 'settle'; id: number; token: string; startedAt: number; finishedAt: number; nextAt: number; result: Settlement };
+
 /** A write, as plain data, so it can cross to the writer thread. */
 export type WriteOp =
   | { kind: 'ingest'; event: NewEvent }
   | { kind: 'claim'; sink: string; limit: number; now: number; leaseMs: number }
-  | { kind: 'settle'; id: number; token: string; startedAt: number; finishedAt: number; nextAt: number; result: Settlement }
+  | SettleOp
+  | { kind: 'settleBatch'; settles: readonly SettleOp[] }
   | { kind: 'openCircuit'; sink: string; openedAt: number }
   | { kind: 'closeCircuit'; sink: string; openedAt: number; now: number }
   | { kind: 'replay'; filter: ReplayFilter; now: number }
@@ -101,6 +104,9 @@ export class SqliteWriter {
         return this.claim(op.sink, op.limit, op.now, op.leaseMs);
       case 'settle':
         return this.settle(op);
+      case 'settleBatch':
+        // settling clears the lease token: a second settle of the same lease in the batch finds it gone (false)
+        return op.settles.map((settle) => this.settle(settle));
       case 'replay':
         return this.replay(op.filter, op.now);
       case 'deadLetterUnknownSinks':
@@ -151,7 +157,7 @@ export class SqliteWriter {
     }));
   }
 
-  private settle(op: Extract<WriteOp, { kind: 'settle' }>): boolean {
+  private settle(op: SettleOp): boolean {
     const { result } = op;
     const error = result.status === 'delivered' ? null : result.error;
     const nextAt = result.status === 'retrying' ? result.nextAt : op.nextAt;

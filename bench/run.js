@@ -183,7 +183,7 @@ const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 
 function peerSection(peer) {
   if (!peer) return [];
-  const sideName = { bridge: 'jogg-bridge (shipped config: SQLite FULL + file sink, fsync)', benthos: 'Benthos 4.60 (http_server → HMAC in bloblang → file, no fsync, no dedupe)', bare: 'bare node:http + HMAC + JSON.parse' };
+  const sideName = { before: 'jogg-bridge before these changes (same config)', bridge: 'jogg-bridge (shipped config: SQLite FULL + file sink, fsync)', benthos: 'Benthos 4.60 (http_server → HMAC in bloblang → file, no fsync, no dedupe)', bare: 'bare node:http + HMAC + JSON.parse' };
   const of = (name) => peer.runs.filter((r) => r.name === name);
   const list = (rs, f) => rs.map(f).join(' / ');
   const rows = peer.sides.map((name) => {

@@ -9,6 +9,8 @@ const { join } = require('node:path');
 const { cpuSeconds, peakRssMb, load } = require('../proc');
 
 const ROOT = join(__dirname, '..', '..');
+/** Another built checkout of the bridge (e.g. the previous release) to run as a side of its own, "before". */
+const BEFORE = process.env.BENCH_BRIDGE_BEFORE;
 const SECRET = `peer-bench-${process.pid}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,10 +47,11 @@ function sideSpec(name, dir, port, benthos) {
   const env = { ...process.env, PORT: String(port), JOGG_WEBHOOK_SECRET: SECRET };
   delete env.NODE_ENV;
   delete env.BRIDGE_CONFIG;
-  if (name === 'bridge') {
+  if (name === 'bridge' || name === 'before') {
+    const root = name === 'before' ? BEFORE : ROOT;
     fs.mkdirSync(join(dir, 'config'), { recursive: true });
-    fs.copyFileSync(join(ROOT, 'config', 'bridge.yaml'), join(dir, 'config', 'bridge.yaml'));
-    return { cmd: process.execPath, args: [join(ROOT, 'dist', 'main.js')], env, output: join(dir, 'data', 'events.jsonl') };
+    fs.copyFileSync(join(root, 'config', 'bridge.yaml'), join(dir, 'config', 'bridge.yaml'));
+    return { cmd: process.execPath, args: [join(root, 'dist', 'main.js')], env, output: join(dir, 'data', 'events.jsonl') };
   }
   if (name === 'benthos') {
     const output = join(dir, 'events.jsonl');
@@ -126,7 +129,8 @@ async function run(round, name, opts, benthos) {
 async function peerComparison({ dir, rounds = 3, seconds = 10, warmS = 2, connections = 50 }) {
   const built = benthosBinary();
   if (built.skipped) console.log(`  note: ${built.skipped}`);
-  const sides = ['bridge', ...(built.bin ? ['benthos'] : []), 'bare'];
+  const only = process.env.BENCH_PEER_SIDES?.split(',');
+  const sides = ['bridge', ...(BEFORE ? ['before'] : []), ...(built.bin ? ['benthos'] : []), 'bare'].filter((side) => !only || only.includes(side));
   const runs = [];
   for (let round = 1; round <= rounds; round++) {
     const order = sides.map((_, i) => sides[(i + round - 1) % sides.length]);

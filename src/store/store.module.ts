@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { EventStore } from './event-store';
-import { PostgresEventStore } from './postgres/postgres-event.store';
 import { SqliteEventStore } from './sqlite/sqlite-event.store';
 
 export const STORE_OWNER = Symbol('STORE_OWNER');
@@ -21,8 +20,9 @@ export class StoreModule implements OnApplicationShutdown {
           inject: [BridgeConfigService, STORE_OWNER],
           useFactory: (config: BridgeConfigService, isOwner: boolean) => {
             const store = config.current.store;
+            // the PostgreSQL adapter (and pg) is loaded only when configured
             return store.driver === 'postgres'
-              ? new PostgresEventStore({ url: store.url!, poolSize: store.poolSize, schema: store.schema })
+              ? new (require('./postgres/postgres-event.store') as typeof import('./postgres/postgres-event.store')).PostgresEventStore({ url: store.url!, poolSize: store.poolSize, schema: store.schema })
               : new SqliteEventStore(store.path, { owner: isOwner });
           },
         },

@@ -1,7 +1,6 @@
 import { urlSecrets } from '../../common/credentials';
 import { SinkDefinition } from '../core/definition';
 import { EmailSinkConfig, EmailTemplates } from './email.config';
-import { EmailSink } from './email.sink';
 
 export const emailSink: SinkDefinition<EmailSinkConfig> = {
   type: 'email',
@@ -9,5 +8,6 @@ export const emailSink: SinkDefinition<EmailSinkConfig> = {
   templatesClass: EmailTemplates,
   templateFields: ['subject', 'text', 'html'],
   secrets: (config) => urlSecrets(config.smtp),
-  create: (name, templates, config) => new EmailSink(name, templates, config),
+  // loaded when a sink of this type is configured: its client library stays out of memory otherwise
+  create: (name, templates, config) => new (require('./email.sink') as typeof import('./email.sink')).EmailSink(name, templates, config),
 };

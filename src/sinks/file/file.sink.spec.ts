@@ -1,11 +1,12 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { FileSinkConfig } from './file.config';
 import { compileTemplate } from '../../templating';
 import { FileSink } from './file.sink';
-import { SinkEvent } from '../core/sink';
+import { SinkEvent, TransientSinkError } from '../core/sink';
 
 const event = (n: number, indent?: number): SinkEvent => {
   const envelope = { event_id: `e${n}`, event: 'generated_video_success', timestamp: 1764115200, data: { video_id: `v${n}`, note: 'multi\nline' } };
@@ -46,5 +47,29 @@ describe('FileSink', () => {
     await file.send(file.render(event(1)));
     await file.close();
     expect(readFileSync(path, 'utf8').split('\n')).toEqual(['{"event_id":"e0"}', '{"event_id":"tor', expect.stringContaining('"e1"'), '']);
+  });
+
+  it('sends a batch as one write and one fsync, its lines in order', async () => {
+    const path = join(dir, 'events.jsonl');
+    const file = sink(path);
+    await file.check();
+    const handle = await (file as unknown as { handle: Promise<FileHandle> }).handle;
+    const writes = jest.spyOn(handle, 'write');
+    const syncs = jest.spyOn(handle, 'datasync');
+    const items = Array.from({ length: 300 }, (_, i) => ({ message: file.render(event(i)), event: event(i) }));
+    expect(await file.sendBatch(items)).toEqual(items.map(() => undefined));
+    expect([writes.mock.calls.length, syncs.mock.calls.length]).toEqual([1, 1]);
+    await file.close();
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).event_id)).toEqual(items.map((_, i) => `e${i}`));
+  });
+
+  it('fails every line of a batch it cannot write with the same transient error', async () => {
+    const path = join(dir, 'events.jsonl');
+    mkdirSync(path);
+    const file = sink(path);
+    const failures = await file.sendBatch([1, 2, 3].map((n) => ({ message: file.render(event(n)), event: event(n) })));
+    expect(failures).toHaveLength(3);
+    expect(failures.every((f) => f instanceof TransientSinkError && f === failures[0])).toBe(true);
+    expect((failures[0] as Error).message).toContain('EISDIR');
   });
 });

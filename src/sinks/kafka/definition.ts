@@ -1,6 +1,5 @@
 import { SinkDefinition } from '../core/definition';
 import { KafkaSinkConfig, KafkaTemplates } from './kafka.config';
-import { KafkaSink } from './kafka.sink';
 
 export const kafkaSink: SinkDefinition<KafkaSinkConfig> = {
   type: 'kafka',
@@ -11,5 +10,6 @@ export const kafkaSink: SinkDefinition<KafkaSinkConfig> = {
   // the record key orders a partition, so it is the order key too
   orderKeyField: 'key',
   secrets: (config) => (config.sasl ? [config.sasl.password] : []),
-  create: (name, templates, config) => new KafkaSink(name, templates, config),
+  // loaded when a sink of this type is configured: its client library stays out of memory otherwise
+  create: (name, templates, config) => new (require('./kafka.sink') as typeof import('./kafka.sink')).KafkaSink(name, templates, config),
 };

@@ -241,7 +241,8 @@ export class SqliteEventStore extends EventStore {
 
   private writer(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(workerFile(), { workerData: { path: this.path, pragmas: this.options.pragmas ?? [] } });
+    // a small young generation: the thread's garbage is short-lived JSON text, and a large one only raises the peak RSS
+    const worker = new Worker(workerFile(), { workerData: { path: this.path, pragmas: this.options.pragmas ?? [] }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     worker.on('message', (message) => this.onResult(message));
     worker.on('error', (error) => this.onWorkerDeath(worker, error));
     worker.on('exit', (code) => this.onWorkerDeath(worker, new Error(`writer thread exited with code ${code}`)));

@@ -38,7 +38,7 @@ async function receiver() {
   return { child, url: `http://127.0.0.1:${port}`, count: async () => Number(await (await fetch(`http://127.0.0.1:${port}/count`)).text()) };
 }
 
-async function e2eMax({ dir, start, stop, seconds = 30, connections = 50 }) {
+async function e2eMax({ dir, start, stop, seconds = 30, connections = 50, root = ROOT }) {
   const hook = await receiver();
   const file = join(dir, `e2e-max-${Date.now()}.jsonl`);
   const config = join(dir, 'e2e-max.yaml');
@@ -50,7 +50,7 @@ sinks:
   hook: { type: http, url: "${hook.url}/hook" }
 routes: [{ name: all, match: { events: ["*"] }, to: [events-file, hook] }]
 `);
-  const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: config, NODE_ENV: 'production', JOGG_WEBHOOK_SECRET: SECRET });
+  const bridge = await start([join(root, 'dist', 'main.js')], { BRIDGE_CONFIG: config, NODE_ENV: 'production', JOGG_WEBHOOK_SECRET: SECRET });
   try {
     const cpu0 = cpuSeconds(bridge.child.pid);
     const t0 = Date.now();
@@ -69,8 +69,8 @@ routes: [{ name: all, match: { events: ["*"] }, to: [events-file, hook] }]
     const cpuS = cpuSeconds(bridge.child.pid) - cpu0;
     return {
       seconds, accepted, rps: r.rps, p99: r.p99, bad: r.non2xx + r.errors + r.timeouts, loadgenCpuS: r.loadgenCpuS,
-      file: { deliveredPerS: atEnd.file / loadS, backlog: accepted - atEnd.file, drainMs: drained.file ?? NaN },
-      http: { deliveredPerS: atEnd.http / loadS, backlog: accepted - atEnd.http, drainMs: drained.http ?? NaN },
+      file: { deliveredPerS: atEnd.file / loadS, backlog: Math.max(0, accepted - atEnd.file), drainMs: drained.file ?? NaN },
+      http: { deliveredPerS: atEnd.http / loadS, backlog: Math.max(0, accepted - atEnd.http), drainMs: drained.http ?? NaN },
       cpuPer10k: (cpuS / accepted) * 1e4, rssMb: peakRssMb(bridge.child.pid),
     };
   } finally {

@@ -214,7 +214,11 @@ function peerSection(peer) {
 
 function maxSection(max) {
   if (!max) return [];
-  const list = (f) => max.map(f).join(' / ');
+  const row = (runs, side) => {
+    const list = (f) => runs.map(f).join(' / ');
+    return `| ${side} | ${list((r) => f0(r.rps))} | ${list((r) => r.p99)} | ${list((r) => f0(r.file.deliveredPerS))} | ${list((r) => r.file.backlog)} | ${list((r) => f0(r.file.drainMs))} | ` +
+      `${list((r) => f0(r.http.deliveredPerS))} | ${list((r) => r.http.backlog)} | ${list((r) => f0(r.http.drainMs))} | ${list((r) => f2(r.cpuPer10k))} | ${list((r) => f0(r.rssMb))} |`;
+  };
   return [
     '## End to end at the bridge\'s maximum',
     '',
@@ -222,10 +226,10 @@ function maxSection(max) {
     'sink (fsync before success) and to a local HTTP receiver (its own process). Delivered/s counts what reached the file and the',
     'receiver while the load ran; the backlog is what was accepted but not yet delivered when it ended. Values per round.',
     '',
-    '| accepted req/s | p99 ms | file: delivered/s | file: backlog at end | file: drain ms | HTTP: delivered/s | HTTP: backlog at end | HTTP: drain ms | CPU s per 10k events (both sinks) | peak RSS MB |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${list((r) => f0(r.rps))} | ${list((r) => r.p99)} | ${list((r) => f0(r.file.deliveredPerS))} | ${list((r) => r.file.backlog)} | ${list((r) => f0(r.file.drainMs))} | ` +
-      `${list((r) => f0(r.http.deliveredPerS))} | ${list((r) => r.http.backlog)} | ${list((r) => f0(r.http.drainMs))} | ${list((r) => f2(r.cpuPer10k))} | ${list((r) => f0(r.rssMb))} |`,
+    '| side | accepted req/s | p99 ms | file: delivered/s | file: backlog at end | file: drain ms | HTTP: delivered/s | HTTP: backlog at end | HTTP: drain ms | CPU s per 10k events (both sinks) | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row(max, 'jogg-bridge'),
+    ...(max.before ? [row(max.before, 'before these changes')] : []),
     '',
   ];
 }
@@ -377,6 +381,11 @@ async function main() {
         console.log(`end to end at the bridge's maximum, round ${round}: ${E2E_SECONDS} s, ${CONNECTIONS} connections, file + HTTP sink`);
         max.push(await e2eMax({ dir, start, stop, seconds: E2E_SECONDS, connections: CONNECTIONS }));
         console.log(JSON.stringify(max[max.length - 1]));
+        if (process.env.BENCH_BRIDGE_BEFORE) {
+          const before = await e2eMax({ dir, start, stop, seconds: E2E_SECONDS, connections: CONNECTIONS, root: process.env.BENCH_BRIDGE_BEFORE });
+          console.log(`before: ${JSON.stringify(before)}`);
+          (max.before ??= []).push(before);
+        }
       }
     }
     let postgres;

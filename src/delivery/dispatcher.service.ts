@@ -29,6 +29,8 @@ interface SinkLane {
   inFlight: number;
   /** Deliveries those sends carry. */
   carried: number;
+  /** Deliveries sent lately per second: claims keep about READY_S of them ready (a fast sink never waits for a claim). */
+  pace: { since: number; count: number; perSecond: number };
   claiming: boolean;
   /** Claimed, not yet started: lets a slot that frees up start at once, without a claim round trip. */
   buffer: { delivery: ClaimedDelivery; claimedAt: number }[];
@@ -44,6 +46,9 @@ interface SinkLane {
 const SHUTDOWN_GRACE_MS = 10_000;
 /** The most one claim takes: larger claims hold the writer's transaction longer and gain little. */
 const MAX_CLAIM = 1000;
+/** Seconds of sending that claims keep ready, at the lane's recent pace (a claim waits for a commit). */
+const READY_S = 0.5;
+const PACE_WINDOW_MS = 250;
 const CLAIM_LOG_EVERY_MS = 60_000;
 /** Claims must go through this long after the last failure before the log says they work again. */
 const CLAIM_RECOVERED_AFTER_MS = 5_000;
@@ -61,6 +66,8 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
   /** Deliveries being sent right now, by id. */
   private readonly active = new Map<number, ClaimedDelivery>();
   private readonly envelopes = new EnvelopeCache();
+  /** Settles of this turn, sent to the store together. */
+  private settleQueue: { requests: SettleRequest[]; resolve: (settled: boolean[]) => void; reject: (error: unknown) => void }[] = [];
   private timer?: NodeJS.Timeout;
   private scheduled = false;
   private stopped = true;
@@ -103,7 +110,7 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
       const sinkConfig = sinks.get(name)!.config;
       const rate = sinkConfig.rateLimit;
       const sink = this.sinks.get(name)!;
-      const lane = this.lanes.get(name) ?? { inFlight: 0, carried: 0, claiming: false, buffer: [], keys: new KeyGate(), circuit: new SinkCircuit(name, this.logger, circuitOptions(source)) };
+      const lane = this.lanes.get(name) ?? { inFlight: 0, carried: 0, pace: { since: now, count: 0, perSecond: 0 }, claiming: false, buffer: [], keys: new KeyGate(), circuit: new SinkCircuit(name, this.logger, circuitOptions(source)) };
       lane.circuit.configure(circuitOptions(source));
       this.metrics?.circuit(name, lane.circuit.gauge);
       Object.assign(lane, {
@@ -257,9 +264,11 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
    */
   private wanted(lane: SinkLane): number {
     if (this.stopped) return 0;
-    const room = lane.concurrency * lane.sink.batchSize - lane.carried;
+    const perSend = lane.concurrency * lane.sink.batchSize;
+    const room = perSend - lane.carried;
     if (lane.bucket) return Math.min(room, lane.bucket.available(this.clock.now())) - lane.buffer.length;
-    return Math.min(MAX_CLAIM, room + lane.concurrency * lane.sink.batchSize - lane.buffer.length);
+    const ahead = Math.max(perSend, Math.ceil(lane.pace.perSecond * READY_S));
+    return Math.min(MAX_CLAIM, room + ahead - lane.buffer.length);
   }
 
   /**
@@ -307,21 +316,56 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
     lane.buffer = kept;
   }
 
+  /** Runs a send; its slot frees once the results are known (recording them joins the next store commit). */
   private track(lane: SinkLane, batch: ClaimedDelivery[]): void {
     lane.inFlight++;
     lane.carried += batch.length;
-    const work = this.deliver(lane, batch);
-    this.running.add(work);
-    void work.finally(() => {
+    let done = false;
+    const free = () => {
+      if (done) return;
+      done = true;
       lane.inFlight--;
       lane.carried -= batch.length;
-      this.running.delete(work);
+      this.notePace(lane, batch.length);
       this.notify();
+    };
+    const work = this.deliver(lane, batch, free);
+    this.running.add(work);
+    void work.finally(() => {
+      free();
+      this.running.delete(work);
     });
   }
 
+  private notePace(lane: SinkLane, count: number): void {
+    const { pace } = lane;
+    const now = this.clock.now();
+    pace.count += count;
+    if (now - pace.since < PACE_WINDOW_MS) return;
+    pace.perSecond = (pace.count * 1000) / (now - pace.since);
+    pace.since = now;
+    pace.count = 0;
+  }
+
+  /** Joins the settles of this turn: one store call (one transaction) for all of them. */
+  private settle(requests: SettleRequest[]): Promise<boolean[]> {
+    return new Promise((resolve, reject) => {
+      this.settleQueue.push({ requests, resolve, reject });
+      if (this.settleQueue.length === 1) setImmediate(() => this.flushSettles());
+    });
+  }
+
+  private flushSettles(): void {
+    const queue = this.settleQueue;
+    this.settleQueue = [];
+    this.store.settleBatch(queue.flatMap((q) => q.requests)).then((settled) => {
+      let at = 0;
+      for (const q of queue) q.resolve(settled.slice(at, (at += q.requests.length)));
+    }, (error: unknown) => queue.forEach((q) => q.reject(error)));
+  }
+
   /** Sends one batch (one delivery for most sinks), then settles every result of it in one store call. */
-  private async deliver(lane: SinkLane, batch: readonly ClaimedDelivery[]): Promise<void> {
+  private async deliver(lane: SinkLane, batch: readonly ClaimedDelivery[], sent: () => void): Promise<void> {
     const startedAt = this.clock.now();
     for (const delivery of batch) this.active.set(delivery.id, delivery);
     const failures = await this.attempt(lane, batch).finally(() => batch.forEach((d) => this.active.delete(d.id)));
@@ -340,9 +384,10 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
       else if (result.status === 'retrying') this.logger.debug?.(`${label(delivery, lane)} will retry: ${result.error}`);
       requests.push({ delivery, startedAt, finishedAt, result });
     });
+    sent();
     if (!requests.length) return;
     try {
-      const settled = await this.store.settleBatch(requests);
+      const settled = await this.settle(requests);
       settled.forEach((ok, i) => ok || this.logger.warn(`${label(requests[i].delivery, lane)}: lease lost before the result was recorded; it will be tried again`));
     } catch (error) {
       const what = requests.length === 1 ? label(requests[0].delivery, lane) : `${requests.length} deliveries to ${lane.sink.name}`;

@@ -46,6 +46,8 @@ interface SinkLane {
 const SHUTDOWN_GRACE_MS = 10_000;
 /** The most one claim takes: larger claims hold the writer's transaction longer and gain little. */
 const MAX_CLAIM = 1000;
+/** The most a lane holds (sending and ready) when it goes fast: bounds the memory a backlog takes. */
+const MAX_HELD = 2 * MAX_CLAIM;
 /** Seconds of sending that claims keep ready, at the lane's recent pace (a claim waits for a commit). */
 const READY_S = 0.5;
 const PACE_WINDOW_MS = 250;
@@ -259,16 +261,17 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
   }
 
   /**
-   * How many to claim: rate-limited lanes take only what they may send now; others also keep as many
-   * again ready, so a freed slot never waits for a claim. A send carries up to the sink's batchSize deliveries.
+   * How many to claim: rate-limited lanes take only what they may send now; others also keep some ready, so a
+   * freed slot never waits for a claim (a claim waits for a commit). A send carries up to the sink's batchSize.
    */
   private wanted(lane: SinkLane): number {
     if (this.stopped) return 0;
-    const perSend = lane.concurrency * lane.sink.batchSize;
-    const room = perSend - lane.carried;
-    if (lane.bucket) return Math.min(room, lane.bucket.available(this.clock.now())) - lane.buffer.length;
-    const ahead = Math.max(perSend, Math.ceil(lane.pace.perSecond * READY_S));
-    return Math.min(MAX_CLAIM, room + ahead - lane.buffer.length);
+    const size = lane.sink.batchSize;
+    if (lane.bucket) return Math.min(lane.concurrency * size - lane.carried, lane.bucket.available(this.clock.now())) - lane.buffer.length;
+    // held (sending and ready): two sends' worth for a batching sink, twice the concurrency otherwise, more at a fast pace
+    const floor = 2 * (size > 1 ? size : lane.concurrency);
+    const held = Math.min(MAX_HELD, Math.max(floor, Math.ceil(lane.pace.perSecond * READY_S)));
+    return Math.min(MAX_CLAIM, held - lane.carried - lane.buffer.length);
   }
 
   /**

@@ -53,6 +53,8 @@ async function load(url, duplicatePool, rate) {
   return { rps: r.rps, p50: r.p50, p99: r.p99, bad: r.non2xx + r.errors + r.timeouts, total: r.total };
 }
 
+const loadAverage = () => require('node:fs').readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const LOAD_AT_START = loadAverage();
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -195,7 +197,7 @@ function peerSection(peer) {
   const ratios = peer.sides.includes('benthos')
     ? [`Per round, bridge/Benthos: req/s ${ratio('bridge', 'benthos', (r) => r.rps)}; CPU per event ${ratio('bridge', 'benthos', (r) => r.cpuPer10k)}. ` +
        `Bridge/bare: req/s ${ratio('bridge', 'bare', (r) => r.rps)}.`]
-    : [`Bridge/bare req/s per round: ${ratio('bridge', 'bare', (r) => r.rps)}. ${peer.skipped}.`];
+    : [`Bridge/bare req/s per round: ${ratio('bridge', 'bare', (r) => r.rps)}.${peer.skipped ? ` ${peer.skipped}.` : ''}`];
   return [
     '## Peer comparison: jogg-bridge vs Benthos vs bare node:http',
     '',
@@ -210,6 +212,35 @@ function peerSection(peer) {
     ...ratios,
     '',
   ];
+}
+
+/** The throughput goals against Benthos, judged on medians over the rounds. */
+function peerGoals(peer, max) {
+  const goals = [];
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const of = (name) => peer?.runs.filter((r) => r.name === name) ?? [];
+  const bridge = of('bridge');
+  const benthos = of('benthos');
+  if (bridge.length && benthos.length) {
+    const rps = med(bridge.map((r) => r.rps)) / med(benthos.map((r) => r.rps));
+    const cpu = med(bridge.map((r) => r.cpuPer10k)) / med(benthos.map((r) => r.cpuPer10k));
+    goals.push(['ingest req/s ≥ Benthos\'s (medians)', rps >= 1, `${rps.toFixed(2)} ×`]);
+    goals.push(['CPU per delivered event ≤ 1.5 × Benthos\'s (medians)', cpu <= 1.5, `${cpu.toFixed(2)} ×`]);
+    if (max) {
+      const delivered = med(max.map((r) => Math.min(r.file.deliveredPerS, r.http.deliveredPerS))) / med(benthos.map((r) => r.rps * r.deliveredAtEnd));
+      goals.push(['delivered/s (file, fsync\'d, and HTTP) ≥ Benthos\'s file-output rate', delivered >= 1, `${delivered.toFixed(2)} ×`]);
+    }
+  }
+  if (bridge.length) {
+    goals.push(['ingest p99 ≤ 10 ms (peer comparison, median)', med(bridge.map((r) => r.p99)) <= 10, `${med(bridge.map((r) => r.p99))} ms`]);
+    const rss = Math.max(...bridge.map((r) => r.rssMb), ...(max ?? []).map((r) => r.rssMb));
+    goals.push(['peak RSS ≤ 120 MB (peer comparison, end to end)', rss <= 120, `${rss.toFixed(0)} MB`]);
+  }
+  if (max) {
+    const drain = Math.max(...max.map((r) => Math.max(r.file.drainMs, r.http.drainMs)));
+    goals.push(['no backlog growth: everything delivered within 1 s of the load\'s end', drain <= 1000, `${f0(drain)} ms at worst`]);
+  }
+  return goals;
 }
 
 function maxSection(max) {
@@ -246,7 +277,8 @@ function report({ ingest, kafka, local, startup, postgres, peer, max }) {
   const lines = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; machine: ${machine}.`,
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; machine: ${machine}; load average when the run began`,
+    `${LOAD_AT_START}, when it ended ${loadAverage()} (other jobs on the machine count: compare sides within one run, round by round).`,
     'Load: autocannon in a process of its own (bench/load.js); every request is a distinct, signed ~315-byte JoggAI event.',
     '',
     ...peerSection(peer),
@@ -326,7 +358,7 @@ function report({ ingest, kafka, local, startup, postgres, peer, max }) {
       '',
     );
   }
-  const goals = [];
+  const goals = [...peerGoals(peer, max)];
   if (ingest) {
     goals.push(['ingest ≥ 0.8 × the baseline (SQLite)', ingest.ratio >= 0.8, `${ingest.ratio.toFixed(2)}`]);
     goals.push(['p99 ≤ 10 ms at 50 connections', ingest.bridge.p99 <= 10, `${ingest.bridge.p99} ms`]);

@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../store/event-store';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../store/store.types';
 
 export class PageQuery {
   @IsOptional() @IsString() since?: string;

@@ -6,7 +6,9 @@ import { redactionFor } from '../config/secrets';
 import { DryRunResult, DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { EnvelopeError, parseEnvelope } from '../ingress/envelope';
-import { Attempt, Delivery, EventStore, StoredEvent } from '../store/event-store';
+import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { EventInbox } from '../store/ports/event-inbox';
+import { Attempt, Delivery, StoredEvent } from '../store/store.types';
 import { DeliveriesQuery, EventsQuery, ReplayRequest } from './admin.dto';
 
 export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
@@ -15,31 +17,32 @@ export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
 @Injectable()
 export class AdminService {
   constructor(
-    private readonly store: EventStore,
+    private readonly inbox: EventInbox,
+    private readonly queue: DeliveryQueue,
     private readonly replayer: ReplayService,
     private readonly dryRun: DryRunService,
     private readonly config: BridgeConfigService,
   ) {}
 
   async events(query: EventsQuery): Promise<EventView[]> {
-    const events = await this.store.listEvents({ event: query.event, since: since(query.since), before: query.before, limit: query.limit });
+    const events = await this.inbox.listEvents({ event: query.event, since: since(query.since), before: query.before, limit: query.limit });
     return events.map(view);
   }
 
   async event(id: number): Promise<EventView & { deliveries: Delivery[] }> {
-    const event = await this.store.getEvent(id);
+    const event = await this.inbox.getEvent(id);
     if (!event) throw new NotFoundException(`no event ${id}`);
-    return { ...view(event), deliveries: await this.store.listDeliveries({ eventPk: id, limit: 1000 }) };
+    return { ...view(event), deliveries: await this.queue.listDeliveries({ eventPk: id, limit: 1000 }) };
   }
 
   deliveries(query: DeliveriesQuery): Promise<Delivery[]> {
-    return this.store.listDeliveries({ status: query.status, sink: query.sink, since: since(query.since), before: query.before, limit: query.limit });
+    return this.queue.listDeliveries({ status: query.status, sink: query.sink, since: since(query.since), before: query.before, limit: query.limit });
   }
 
   async delivery(id: number): Promise<Delivery & { history: Attempt[] }> {
-    const delivery = await this.store.getDelivery(id);
+    const delivery = await this.queue.getDelivery(id);
     if (!delivery) throw new NotFoundException(`no delivery ${id}`);
-    return { ...delivery, history: await this.store.listAttempts(id) };
+    return { ...delivery, history: await this.queue.listAttempts(id) };
   }
 
   async replay(request: ReplayRequest): Promise<{ replayed: number }> {

@@ -1,4 +1,4 @@
-import { DELIVERY_STATUSES } from '../store/event-store';
+import { DELIVERY_STATUSES } from '../store/store.types';
 
 const page = [
   { name: 'since', in: 'query', description: 'a duration back from now (30m, 1h, 7d) or a date', schema: { type: 'string' } },

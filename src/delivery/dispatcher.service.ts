@@ -10,7 +10,8 @@ import { SinkCircuits } from '../ops/sink-circuits';
 import { RoutingService } from '../rules/routing.service';
 import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/core/sink';
 import { SinkRegistry } from '../sink-registry/sink.registry';
-import { ClaimedDelivery, EventStore, Settlement } from '../store/event-store';
+import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { ClaimedDelivery, Settlement } from '../store/store.types';
 import { TokenBucket } from './rate-limiter';
 import { parseDuration } from '../common/units';
 import { CircuitOptions, CircuitState, SinkCircuit } from './circuit';
@@ -64,7 +65,7 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
     private readonly config: BridgeConfigService,
     private readonly sinks: SinkRegistry,
     private readonly routing: RoutingService,
-    private readonly store: EventStore,
+    private readonly store: DeliveryQueue,
     private readonly clock: Clock,
     @Optional() private readonly metrics?: MetricsService,
   ) {

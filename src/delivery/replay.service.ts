@@ -1,13 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { EventStore, ReplayFilter } from '../store/event-store';
+import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { ReplayFilter } from '../store/store.types';
 import { DispatcherService } from './dispatcher.service';
 
 /** Re-queues deliveries: dead letters by id, by sink or by time, or a delivered one by id to send it again. */
 @Injectable()
 export class ReplayService {
   constructor(
-    private readonly store: EventStore,
+    private readonly store: DeliveryQueue,
     private readonly clock: Clock,
     @Optional() private readonly dispatcher?: DispatcherService,
   ) {}

@@ -6,7 +6,7 @@ import { DispatcherService } from '../delivery/dispatcher.service';
 import { orderKeyOf } from '../sink-registry/order-key';
 import { RoutingService } from '../rules/routing.service';
 import { baseName } from '../sync/plan';
-import { EventStore } from '../store/event-store';
+import { EventInbox } from '../store/ports/event-inbox';
 import { dedupeKey, ReceivedWebhook } from './envelope';
 
 export interface AcceptResult {
@@ -21,7 +21,7 @@ export class IngressService {
   constructor(
     private readonly config: BridgeConfigService,
     private readonly routing: RoutingService,
-    private readonly store: EventStore,
+    private readonly store: EventInbox,
     private readonly clock: Clock,
     @Optional() private readonly dispatcher?: DispatcherService,
   ) {}

@@ -1,6 +1,7 @@
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
-import { EndpointSecret, EventStore } from '../store/event-store';
+import { KeyringStore } from '../store/ports/keyring-store';
+import { EndpointSecret } from '../store/store.types';
 import { KeyringService } from './keyring.service';
 
 /** A store holding only captured secrets, counting how often they are read. */
@@ -14,7 +15,7 @@ function keyring(store: ReturnType<typeof storeWith>) {
     current: { jogg: { secrets: ['static'], endpoints: [{ name: 'videos', secrets: [] }] } } as unknown as LoadedConfig,
     onChange: () => undefined,
   } as unknown as BridgeConfigService;
-  return new KeyringService(config, store as unknown as EventStore);
+  return new KeyringService(config, store as unknown as KeyringStore);
 }
 
 describe('KeyringService after a signature miss', () => {

@@ -1,7 +1,8 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
-import { EndpointSecret, EventStore } from '../store/event-store';
+import { KeyringStore } from '../store/ports/keyring-store';
+import { EndpointSecret } from '../store/store.types';
 import { baseName } from '../sync/plan';
 
 const REFRESH_MS = 5000;
@@ -22,7 +23,7 @@ export class KeyringService implements OnApplicationBootstrap, OnApplicationShut
   private lastMissRefresh = 0;
   private missRefresh?: Promise<boolean>;
 
-  constructor(private readonly config: BridgeConfigService, @Optional() private readonly store?: EventStore) {
+  constructor(private readonly config: BridgeConfigService, @Optional() private readonly store?: KeyringStore) {
     this.build(config.current);
     config.onChange((next) => this.build(next));
   }

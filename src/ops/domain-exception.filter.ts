@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { FastifyReply } from 'fastify';
 import { RepeatedLog } from '../common/repeated-log';
-import { StoreUnavailableError } from '../store/event-store';
+import { StoreUnavailableError } from '../store/store.types';
 
 export interface ErrorAnswer {
   status: number;

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { EventStore } from '../store/event-store';
+import { Housekeeping } from '../store/ports/housekeeping';
+import { LeaderLock } from '../store/ports/leader-lock';
 import { MetricsService } from './metrics.service';
 
 const CHECK_MS = 5000;
@@ -19,7 +20,8 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   isLeader = false;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: LeaderLock,
+    private readonly upkeep: Housekeeping,
     private readonly config: BridgeConfigService,
     private readonly clock: Clock,
     @Optional() private readonly metrics?: MetricsService,
@@ -51,7 +53,7 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   /** Deletes events whose deliveries are all delivered, once they are older than store.retention. */
   async housekeeping(): Promise<number> {
     this.lastHousekeeping = this.clock.now();
-    const purged = await this.store.purgeDelivered(this.clock.now() - this.config.current.store.retentionMs).catch((error: Error) => {
+    const purged = await this.upkeep.purgeDelivered(this.clock.now() - this.config.current.store.retentionMs).catch((error: Error) => {
       this.logger.warn(`housekeeping failed: ${error.message}`);
       return 0;
     });

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { JOGG_EVENTS } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { DeliveryStatus, EventStore } from '../store/event-store';
+import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { DeliveryStatus } from '../store/store.types';
 
 export type WebhookOutcome =
   | 'accepted' | 'duplicate' | 'bad_signature' | 'malformed' | 'stale' | 'too_large' | 'unsupported_media_type'
@@ -24,7 +25,7 @@ export class MetricsService {
   private readonly leading: Gauge;
   private readonly circuits: Gauge<'sink'>;
 
-  constructor(store: EventStore, config: BridgeConfigService) {
+  constructor(store: DeliveryQueue, config: BridgeConfigService) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.webhooks = new Counter({ name: 'bridge_webhooks_total', help: 'Webhooks received, by event and outcome', labelNames: ['event', 'outcome'], registers });

@@ -3,7 +3,7 @@ import { SyncLoopService } from '../sync/sync-loop.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { SinkRegistry } from '../sink-registry/sink.registry';
 import { CircuitState, SinkCircuits } from './sink-circuits';
-import { EventStore } from '../store/event-store';
+import { Housekeeping } from '../store/ports/housekeeping';
 import { LeaderService } from './leader.service';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -34,7 +34,7 @@ export class ReadinessService {
 
   constructor(
     private readonly config: BridgeConfigService,
-    private readonly store: EventStore,
+    private readonly store: Housekeeping,
     private readonly sinks: SinkRegistry,
     @Optional() private readonly syncLoop?: SyncLoopService,
     @Optional() private readonly leaderService?: LeaderService,

@@ -1,4 +1,5 @@
-import { Attempt, Delivery, DeliveryStatus, StoredEvent } from '../event-store';
+/** Rows as both engines return them (snake_case columns) to the records the ports speak. */
+import { Attempt, Delivery, DeliveryStatus, StoredEvent } from './store.types';
 
 export interface EventRow {
   id: number; dedupe_key: string; event_id: string | null; event: string; endpoint: string | null;

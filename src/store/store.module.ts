@@ -1,12 +1,21 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { EventStore } from './event-store';
-import { PostgresEventStore } from './postgres/postgres-event.store';
-import { SqliteEventStore } from './sqlite/sqlite-event.store';
+import { openStore } from './open-store';
+import { DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock, StorePorts } from './ports';
 
 export const STORE_OWNER = Symbol('STORE_OWNER');
+/** The engine's adapters together (one connection or writer thread); the module closes it at shutdown. */
+export const STORE_PORTS = Symbol('STORE_PORTS');
 
-/** Provides the EventStore port, backed by the adapter the config names. */
+const PORTS = [
+  { token: EventInbox, pick: (ports: StorePorts) => ports.inbox },
+  { token: DeliveryQueue, pick: (ports: StorePorts) => ports.queue },
+  { token: KeyringStore, pick: (ports: StorePorts) => ports.keyring },
+  { token: LeaderLock, pick: (ports: StorePorts) => ports.leader },
+  { token: Housekeeping, pick: (ports: StorePorts) => ports.housekeeping },
+] as const;
+
+/** Provides the store's ports (inbox, queue, keyring, leader lock, housekeeping), backed by the engine the config names. */
 @Global()
 @Module({})
 export class StoreModule implements OnApplicationShutdown {
@@ -17,23 +26,19 @@ export class StoreModule implements OnApplicationShutdown {
       providers: [
         { provide: STORE_OWNER, useValue: owner },
         {
-          provide: EventStore,
+          provide: STORE_PORTS,
           inject: [BridgeConfigService, STORE_OWNER],
-          useFactory: (config: BridgeConfigService, isOwner: boolean) => {
-            const store = config.current.store;
-            return store.driver === 'postgres'
-              ? new PostgresEventStore({ url: store.url!, poolSize: store.poolSize, schema: store.schema })
-              : new SqliteEventStore(store.path, { owner: isOwner });
-          },
+          useFactory: (config: BridgeConfigService, isOwner: boolean) => openStore(config.current.store, isOwner),
         },
+        ...PORTS.map(({ token, pick }) => ({ provide: token, inject: [STORE_PORTS], useFactory: pick })),
       ],
-      exports: [EventStore],
+      exports: PORTS.map(({ token }) => token),
     };
   }
 
-  constructor(@Inject(EventStore) private readonly store: EventStore) {}
+  constructor(@Inject(STORE_PORTS) private readonly ports: StorePorts) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    await this.ports.close();
   }
 }

@@ -3,7 +3,8 @@ import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
 import { KeyringService } from '../ingress/keyring.service';
-import { EndpointSecret, EventStore } from '../store/event-store';
+import { KeyringStore } from '../store/ports/keyring-store';
+import { EndpointSecret } from '../store/store.types';
 import { JoggApiClient } from './jogg-api.client';
 import { JoggEndpoint } from './jogg-api.types';
 import { baseName, DesiredEndpoint, describePlan, endpointUrl, GENERATION_SEPARATOR, planSync, SyncPlan } from './plan';
@@ -20,7 +21,7 @@ export interface ApplyResult {
 export class SyncService {
   constructor(
     private readonly config: BridgeConfigService,
-    private readonly store: EventStore,
+    private readonly store: KeyringStore,
     private readonly clock: Clock,
     @Optional() private readonly keyring?: KeyringService,
   ) {}

@@ -1,5 +1,29 @@
+import { PoolClient } from 'pg';
+import { Migration, MigrationDriver } from '../migrate';
+
+/** The runner's hands on PostgreSQL: one session (holding the migration lock), one transaction per migration. */
+export function postgresMigrationDriver(client: PoolClient): MigrationDriver {
+  return {
+    async appliedVersions() {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+      return (await client.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version as number);
+    },
+    async apply(migration, appliedAt) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, appliedAt]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
 /** Versioned schema for PostgreSQL; append only. Applied under an advisory lock, so instances starting together do not race. */
-export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'events, deliveries, attempts, endpoint secrets, rotations',

@@ -1,5 +1,24 @@
-/** Versioned schema; append only. Each entry runs once, in its own transaction. */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+import { Database as Db } from 'better-sqlite3';
+import { Migration, MigrationDriver } from '../migrate';
+
+/** The runner's hands on SQLite: an IMMEDIATE transaction per migration (one writer at a time anyway). */
+export function sqliteMigrationDriver(db: Db): MigrationDriver {
+  return {
+    async appliedVersions() {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+      return (db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map((r) => r.version);
+    },
+    async apply(migration, appliedAt) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, appliedAt);
+      }).immediate();
+    },
+  };
+}
+
+/** Versioned schema; append only. Each entry runs once, in its own transaction (see ../migrate.ts). */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'events, deliveries, attempts',

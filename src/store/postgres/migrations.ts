@@ -1,8 +1,8 @@
-import { PoolClient } from 'pg';
+import { ClientBase } from 'pg';
 import { Migration, MigrationDriver } from '../migrate';
 
 /** The runner's hands on PostgreSQL: one session (holding the migration lock), one transaction per migration. */
-export function postgresMigrationDriver(client: PoolClient): MigrationDriver {
+export function postgresMigrationDriver(client: ClientBase): MigrationDriver {
   return {
     async appliedVersions() {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);

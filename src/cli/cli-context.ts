@@ -9,7 +9,7 @@ import { EventStore } from '../store/event-store';
 import { PostgresEventStore } from '../store/postgres/postgres-event.store';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event.store';
 import { SyncService } from '../sync/sync.service';
-import { ToolsModule } from '../tools.module';
+import { ToolsModule } from './tools.module';
 import { CliError } from './cli-error';
 import { redactOutputFor } from './format';
 
@@ -70,7 +70,7 @@ export async function withStore<T>(configPath: string | undefined, work: (store:
 /** The bridge's own services for one config, without the HTTP server or the dispatcher. */
 export async function openTools(configPath?: string): Promise<Tools> {
   const config = loadCliConfig(configPath);
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(ToolsModule.forRoot(config), { logger: false });
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(ToolsModule.forRoot(config), { logger: false, moduleIdGeneratorAlgorithm: 'reference' });
   return {
     config,
     store: app.get(EventStore),

@@ -1,5 +1,8 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { oncePer } from '../common/common.module';
+import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { BridgeSetup } from '../config/bridge-setup';
 import { EventStore } from './event-store';
 import { PostgresEventStore } from './postgres/postgres-event.store';
 import { SqliteEventStore } from './sqlite/sqlite-event.store';
@@ -7,15 +10,14 @@ import { SqliteEventStore } from './sqlite/sqlite-event.store';
 export const STORE_OWNER = Symbol('STORE_OWNER');
 
 /** Provides the EventStore port, backed by the adapter the config names. */
-@Global()
 @Module({})
 export class StoreModule implements OnApplicationShutdown {
-  /** @param owner true for the serving process (it dispatches); false for tools that only read and re-queue */
-  static forRoot(owner: boolean): DynamicModule {
-    return {
+  /** `setup.serving`: the serving process owns the store (it dispatches); tools only read and re-queue */
+  static readonly forRoot = oncePer((setup: BridgeSetup) => ({
       module: StoreModule,
+      imports: [BridgeConfigModule.forRoot(setup)],
       providers: [
-        { provide: STORE_OWNER, useValue: owner },
+        { provide: STORE_OWNER, useValue: setup.serving },
         {
           provide: EventStore,
           inject: [BridgeConfigService, STORE_OWNER],
@@ -28,8 +30,7 @@ export class StoreModule implements OnApplicationShutdown {
         },
       ],
       exports: [EventStore],
-    };
-  }
+  }));
 
   constructor(@Inject(EventStore) private readonly store: EventStore) {}
 

@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
-import { CommonModule, oncePer } from './common/common.module';
+import { CommonModule } from './common/common.module';
 import { BridgeSetup } from './config/bridge-setup';
 import { LoadedConfig } from './config/loaded-config';
 import { IngressModule } from './ingress/ingress.module';
@@ -12,12 +12,8 @@ import { OpsModule } from './ops/ops.module';
  */
 @Module({})
 export class AppModule {
-  private static readonly build = oncePer((setup: BridgeSetup) => ({
-    module: AppModule,
-    imports: [CommonModule, IngressModule.forRoot(setup), OpsModule.forRoot(setup), AdminModule.forRoot(setup)],
-  }));
-
-  static forRoot(config: LoadedConfig) {
-    return AppModule.build({ config, serving: true });
+  static forRoot(config: LoadedConfig): DynamicModule {
+    const setup: BridgeSetup = { config, serving: true };
+    return { module: AppModule, imports: [CommonModule, IngressModule.forRoot(setup), OpsModule.forRoot(setup), AdminModule.forRoot(setup)] };
   }
 }

@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { oncePer } from '../common/common.module';
+import { DynamicModule, Module } from '@nestjs/common';
 import { BridgeSetup } from '../config/bridge-setup';
 import { LoadedConfig } from '../config/loaded-config';
 import { DeliveryModule } from '../delivery/delivery.module';
@@ -13,13 +12,9 @@ import { SyncModule } from '../sync/sync.module';
  */
 @Module({})
 export class ToolsModule {
-  private static readonly build = oncePer((setup: BridgeSetup) => ({
-    module: ToolsModule,
-    imports: [StoreModule.forRoot(setup), DeliveryModule.forRoot(setup), SyncModule.forRoot(setup)],
-    exports: [StoreModule.forRoot(setup), DeliveryModule.forRoot(setup), SyncModule.forRoot(setup)],
-  }));
-
-  static forRoot(config: LoadedConfig) {
-    return ToolsModule.build({ config, serving: false });
+  static forRoot(config: LoadedConfig): DynamicModule {
+    const setup: BridgeSetup = { config, serving: false };
+    const modules = [StoreModule.forRoot(setup), DeliveryModule.forRoot(setup), SyncModule.forRoot(setup)];
+    return { module: ToolsModule, imports: modules, exports: modules };
   }
 }

@@ -8,7 +8,7 @@ import { ReplayService } from '../delivery/replay.service';
 import { openStore } from '../store/open-store';
 import { StorePorts } from '../store/ports';
 import { SyncService } from '../sync/sync.service';
-import { ToolsModule } from '../tools.module';
+import { ToolsModule } from './tools.module';
 import { CliError } from './cli-error';
 import { redactOutputFor } from './format';
 
@@ -66,7 +66,7 @@ export async function withStore<T>(configPath: string | undefined, work: (store:
 /** The bridge's own services for one config, without the HTTP server or the dispatcher. */
 export async function openTools(configPath?: string): Promise<Tools> {
   const config = loadCliConfig(configPath);
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(ToolsModule.forRoot(config), { logger: false });
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(ToolsModule.forRoot(config), { logger: false, moduleIdGeneratorAlgorithm: 'reference' });
   return {
     config,
     dryRun: app.get(DryRunService),

@@ -1,9 +1,17 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { Housekeeping } from '../store/ports/housekeeping';
 import { LeaderLock } from '../store/ports/leader-lock';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** This instance became the leader (runs the sync loop and housekeeping) or stopped being it. */
+    'leadership.changed': { leader: boolean };
+  }
+}
 
 const CHECK_MS = 5000;
 const HOUSEKEEPING_MS = 3_600_000;
@@ -24,7 +32,8 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly upkeep: Housekeeping,
     private readonly config: BridgeConfigService,
     private readonly clock: Clock,
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,12 +49,13 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   async check(): Promise<void> {
     const was = this.isLeader;
     this.isLeader = await this.store.acquireLeadership().catch(() => false);
-    this.metrics?.leader(this.isLeader);
+    this.metrics.leader(this.isLeader);
     if (this.isLeader !== was) {
       const line = this.isLeader ? 'this instance leads (sync loop, housekeeping)' : 'no longer the leader';
       // SQLite has one instance, always the leader: worth a line only where instances share a database
       if (this.config.current.store.driver === 'postgres') this.logger.log(line);
       else this.logger.debug?.(line);
+      this.events.emit('leadership.changed', { leader: this.isLeader });
     }
     if (this.isLeader && this.clock.now() - this.lastHousekeeping >= HOUSEKEEPING_MS) await this.housekeeping();
   }

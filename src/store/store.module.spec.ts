@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { BridgeConfigModule } from '../config/bridge-config.module';
 import { loadConfig } from '../config/config.loader';
 import { DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock } from './ports';
 import { StoreModule } from './store.module';
@@ -16,7 +15,8 @@ describe('StoreModule', () => {
     const file = join(dir, 'bridge.yaml');
     writeFileSync(file, `store: { path: "${dir}/b.db" }\njogg: { secrets: ["s3cret"] }\nroutes: []\n`);
     const config = loadConfig({ path: file, env: {} });
-    return NestFactory.createApplicationContext({ module: class Root {}, imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true)] } as never, { logger: false });
+    const setup = { config, serving: true };
+    return NestFactory.createApplicationContext({ module: class Root {}, imports: [StoreModule.forRoot(setup)] } as never, { logger: false, moduleIdGeneratorAlgorithm: 'reference' });
   }
 
   it('provides every port from one engine: what the inbox stores, the queue and housekeeping see', async () => {

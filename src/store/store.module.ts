@@ -1,5 +1,8 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { oncePer } from '../common/common.module';
+import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { BridgeSetup } from '../config/bridge-setup';
 import { openStore } from './open-store';
 import { DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock, StorePorts } from './ports';
 
@@ -16,15 +19,14 @@ const PORTS = [
 ] as const;
 
 /** Provides the store's ports (inbox, queue, keyring, leader lock, housekeeping), backed by the engine the config names. */
-@Global()
 @Module({})
 export class StoreModule implements OnApplicationShutdown {
-  /** @param owner true for the serving process (it dispatches); false for tools that only read and re-queue */
-  static forRoot(owner: boolean): DynamicModule {
-    return {
+  /** `setup.serving`: the serving process owns the store (it dispatches); tools only read and re-queue */
+  static readonly forRoot = oncePer((setup: BridgeSetup) => ({
       module: StoreModule,
+      imports: [BridgeConfigModule.forRoot(setup)],
       providers: [
-        { provide: STORE_OWNER, useValue: owner },
+        { provide: STORE_OWNER, useValue: setup.serving },
         {
           provide: STORE_PORTS,
           inject: [BridgeConfigService, STORE_OWNER],
@@ -33,8 +35,7 @@ export class StoreModule implements OnApplicationShutdown {
         ...PORTS.map(({ token, pick }) => ({ provide: token, inject: [STORE_PORTS], useFactory: pick })),
       ],
       exports: PORTS.map(({ token }) => token),
-    };
-  }
+  }));
 
   constructor(@Inject(STORE_PORTS) private readonly ports: StorePorts) {}
 

@@ -2,8 +2,8 @@
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
 /**
- * What readiness and metrics ask of the dispatcher: each sink's circuit. An abstract class used as the Nest
- * token, so ops imports no delivery code (the dispatcher provides it).
+ * What readiness asks of the dispatcher: each sink's circuit. An abstract class used as the Nest token, so readers
+ * depend on this, not on the dispatcher's class (DispatchModule provides it).
  */
 export abstract class SinkCircuits {
   abstract circuits(): Record<string, CircuitState>;

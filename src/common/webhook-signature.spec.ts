@@ -1,4 +1,4 @@
-import { sign, verifySignature } from './signature';
+import { sign, verifySignature } from './webhook-signature';
 
 // Vectors computed independently with `openssl dgst -sha256 -hmac <secret> -hex`.
 const VECTORS = [

@@ -1,3 +1,4 @@
+/** JoggAI's webhook signature, shared by the ingress (verifies), the CLI's trigger and the fake JoggAI (sign). */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { Clock } from './common/clock';
+import { ConsoleModule } from './console/console.module';
 import { BridgeConfigModule } from './config/bridge-config.module';
 import { LoadedConfig } from './config/loaded-config';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule, AdminModule],
+      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule, AdminModule, ConsoleModule],
       controllers: [HealthController, MetricsController],
       providers: [Clock, ReadinessService, MetricsService, ConfigReloaderService, LeaderService, SyncService, SyncLoopService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
       exports: [Clock, ReadinessService, MetricsService, ConfigReloaderService],

@@ -9,5 +9,6 @@ import { RedactingInterceptor } from '../ops/redacting.interceptor';
   imports: [DeliveryModule],
   controllers: [AdminController],
   providers: [AdminService, AdminGuard, RedactingInterceptor],
+  exports: [AdminService],
 })
 export class AdminModule {}

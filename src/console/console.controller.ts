@@ -37,8 +37,8 @@ export class ConsoleController {
 
   @Public()
   @Get('login')
-  loginForm(@Res() reply: FastifyReply) {
-    send(reply, 200, loginPage());
+  loginForm(@Res() reply: FastifyReply, @Query('next') next?: string) {
+    send(reply, 200, loginPage(undefined, safeNext(next)));
   }
 
   @Public()
@@ -48,14 +48,14 @@ export class ConsoleController {
     const wait = this.limiter.blocked(req.ip, now);
     if (wait > 0) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      return send(reply, 429, loginPage(`Too many wrong tokens from this address. Try again in ${Math.ceil(wait / 1000)} s.`));
+      return send(reply, 429, loginPage(`Too many wrong tokens from this address. Try again in ${Math.ceil(wait / 1000)} s.`, safeNext(next)));
     }
     const keys = this.keys.current!;
     const token = (req.body as Form | undefined)?.token;
     if (typeof token !== 'string' || !token || !keys.tokenMatches(token)) {
       this.limiter.failed(req.ip, now);
       this.logger.warn(`console sign-in refused from ${req.ip}: wrong admin token`);
-      return send(reply, 401, loginPage('That is not the admin token.'));
+      return send(reply, 401, loginPage('That is not the admin token.', safeNext(next)));
     }
     const { cookie } = keys.issue(now);
     reply.header('set-cookie', sessionCookie(cookie, secure(req)));

@@ -1,9 +1,9 @@
 import { html, Html } from '../html';
 import { layout } from './layout';
 
-export function loginPage(error?: string): Html {
+export function loginPage(error?: string, next?: string): Html {
   return layout('Sign in', {}, html`
-<form method="post" action="/console/login" class="card login">
+<form method="post" action="/console/login${next ? `?next=${encodeURIComponent(next)}` : ''}" class="card login">
   ${error ? html`<p class="flash error" role="alert" id="login-error">${error}</p>` : ''}
   <label for="token">Admin token</label>
   <input id="token" name="token" type="password" autocomplete="current-password" required${error ? html` aria-describedby="login-error"` : ''}>

@@ -114,7 +114,7 @@ export function fillSeries(since: number, now: number, bucketMs: number, rows: {
   const series: Series = { at: [], received: Array(n).fill(0), delivered: Array(n).fill(0), dead: Array(n).fill(0) };
   for (let i = 0; i < n; i++) series.at.push((first + i) * bucketMs);
   for (const row of rows) {
-    const i = Number(row.bucket) - first;
+    const i = Math.floor(Number(row.bucket)) - first;
     const list = row.kind === 'received' ? series.received : row.kind === 'delivered' ? series.delivered : row.kind === 'dead' ? series.dead : undefined;
     if (list && i >= 0 && i < n) list[i] += Number(row.count);
   }

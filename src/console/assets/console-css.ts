@@ -37,6 +37,7 @@ button[type=submit]{background:#1f6feb;border-color:#1a5fcc;color:#fff}
 .signout button[type=submit]{background:transparent;border-color:#8c959f}
 .button{background:#1f6feb;border-color:#1a5fcc;color:#fff}
 button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #0969da;outline-offset:1px}
+input,select{height:32px}
 input,select,textarea{font:inherit;padding:5px 8px;border:1px solid #8c959f;border-radius:6px;background:#fff;color:var(--fg)}
 textarea{width:100%;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;margin:4px 0 8px}
 .filters{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end}

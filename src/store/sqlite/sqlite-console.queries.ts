@@ -79,9 +79,9 @@ export class SqliteConsoleQueries extends ConsoleQueries {
 
   async series(since: number, bucketMs: number): Promise<Series> {
     const rows = this.db.prepare(`
-      SELECT 'received' AS kind, received_at / @b AS bucket, COUNT(*) AS count FROM events WHERE received_at >= @since GROUP BY bucket
+      SELECT 'received' AS kind, CAST(received_at / @b AS INTEGER) AS bucket, COUNT(*) AS count FROM events WHERE received_at >= @since GROUP BY bucket
       UNION ALL
-      SELECT status AS kind, updated_at / @b AS bucket, COUNT(*) AS count FROM deliveries
+      SELECT status AS kind, CAST(updated_at / @b AS INTEGER) AS bucket, COUNT(*) AS count FROM deliveries
         WHERE status IN ('delivered', 'dead') AND updated_at >= @since GROUP BY status, bucket`).all({ b: bucketMs, since }) as { kind: string; bucket: number; count: number }[];
     return fillSeries(since, Date.now(), bucketMs, rows);
   }

@@ -157,7 +157,8 @@ function secure(req: ConsoleRequest): boolean {
 
 /** Only a console path is a place to go after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string {
-  return next && /^\/console(\/[^/\\]|[?#]|$)/.test(next) && !next.includes('\\') ? next : '/console';
+  const ok = next && /^\/console(\/[^/\\]|[?#]|$)/.test(next) && !next.includes('\\') && !/\/\.\.?(\/|$|[?#])/.test(next);
+  return ok ? next : '/console';
 }
 
 function pick<K extends string>(source: Form | undefined, keys: K[]): Partial<Record<K, string>> {

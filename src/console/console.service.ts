@@ -92,10 +92,10 @@ export class ConsoleService {
 
   async overview(): Promise<Overview> {
     const now = this.clock.now();
-    const [hour, day, counts, readiness, secrets, hourSeries, daySeries] = await Promise.all([
+    const [hour, day, deadWaiting, readiness, secrets, hourSeries, daySeries] = await Promise.all([
       this.queries.windowCounts(now - 3600_000),
       this.queries.windowCounts(now - 86_400_000),
-      this.store.deliveryCounts(),
+      this.queries.deadBySink(),
       this.readiness.check(),
       this.store.listEndpointSecrets(),
       this.queries.series(now - 3600_000, 60_000),
@@ -110,7 +110,7 @@ export class ConsoleService {
     return {
       windows: [{ label: 'Last hour', counts: hour }, { label: 'Last 24 hours', counts: day }],
       outcomes: await this.outcomes(),
-      deadWaiting: counts.filter((c) => c.status === 'dead' && c.count > 0).map(({ sink, count }) => ({ sink, count: Number(count) })),
+      deadWaiting,
       readiness,
       endpoints,
       series: { hour: hourSeries, day: daySeries },
@@ -136,11 +136,12 @@ export class ConsoleService {
   }
 
   async event(id: number): Promise<EventDetail> {
-    const [view, stored] = await Promise.all([this.admin.event(id), this.queries.getEvent(id)]);
+    // the event and its deliveries from the console's port (by index); each delivery's attempts as the admin API reads them
+    const [stored, list] = await Promise.all([this.queries.getEvent(id), this.queries.deliveriesOf(id)]);
     if (!stored) throw new NotFoundException(`no event ${id}`);
     const redaction = redactionFor(this.config.current);
-    const envelope = view.body as JoggEnvelope;
-    const deliveries = await Promise.all(view.deliveries.map(async (d) => {
+    const envelope = parseBody(stored.body);
+    const deliveries = await Promise.all(list.map(async (d) => {
       const { history } = await this.admin.delivery(d.id);
       return { ...d, history, ...this.message(d, { id, deliveryId: d.id, envelope, body: stored.body, endpoint: stored.endpoint, receivedAt: stored.receivedAt }) };
     }));
@@ -148,7 +149,7 @@ export class ConsoleService {
       id, event: stored.event, eventId: stored.eventId, endpoint: stored.endpoint, receivedAt: stored.receivedAt, timestamp: stored.timestamp,
       dedupeKey: stored.dedupeKey,
       raw: redaction.text(stored.body),
-      pretty: redaction.text(JSON.stringify(view.body, null, 2)),
+      pretty: redaction.text(JSON.stringify(envelope, null, 2)),
       routes: this.explain(envelope),
       deliveries: deliveries.map((d) => ({ ...d, lastError: d.lastError && redaction.text(d.lastError), history: d.history.map((a) => ({ ...a, error: a.error && redaction.text(a.error) })) })),
     };
@@ -244,6 +245,15 @@ export class ConsoleService {
       totals.set(outcome, (totals.get(outcome) ?? 0) + value.value);
     }
     return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, count]) => ({ outcome, count }));
+  }
+}
+
+/** Stored bodies are JSON (the ingress refuses others); a row that is not still shows, as text. */
+function parseBody(body: string): JoggEnvelope {
+  try {
+    return JSON.parse(body) as JoggEnvelope;
+  } catch {
+    return { event: '', timestamp: 0, data: { body } };
   }
 }
 

@@ -84,6 +84,10 @@ export abstract class ConsoleQueries {
   abstract searchEvents(search: EventSearch): Promise<EventPage>;
   abstract eventsSince(afterId: number, limit: number): Promise<EventRowSummary[]>;
   abstract getEvent(id: number): Promise<StoredEvent | undefined>;
+  /** One event's deliveries, by the (event_pk, route, sink) index. */
+  abstract deliveriesOf(eventPk: number): Promise<Delivery[]>;
+  /** Dead letters waiting, per sink (the state index; the queue's full count by sink and state reads every row). */
+  abstract deadBySink(): Promise<{ sink: string; count: number }[]>;
   abstract deadLetters(filter: DeadLetterFilter): Promise<DeadLetter[]>;
   abstract countDeadLetters(filter: Omit<DeadLetterFilter, 'limit' | 'before'>): Promise<{ count: number; maxId: number }>;
   abstract deadLetterIds(filter: Omit<DeadLetterFilter, 'limit' | 'before'>, limit: number): Promise<number[]>;

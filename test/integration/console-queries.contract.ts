@@ -99,6 +99,12 @@ export function consoleQueriesContract(name: string, open: () => Promise<{ store
       expect(await queries.countDeadLetters({ events: [] })).toEqual({ count: 0, maxId: 0 });
     });
 
+    it("lists one event's deliveries and the dead letters waiting per sink", async () => {
+      expect((await queries.deliveriesOf(ids[1])).map((d) => [d.sink, d.status, d.lastError])).toEqual([['alerts', 'dead', 'HTTP 400']]);
+      expect(await queries.deliveriesOf(987654)).toEqual([]);
+      expect(await queries.deadBySink()).toEqual([{ sink: 'alerts', count: 1 }, { sink: 'crm', count: 1 }]);
+    });
+
     it('counts a window: accepted, deliveries by sink and state, latency percentiles', async () => {
       const counts = await queries.windowCounts(T0 + 2 * 60_000);
       expect(counts.accepted).toBe(6); // events 2 to 6, and the odd one received at T0 + 99 min

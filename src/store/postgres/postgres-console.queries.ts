@@ -4,7 +4,7 @@ import {
   Series, WindowCounts,
 } from '../console-queries';
 import { deadWhere, RECEIPT_SLACK_MS, runSearch, SearchPlan, textLow } from '../console-search';
-import { DeliveryStatus, StoredEvent } from '../event-store';
+import { Delivery, DeliveryStatus, StoredEvent } from '../event-store';
 import { DeliveryRow, EventRow, toDelivery, toEvent } from '../sqlite/sqlite.mapper';
 
 const SUMMARY = `e.id, e.event, e.event_id AS "eventId", e.endpoint, e.received_at AS "receivedAt", e.routed, jb_resource_id(e.body) AS "resourceId"`;
@@ -70,6 +70,14 @@ export class PostgresConsoleQueries extends ConsoleQueries {
   async getEvent(id: number): Promise<StoredEvent | undefined> {
     const row = (await this.q<EventRow>(`SELECT * FROM events WHERE id = @id`, { id }))[0];
     return row && toEvent(row);
+  }
+
+  async deliveriesOf(eventPk: number): Promise<Delivery[]> {
+    return (await this.q<DeliveryRow>(`SELECT * FROM deliveries WHERE event_pk = @id ORDER BY id`, { id: eventPk })).map(toDelivery);
+  }
+
+  async deadBySink(): Promise<{ sink: string; count: number }[]> {
+    return this.q<{ sink: string; count: number }>(`SELECT sink, COUNT(*)::int AS count FROM deliveries WHERE status = 'dead' GROUP BY sink ORDER BY sink`);
   }
 
   async deadLetters(filter: DeadLetterFilter): Promise<DeadLetter[]> {

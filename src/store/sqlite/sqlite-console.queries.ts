@@ -4,7 +4,7 @@ import {
   Series, WindowCounts,
 } from '../console-queries';
 import { deadWhere, RECEIPT_SLACK_MS, runSearch, SearchPlan, textLow } from '../console-search';
-import { DeliveryStatus, StoredEvent } from '../event-store';
+import { Delivery, DeliveryStatus, StoredEvent } from '../event-store';
 import { DeliveryRow, EventRow, toDelivery, toEvent } from './sqlite.mapper';
 
 const SUMMARY = `e.id, e.event, e.event_id AS eventId, e.endpoint, e.received_at AS receivedAt, e.routed, e.resource_id AS resourceId`;
@@ -48,6 +48,14 @@ export class SqliteConsoleQueries extends ConsoleQueries {
   async getEvent(id: number): Promise<StoredEvent | undefined> {
     const row = this.db.prepare(`SELECT * FROM events WHERE id = ?`).get(id) as EventRow | undefined;
     return row && toEvent(row);
+  }
+
+  async deliveriesOf(eventPk: number): Promise<Delivery[]> {
+    return (this.db.prepare(`SELECT * FROM deliveries WHERE event_pk = ? ORDER BY id`).all(eventPk) as DeliveryRow[]).map(toDelivery);
+  }
+
+  async deadBySink(): Promise<{ sink: string; count: number }[]> {
+    return this.db.prepare(`SELECT sink, COUNT(*) AS count FROM deliveries WHERE status = 'dead' GROUP BY sink ORDER BY sink`).all() as { sink: string; count: number }[];
   }
 
   async deadLetters(filter: DeadLetterFilter): Promise<DeadLetter[]> {

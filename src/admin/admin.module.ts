@@ -4,9 +4,10 @@ import { AdminController } from './admin.controller';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 import { RedactingInterceptor } from '../ops/redacting.interceptor';
+import { ConsoleQueriesModule } from '../store/console-queries.module';
 
 @Module({
-  imports: [DeliveryModule],
+  imports: [DeliveryModule, ConsoleQueriesModule],
   controllers: [AdminController],
   providers: [AdminService, AdminGuard, RedactingInterceptor],
   exports: [AdminService],

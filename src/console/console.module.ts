@@ -1,14 +1,10 @@
-import { Inject, Module, OnApplicationShutdown, OnModuleInit, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Module, OnModuleInit, UnsupportedMediaTypeException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance } from 'fastify';
 import { AdminModule } from '../admin/admin.module';
-import { BridgeConfigService } from '../config/bridge-config.service';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { SinksModule } from '../sink-registry/sinks.module';
-import { ConsoleQueries } from '../store/console-queries';
-import { EventStore } from '../store/event-store';
-import { PostgresConsoleQueries } from '../store/postgres/postgres-console.queries';
-import { SqliteConsoleQueries } from '../store/sqlite/sqlite-console.queries';
+import { ConsoleQueriesModule } from '../store/console-queries.module';
 import { ConsoleAssetsController } from './assets.controller';
 import { ConsoleController } from './console.controller';
 import { ConsoleGuard, ConsoleKeys } from './console.guard';
@@ -20,23 +16,12 @@ const FORM_LIMIT = 1024 * 1024;
 
 /** The web console (/console), on when BRIDGE_ADMIN_TOKEN is set. */
 @Module({
-  imports: [AdminModule, DeliveryModule, SinksModule],
+  imports: [AdminModule, DeliveryModule, SinksModule, ConsoleQueriesModule],
   controllers: [ConsoleController, ConsoleAssetsController],
-  providers: [
-    ConsoleService, ConsoleGuard, ConsoleKeys, LiveStreams,
-    {
-      provide: ConsoleQueries,
-      // after the EventStore: it creates and migrates the schema these queries read
-      inject: [BridgeConfigService, EventStore],
-      useFactory: (config: BridgeConfigService) => {
-        const store = config.current.store;
-        return store.driver === 'postgres' ? new PostgresConsoleQueries({ url: store.url!, schema: store.schema }) : new SqliteConsoleQueries(store.path);
-      },
-    },
-  ],
+  providers: [ConsoleService, ConsoleGuard, ConsoleKeys, LiveStreams],
 })
-export class ConsoleModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(private readonly adapter: HttpAdapterHost, @Inject(ConsoleQueries) private readonly queries: ConsoleQueries) {}
+export class ConsoleModule implements OnModuleInit {
+  constructor(private readonly adapter: HttpAdapterHost) {}
 
   /** HTML forms post application/x-www-form-urlencoded: parsed for the console's routes only (elsewhere 415, as before). */
   onModuleInit(): void {
@@ -45,9 +30,5 @@ export class ConsoleModule implements OnModuleInit, OnApplicationShutdown {
       if (!request.url.startsWith('/console/')) return done(new UnsupportedMediaTypeException('forms are accepted by the console only'), undefined);
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queries.close();
   }
 }

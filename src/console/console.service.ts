@@ -1,15 +1,14 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { JoggEnvelope, JOGG_EVENTS } from '../common/jogg-event';
+import { JoggEnvelope } from '../common/jogg-event';
 import { SinkEvent } from '../sinks/core/sink';
 import { Clock } from '../common/clock';
-import { AdminService } from '../admin/admin.service';
+import { AdminService, eventNames } from '../admin/admin.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { redactionFor } from '../config/secrets';
 import { parseSince, SinceError } from '../config/since';
 import { DryRunResult } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { RoutingService } from '../rules/routing.service';
-import { compileGlob, RuleError } from '../rules/glob';
 import { MetricsService } from '../ops/metrics.service';
 import { Readiness, ReadinessService } from '../ops/readiness.service';
 import { SinkRegistry } from '../sink-registry/sink.registry';
@@ -117,16 +116,11 @@ export class ConsoleService {
     };
   }
 
-  async events(filter: EventFilter): Promise<EventPage> {
-    return this.queries.searchEvents({
-      events: this.eventNames(filter.event),
-      from: time(filter.from, 'from'),
-      to: time(filter.to, 'to'),
-      status: status(filter.status),
-      resource: filter.resource?.trim() || undefined,
-      text: filter.q?.trim() || undefined,
-      before: positive(filter.before, 'before'),
-      limit: PAGE,
+  /** The events page: the admin API's search, with the page's text fields checked here. */
+  events(filter: EventFilter): Promise<EventPage> {
+    return this.admin.searchEvents({
+      event: filter.event, from: filter.from, to: filter.to, status: status(filter.status), resource: filter.resource, q: filter.q,
+      before: positive(filter.before, 'before'), limit: PAGE,
     });
   }
 
@@ -191,21 +185,7 @@ export class ConsoleService {
   }
 
   private deadFilter(filter: DeadFilter) {
-    return { sink: filter.sink || undefined, events: this.eventNames(filter.event), since: time(filter.since, 'since') };
-  }
-
-  /** A name or glob as the exact names it stands for: globs expand over JoggAI's event names. */
-  private eventNames(pattern: string | undefined): string[] | undefined {
-    const text = pattern?.trim();
-    if (!text) return undefined;
-    if (!/[*?]/.test(text)) return [text];
-    try {
-      const glob = compileGlob(text);
-      return JOGG_EVENTS.filter((name) => glob.test(name));
-    } catch (error) {
-      if (error instanceof RuleError) throw new BadRequestException(error.message);
-      throw error;
-    }
+    return { sink: filter.sink || undefined, events: eventNames(filter.event), since: time(filter.since, 'since') };
   }
 
   private message(delivery: Delivery, event: SinkEvent): { message?: unknown; messageError?: string } {

@@ -116,6 +116,27 @@ routes:
     await expect(page.locator('#events tbody tr').count()).resolves.toBe(3);
     await page.goto(console_('/events?q=VID-LIVE'));
     await expect(page.locator('#events tbody tr').count()).resolves.toBe(1);
+    await page.goto(console_('/events?status=delivered&event=generated_video_failed'));
+    await expect(page.locator('#events tbody tr').count()).resolves.toBe(3);
+    await page.goto(console_('/events?status=dead'));
+    await expect(page.textContent('#no-events')).resolves.toBe('No events match.');
+  });
+
+  it('shows hostile text in an event as text, live and on its page', async () => {
+    const hostile = '<img src=x onerror="window.__xss=1">';
+    const note = '</script><script>window.__xss=2</script>';
+    await page.goto(console_('/events'));
+    await page.click('#live-toggle');
+    await waitFor(async () => (await page.textContent('#live-status'))?.includes('new events appear'), 10_000, 'the live stream to open');
+    expect((await bridge.webhook(videoEvent('generated_video_success', { video_id: hostile, note }), SECRET)).status).toBe(200);
+    const row = page.locator('#events tbody tr', { hasText: hostile });
+    await row.waitFor({ timeout: 10_000 });
+    await Promise.all([page.waitForURL(/\/console\/events\/\d+$/), row.locator('a').click()]);
+    expect(await page.textContent('pre[aria-label="Body, pretty-printed"]')).toContain(note);
+    await page.goto(console_(`/events?resource=${encodeURIComponent(hostile)}`));
+    await expect(page.textContent('#events tbody')).resolves.toContain(hostile);
+    await expect(page.evaluate('window.__xss')).resolves.toBeUndefined();
+    await expect(page.locator('img').count()).resolves.toBe(0);
   });
 
   it('dry-runs a route with a sample body and shows what each sink would get', async () => {

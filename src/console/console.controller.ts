@@ -88,15 +88,15 @@ export class ConsoleController {
   }
 
   @Get('events/:id')
-  async event(@Req() req: ConsoleRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Query('replayed') replayed?: string) {
-    const notice = replayed ? `Replayed delivery #${replayed}: it is back in the queue.` : undefined;
+  async event(@Req() req: ConsoleRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Query() q: Form) {
+    const notice = q.replayed ? `Replayed delivery #${q.replayed}: it is back in the queue.` : q.waiting ? `Delivery #${q.waiting} was not replayed: it is already waiting to be sent.` : undefined;
     send(reply, 200, eventPage(this.ctx(req), await this.console.event(id), notice));
   }
 
   @Post('deliveries/:id/replay')
   async replayOne(@Req() req: ConsoleRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number) {
-    const { eventPk } = await this.console.replayDelivery(id);
-    const back = (req.body as Form).back === 'dead' ? `/console/dead?replayed=1` : `/console/events/${eventPk}?replayed=${id}#delivery-${id}`;
+    const { eventPk, replayed } = await this.console.replayDelivery(id);
+    const back = (req.body as Form).back === 'dead' ? `/console/dead?replayed=${replayed}` : `/console/events/${eventPk}?${replayed ? 'replayed' : 'waiting'}=${id}#delivery-${id}`;
     reply.status(303).header('location', back).headers(SECURITY_HEADERS).send();
   }
 
@@ -104,7 +104,7 @@ export class ConsoleController {
   async dead(@Req() req: ConsoleRequest, @Res() reply: FastifyReply, @Query() q: Form) {
     const filter: DeadFilter = pick(q, ['sink', 'event', 'since']);
     const [rows, { count }] = await Promise.all([this.console.deadLetters(filter, q.before), this.console.countDeadLetters(filter)]);
-    const notice = q.replayed ? `Replayed ${q.replayed} ${q.replayed === '1' ? 'delivery' : 'deliveries'}: back in the queue.` : undefined;
+    const notice = q.replayed === undefined ? undefined : q.replayed === '0' ? 'Nothing was replayed: no matching dead letter is left.' : `Replayed ${q.replayed} ${q.replayed === '1' ? 'delivery' : 'deliveries'}: back in the queue.`;
     send(reply, 200, deadPage(this.ctx(req), filter, this.console.sinkNames(), rows, count, notice));
   }
 

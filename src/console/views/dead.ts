@@ -35,7 +35,7 @@ export function confirmPage(ctx: PageContext, filter: DeadFilter, count: number,
   return layout('Replay dead letters', { ...ctx, active: 'dead' }, html`
 <form method="post" action="/console/dead/replay" class="card confirm">
   <p id="confirm-text">Replay <strong>${count}</strong> dead ${count === 1 ? 'delivery' : 'deliveries'}${described ? ` (${described})` : ' (all sinks, all events)'}?
-  They go back in the queue with a fresh retry budget and are sent again.</p>
+  They go back in the queue with a fresh retry budget and are sent again.${count > 10_000 ? ' The first 10,000 go now; confirm again for the rest.' : ''}</p>
   <input type="hidden" name="_csrf" value="${ctx.csrf}">
   <input type="hidden" name="sink" value="${filter.sink ?? ''}"><input type="hidden" name="event" value="${filter.event ?? ''}">
   <input type="hidden" name="since" value="${filter.since ?? ''}"><input type="hidden" name="maxId" value="${maxId}">

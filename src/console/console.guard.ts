@@ -40,16 +40,30 @@ export class ConsoleGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const keys = this.keys.current;
     if (!keys) throw new NotFoundException('the console is off (set BRIDGE_ADMIN_TOKEN to turn it on)');
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<ConsoleRequest>();
+    const changes = request.method !== 'GET' && request.method !== 'HEAD';
+    // a second line behind SameSite and the CSRF token: a browser names the page a post came from
+    if (changes && !sameOrigin(request)) throw new ForbiddenException('This form was posted from another site.');
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const session = keys.verify(readCookie(request.headers.cookie, COOKIE), this.clock.now());
     if (!session) throw new SignInRequired();
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (changes) {
       const body = request.body as Record<string, unknown> | undefined;
       const token = (body && typeof body === 'object' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
       if (!keys.csrfMatches(session, token)) throw new ForbiddenException('This form has expired or did not come from this console (CSRF token missing or wrong). Reload the page and try again.');
     }
     request.consoleSession = session;
     return true;
+  }
+}
+
+/** No Origin header (not a browser, or an old one): the CSRF token decides. Otherwise its host must be this one. */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
   }
 }

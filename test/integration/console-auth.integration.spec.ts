@@ -120,6 +120,13 @@ routes: [{ name: all, match: { events: ["*"] }, to: [crm] }]
     expect(kept.headers.get('location')).toBe('/console/dead?sink=crm');
   });
 
+  it('refuses a form posted from another site, sign-in included', async () => {
+    const host = new URL(bridge.url).host;
+    expect((await call(bridge.url, 'POST', '/console/login', `token=${TOKEN}`, { ...form, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await call(bridge.url, 'POST', '/console/login', `token=${TOKEN}`, { ...form, origin: 'null' })).status).toBe(403);
+    expect((await call(bridge.url, 'POST', '/console/login', `token=${TOKEN}`, { ...form, origin: `http://${host}` })).status).toBe(303);
+  });
+
   it('takes forms on console routes only: the admin API still refuses them', async () => {
     const answer = await call(bridge.url, 'POST', '/admin/replay', 'dead=true', { ...form, authorization: `Bearer ${TOKEN}` });
     expect(answer.status).toBe(415);

@@ -52,7 +52,7 @@ describe('the module graphs', () => {
   it('serves from one module per folder, each once, none global, none with an optional dependency', async () => {
     const modules = await graphOf(AppModule.forRoot(config));
     expect(names(modules)).toEqual([
-      'AdminModule', 'AppModule', 'BridgeConfigModule', 'CommonModule', 'DeliveryModule', 'DispatchModule', 'IngressModule', 'MetricsModule',
+      'AdminModule', 'AppModule', 'BridgeConfigModule', 'CommonModule', 'ConsoleModule', 'ConsoleQueriesModule', 'DeliveryModule', 'DispatchModule', 'IngressModule', 'MetricsModule',
       'OpsModule', 'RulesModule', 'SinksModule', 'StoreModule', 'SyncLoopModule', 'SyncModule',
     ]);
     expect(modules.filter((module) => module.isGlobal).map((module) => module.metatype.name)).toEqual([]);

@@ -29,3 +29,22 @@ export class ReplayRequest {
 
   @IsOptional() @IsString() @Transform(({ value }) => value) since?: string;
 }
+
+/** Events found by name or glob, time range, delivery state, resource id and text (the console's events page). */
+export class EventSearchQuery {
+  @IsOptional() @IsString() event?: string;
+
+  @IsOptional() @IsString() from?: string;
+
+  @IsOptional() @IsString() to?: string;
+
+  @IsOptional() @IsIn(DELIVERY_STATUSES as unknown as string[]) status?: DeliveryStatus;
+
+  @IsOptional() @IsString() resource?: string;
+
+  @IsOptional() @IsString() q?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 50;
+}

@@ -4,18 +4,20 @@ import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeSetup } from '../config/bridge-setup';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { RedactingInterceptor } from '../ops/redacting.interceptor';
+import { ConsoleQueriesModule } from '../store/console-queries.module';
 import { StoreModule } from '../store/store.module';
 import { AdminController } from './admin.controller';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 
-/** The admin API (bearer token): events, deliveries, replay, dry runs, the config in use. */
+/** The admin API (bearer token): events (and their search), deliveries, replay, dry runs, the config in use. */
 @Module({})
 export class AdminModule {
   static readonly forRoot = oncePer((setup: BridgeSetup) => ({
     module: AdminModule,
-    imports: [BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), DeliveryModule.forRoot(setup)],
+    imports: [BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), DeliveryModule.forRoot(setup), ConsoleQueriesModule.forRoot(setup)],
     controllers: [AdminController],
     providers: [AdminService, AdminGuard, RedactingInterceptor],
+    exports: [AdminService],
   }));
 }

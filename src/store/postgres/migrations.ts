@@ -146,4 +146,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       $$;
     `,
   },
+  {
+    version: 7,
+    name: 'console: events by resource id, by name, by delivery state',
+    // jb_resource_id: the id of the thing an event is about (video, task, avatar...), as resourceId() reads it,
+    // indexed as an expression. A body that is not JSON (the ingress refuses those) gives NULL, never a failed write.
+    sql: `
+      CREATE FUNCTION jb_resource_id(body TEXT) RETURNS TEXT LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+      DECLARE data JSONB;
+      BEGIN
+        data := body::jsonb -> 'data';
+        RETURN COALESCE(data ->> 'video_id', data ->> 'project_id', data ->> 'avatar_id', data ->> 'task_id', data ->> 'photo_id', data ->> 'motion_id');
+      EXCEPTION WHEN others THEN
+        RETURN NULL;
+      END $$;
+      CREATE INDEX events_resource ON events (jb_resource_id(body)) WHERE jb_resource_id(body) IS NOT NULL;
+      CREATE INDEX events_event ON events(event, id);
+      CREATE INDEX deliveries_status_event ON deliveries(status, event_pk);
+    `,
+  },
 ];

@@ -107,4 +107,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE sink_circuits (sink TEXT PRIMARY KEY, opened_at INTEGER NOT NULL);
     `,
   },
+  {
+    version: 7,
+    name: 'console: events by resource id, by name, by delivery state',
+    // resource_id: the id of the thing an event is about (video, task, avatar...), as resourceId() reads it; a
+    // virtual column (computed, not stored) with an index, so finding "what happened to video X" is one seek.
+    // Bodies are always JSON (the ingress refuses others); json_valid keeps a stray row from failing a write.
+    sql: `
+      ALTER TABLE events ADD COLUMN resource_id TEXT GENERATED ALWAYS AS (CASE WHEN json_valid(body) THEN CAST(COALESCE(
+        json_extract(body, '$.data.video_id'), json_extract(body, '$.data.project_id'), json_extract(body, '$.data.avatar_id'),
+        json_extract(body, '$.data.task_id'), json_extract(body, '$.data.photo_id'), json_extract(body, '$.data.motion_id')) AS TEXT) END) VIRTUAL;
+      CREATE INDEX events_resource ON events(resource_id) WHERE resource_id IS NOT NULL;
+      CREATE INDEX events_event ON events(event);
+      CREATE INDEX deliveries_status_event ON deliveries(status, event_pk);
+    `,
+  },
 ];

@@ -1,16 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { open, FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Batcher, Outcome } from '../../common/batcher';
 import { FileSinkConfig } from './file.config';
 import { TemplateSet } from '../../templating';
 import { Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
-
-interface PendingLine {
-  /** One or more lines, each ending in a newline. */
-  line: string;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
 
 /** Lines per batch: one write and one fsync carry up to this many deliveries. */
 const BATCH_SIZE = 500;
@@ -22,8 +16,11 @@ const BATCH_SIZE = 500;
 export class FileSink extends Sink<string> {
   readonly type = 'file';
   private handle?: Promise<FileHandle>;
-  private pending: PendingLine[] = [];
-  private writing = false;
+  /**
+   * Text sent while a write is in progress goes together in the next one (one write, one fsync). An item is one
+   * line (send) or a whole batch's lines (sendBatch), so a batch succeeds or fails as a whole.
+   */
+  private readonly batcher = new Batcher<string, void>({ flush: (texts) => this.append(texts) });
 
   constructor(name: string, templates: TemplateSet, private readonly config: FileSinkConfig) {
     super(name, templates);
@@ -37,7 +34,7 @@ export class FileSink extends Sink<string> {
   }
 
   send(line: string): Promise<void> {
-    return this.append(`${line}\n`);
+    return this.batcher.add(`${line}\n`);
   }
 
   override get batchSize(): number {
@@ -48,14 +45,7 @@ export class FileSink extends Sink<string> {
   override sendBatch(items: readonly { message: string; event: SinkEvent }[]): Promise<unknown[]> {
     let text = '';
     for (const { message } of items) text += `${message}\n`;
-    return this.append(text).then(() => items.map(() => undefined), (error: Error) => items.map(() => error));
-  }
-
-  private append(line: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ line, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
+    return this.batcher.add(text).then(() => items.map(() => undefined), (error: Error) => items.map(() => error));
   }
 
   override async check(): Promise<void> {
@@ -68,23 +58,17 @@ export class FileSink extends Sink<string> {
     if (handle) await (await handle).close().catch(() => undefined);
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    while (this.pending.length) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        const file = await this.file();
-        await file.write(batch.map((p) => p.line).join(''));
-        await file.datasync();
-        batch.forEach((p) => p.resolve());
-      } catch (error) {
-        this.handle = undefined;
-        const failure = new TransientSinkError(`cannot write ${this.config.path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-        batch.forEach((p) => p.reject(failure));
-      }
+  /** Appends the texts with one write and one fsync; a failure fails them all (and reopens the file next time). */
+  private async append(texts: readonly string[]): Promise<Outcome<void>[]> {
+    try {
+      const file = await this.file();
+      await file.write(texts.join(''));
+      await file.datasync();
+      return texts.map(() => ({ ok: true, value: undefined }));
+    } catch (error) {
+      this.handle = undefined;
+      throw new TransientSinkError(`cannot write ${this.config.path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
-    this.writing = false;
   }
 
   private file(): Promise<FileHandle> {

@@ -1,5 +1,24 @@
-/** Versioned schema; append only. Each entry runs once, in its own transaction. */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+import { Database as Db } from 'better-sqlite3';
+import { Migration, MigrationDriver } from '../migrate';
+
+/** The runner's hands on SQLite: an IMMEDIATE transaction per migration (one writer at a time anyway). */
+export function sqliteMigrationDriver(db: Db): MigrationDriver {
+  return {
+    async appliedVersions() {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+      return (db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map((r) => r.version);
+    },
+    async apply(migration, appliedAt) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, appliedAt);
+      }).immediate();
+    },
+  };
+}
+
+/** Versioned schema; append only. Each entry runs once, in its own transaction (see ../migrate.ts). */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'events, deliveries, attempts',
@@ -86,6 +105,21 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX deliveries_order_key ON deliveries(sink, order_key, id) WHERE status IN ('pending', 'retrying') AND order_key IS NOT NULL;
       DROP INDEX deliveries_due;
       CREATE TABLE sink_circuits (sink TEXT PRIMARY KEY, opened_at INTEGER NOT NULL);
+    `,
+  },
+  {
+    version: 7,
+    name: 'console: events by resource id, by name, by delivery state',
+    // resource_id: the id of the thing an event is about (video, task, avatar...), as resourceId() reads it; a
+    // virtual column (computed, not stored) with an index, so finding "what happened to video X" is one seek.
+    // Bodies are always JSON (the ingress refuses others); json_valid keeps a stray row from failing a write.
+    sql: `
+      ALTER TABLE events ADD COLUMN resource_id TEXT GENERATED ALWAYS AS (CASE WHEN json_valid(body) THEN CAST(COALESCE(
+        json_extract(body, '$.data.video_id'), json_extract(body, '$.data.project_id'), json_extract(body, '$.data.avatar_id'),
+        json_extract(body, '$.data.task_id'), json_extract(body, '$.data.photo_id'), json_extract(body, '$.data.motion_id')) AS TEXT) END) VIRTUAL;
+      CREATE INDEX events_resource ON events(resource_id) WHERE resource_id IS NOT NULL;
+      CREATE INDEX events_event ON events(event);
+      CREATE INDEX deliveries_status_event ON deliveries(status, event_pk);
     `,
   },
 ];

@@ -1,0 +1,39 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { oncePer } from '../common/common.module';
+import { BridgeConfigModule } from '../config/bridge-config.module';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { BridgeSetup } from '../config/bridge-setup';
+import { ConsoleQueries } from './console-queries';
+import { Housekeeping } from './ports/housekeeping';
+import { SqliteConsoleQueries } from './sqlite/sqlite-console.queries';
+import { StoreModule } from './store.module';
+
+/** The read-only query port of the admin API and the console, backed by the engine the config names. */
+@Module({})
+export class ConsoleQueriesModule implements OnApplicationShutdown {
+  static readonly forRoot = oncePer((setup: BridgeSetup) => ({
+    module: ConsoleQueriesModule,
+    imports: [BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup)],
+    providers: [
+      {
+        provide: ConsoleQueries,
+        // after the store's engine (Housekeeping is one of its ports): it creates and migrates the schema these queries read
+        inject: [BridgeConfigService, Housekeeping],
+        useFactory: (config: BridgeConfigService) => {
+          const store = config.current.store;
+          if (store.driver !== 'postgres') return new SqliteConsoleQueries(store.path);
+          // loaded only when configured, as the store's PostgreSQL adapters are (see openStore)
+          const { PostgresConsoleQueries } = require('./postgres/postgres-console.queries') as typeof import('./postgres/postgres-console.queries');
+          return new PostgresConsoleQueries({ url: store.url!, schema: store.schema });
+        },
+      },
+    ],
+    exports: [ConsoleQueries],
+  }));
+
+  constructor(@Inject(ConsoleQueries) private readonly queries: ConsoleQueries) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queries.close();
+  }
+}

@@ -1,0 +1,37 @@
+/** Rows as both engines return them (snake_case columns) to the records the ports speak. */
+import { Attempt, Delivery, DeliveryStatus, StoredEvent } from './store.types';
+
+export interface EventRow {
+  id: number; dedupe_key: string; event_id: string | null; event: string; endpoint: string | null;
+  timestamp: number; received_at: number; routed: number; body: string;
+}
+export interface DeliveryRow {
+  id: number; event_pk: number; route: string; sink: string; status: DeliveryStatus; attempts: number; attempts_before_replay: number;
+  next_at: number; lease_until: number | null; lease_token: string | null; last_error: string | null;
+  created_at: number; updated_at: number; order_key: string | null; paused_ms: number;
+}
+export interface AttemptRow {
+  delivery_id: number; attempt: number; started_at: number; duration_ms: number; outcome: Attempt['outcome']; error: string | null;
+}
+
+export function toEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id, dedupeKey: row.dedupe_key, eventId: row.event_id, event: row.event, endpoint: row.endpoint,
+    timestamp: row.timestamp, receivedAt: row.received_at, routed: row.routed, body: row.body,
+  };
+}
+
+export function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    id: row.id, eventPk: row.event_pk, route: row.route, sink: row.sink, status: row.status, attempts: row.attempts,
+    attemptsBeforeReplay: row.attempts_before_replay ?? 0, orderKey: row.order_key ?? null, pausedMs: Number(row.paused_ms ?? 0),
+    nextAt: row.next_at, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
+
+export function toAttempt(row: AttemptRow): Attempt {
+  return {
+    deliveryId: row.delivery_id, attempt: row.attempt, startedAt: row.started_at, durationMs: row.duration_ms,
+    outcome: row.outcome, error: row.error,
+  };
+}

@@ -114,4 +114,36 @@ describe('HttpSink over a real port', () => {
     const refused = await outcome(sink({ url: 'http://127.0.0.1:9/hook' }));
     expect(refused.message).toBe('network error: ECONNREFUSED (http://127.0.0.1:9)'); // where it tried; never the path or query
   });
+
+  it('sends once more on a new connection when the kept-alive one is reset before any answer (the receiver closed it idle)', async () => {
+    const seen: number[] = [];
+    handler = (req, res) => {
+      seen.push(req.socket.remotePort!);
+      // the first request on a connection is answered and the connection kept; the second is reset unanswered,
+      // as a receiver that closed the idle connection just as the next request arrived
+      const served = ((req.socket as unknown as { served?: number }).served ?? 0) + 1;
+      (req.socket as unknown as { served: number }).served = served;
+      if (served === 1) res.end('ok');
+      else req.socket.resetAndDestroy();
+    };
+    const s = sink();
+    expect(await outcome(s)).toBe('delivered');
+    expect(await outcome(s)).toBe('delivered');
+    expect(seen).toHaveLength(3);
+    expect(seen[1]).toBe(seen[0]); // reused, reset
+    expect(seen[2]).not.toBe(seen[0]); // sent again on a new connection
+    await s.close();
+  });
+
+  it('does not send twice when a reset comes on a fresh connection (nothing says the receiver did not act on it)', async () => {
+    let requests = 0;
+    handler = (req) => {
+      requests++;
+      req.socket.resetAndDestroy();
+    };
+    const s = sink();
+    expect(await outcome(s)).toBeInstanceOf(TransientSinkError);
+    expect(requests).toBe(1);
+    await s.close();
+  });
 });

@@ -66,7 +66,9 @@ export class HttpSink extends Sink<HttpMessage> {
       : { ...message.headers, ...attempt };
     let response: HttpResponse;
     try {
-      response = await exchange(message, headers, this.agent, this.timeoutMs);
+      response = await exchange(message, headers, this.agent, this.timeoutMs).catch((error) =>
+        // a kept-alive connection the receiver closed just as we reused it: nothing reached it; once more on a new one
+        isStaleSocket(error) ? exchange(message, headers, this.agent, this.timeoutMs) : Promise.reject(error));
     } catch (error) {
       if (isRequestFault(error)) throw new PermanentSinkError(`invalid request: ${(error as Error).message}`);
       throw new TransientSinkError(`${describeNetworkError(error, this.timeoutMs)} (${this.target})`);
@@ -119,10 +121,12 @@ function exchange(message: HttpMessage, headers: Record<string, string>, agent: 
   return new Promise((resolve, reject) => {
     const url = new URL(message.url);
     const body = Buffer.from(message.body);
+    let answered = false;
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
       { method: message.method, headers: { ...headers, 'content-length': String(body.length) }, agent },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let kept = 0;
         res.on('data', (chunk: Buffer) => {
@@ -143,10 +147,13 @@ function exchange(message: HttpMessage, headers: Record<string, string>, agent: 
     const timer = setTimeout(() => request.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
-      reject(error);
+      // Node's advice for keep-alive: a reset on a reused socket before any answer is the server's idle close racing us
+      reject(request.reusedSocket && !answered && (error as { code?: string }).code === 'ECONNRESET' ? Object.assign(error, { staleSocket: true }) : error);
     });
     request.end(body);
   });
 }
+
+const isStaleSocket = (error: unknown) => (error as { staleSocket?: boolean })?.staleSocket === true;
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { JoggEnvelope } from '../common/jogg-event';
 import { compileWhere } from './condition';
 import { compileGlob, RuleError } from './glob';
@@ -25,8 +26,24 @@ describe('event globs', () => {
     expect(compileGlob('a?b').test('a\u2028b')).toBe(true);
   });
 
-  it.each(['', 'bad glob', 'a**', 'a[b]', 'x/y'])('refuses %p', (glob) => {
+  it.each(['', 'bad glob', 'a**', 'a[b]', 'x/y', 'a'.repeat(201)])('refuses %p', (glob) => {
     expect(() => compileGlob(glob)).toThrow(RuleError);
+  });
+
+  it('answers a pattern that would make a regular expression backtrack for minutes (a typo in the console is enough)', () => {
+    const hostile = `${'*?'.repeat(99)}x`;
+    expect(compileGlob(hostile).test('a'.repeat(200))).toBe(false);
+    expect(compileGlob(hostile).test(`${'a'.repeat(199)}x`)).toBe(true);
+  });
+
+  it('matches exactly as the anchored regular expression of the glob would, on any pattern and name', () => {
+    const letter = fc.constantFrom('a', 'b', '_');
+    const pattern = fc.array(fc.constantFrom('a', 'b', '_', '*', '?'), { minLength: 1, maxLength: 8 }).map((cs) => cs.join('')).filter((p) => !p.includes('**'));
+    const name = fc.array(letter, { maxLength: 10 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(pattern, name, (p, n) => {
+      const reference = new RegExp(`^${p.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+      expect(compileGlob(p).test(n)).toBe(reference.test(n));
+    }), { numRuns: 2000 });
   });
 });
 

@@ -1,7 +1,7 @@
 import { suggest } from '../common/did-you-mean';
 import { JoggEnvelope } from '../common/jogg-event';
 import { compileWhere, Predicate } from './condition';
-import { compileGlob, RuleError } from './glob';
+import { compileGlob, Glob, RuleError } from './glob';
 import { compileTemplateSet, TemplateSet } from '../templating';
 
 export type Path = readonly (string | number)[];
@@ -20,7 +20,7 @@ export interface RouteDefinition {
 
 export interface CompiledRoute {
   readonly name: string;
-  readonly events: readonly RegExp[];
+  readonly events: readonly Glob[];
   readonly where: Predicate;
   readonly to: readonly string[];
   readonly continue: boolean;

@@ -25,4 +25,11 @@ describe('ConsoleSink', () => {
     expect(sink.render(failed)).toBe('sink generated_image_failed');
     expect(sink.render(failed, { format: compileTemplate('route {{ resource_id }}') })).toBe('route photo_1');
   });
+
+  it('shows control characters from the payload as escapes, so they cannot act on the terminal', () => {
+    const hostile = { ...failed, envelope: { ...failed.envelope, data: { photo_id: 'p\u2028x', error: '\u001b[2J\u001b[31mRED\u0007\r\u0085\tend' } } };
+    const line = new ConsoleSink('console', {}, config, new PassThrough()).render(hostile);
+    expect(line).toBe('[jogg] 2025-11-26T00:00:21.000Z generated_image_failed p\\u2028x error="\\x1b[2J\\x1b[31mRED\\x07\\x0d\\x85\tend"');
+    expect(line).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/);
+  });
 });

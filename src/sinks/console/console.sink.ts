@@ -17,10 +17,21 @@ export class ConsoleSink extends Sink<string> {
 
   render(event: SinkEvent, overrides?: TemplateSet): string {
     const template = this.template('format', overrides) ?? DEFAULT_FORMAT;
-    return this.rendering(() => template.render(templateContextOf(event)).replace(/\r?\n/g, ' '));
+    return this.rendering(() => visible(template.render(templateContextOf(event)).replace(/\r?\n/g, ' ')));
   }
 
   async send(line: string): Promise<void> {
     this.out.write(`${line}\n`);
   }
+}
+
+/**
+ * Control characters from a payload written to a terminal as they are would act on it (clear the screen, recolour,
+ * ring, move the cursor, forge a line): shown as escapes instead (`\x1b`, `\u2028`). Tabs stay.
+ */
+function visible(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
 }

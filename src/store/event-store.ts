@@ -1,3 +1,5 @@
+import { GroupMembership } from './alert-groups';
+
 export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'dead'];
 
@@ -11,7 +13,7 @@ export interface NewEvent {
   /** The raw body exactly as received (the signed bytes, as UTF-8). */
   body: string;
   /** `orderKey`: deliveries of one sink with the same key are sent in id order, one key's later ones waiting for its earlier. */
-  deliveries: readonly { route: string; sink: string; orderKey?: string | null }[];
+  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership }[];
 }
 
 export interface IngestResult {
@@ -49,6 +51,8 @@ export interface Delivery {
   orderKey: string | null;
   /** Time its sink's circuit was open while it waited: not counted toward the policy's maximum age. */
   pausedMs: number;
+  /** Alerting: the group this delivery sends as one message (null: an event's own delivery). */
+  groupId: number | null;
   nextAt: number;
   lastError: string | null;
   createdAt: number;

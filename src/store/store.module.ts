@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { AlertGroups } from './alert-groups';
 import { EventStore } from './event-store';
 import { PostgresEventStore } from './postgres/postgres-event.store';
 import { SqliteEventStore } from './sqlite/sqlite-event.store';
@@ -26,8 +27,10 @@ export class StoreModule implements OnApplicationShutdown {
               : new SqliteEventStore(store.path, { owner: isOwner });
           },
         },
+        // alerting: each adapter keeps its groups port beside it (same connections, same group commit)
+        { provide: AlertGroups, inject: [EventStore], useFactory: (store: EventStore & { groups: AlertGroups }) => store.groups },
       ],
-      exports: [EventStore],
+      exports: [EventStore, AlertGroups],
     };
   }
 

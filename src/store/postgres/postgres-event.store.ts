@@ -6,6 +6,7 @@ import {
 } from '../event-store';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from '../sqlite/sqlite.mapper';
 import { POSTGRES_MIGRATIONS } from './migrations';
+import { joinGroup, PgAlertGroups } from './pg-groups';
 
 const WAITING = `status IN ('pending', 'retrying')`;
 const MIGRATION_LOCK = 7_260_431; // advisory lock id for schema migrations
@@ -46,6 +47,8 @@ export class PostgresEventStore extends EventStore {
   /** The session that holds the leader lock; the lock goes with it when this instance dies. */
   private leader?: PoolClient;
   private readonly health = new WriteHealth();
+  /** alerting: the groups port, on this store's pool and group commit. */
+  readonly groups = new PgAlertGroups((sql, params) => this.read(sql, params), (op) => this.write(op));
 
   constructor(private readonly options: PostgresOptions) {
     super();
@@ -124,6 +127,11 @@ export class PostgresEventStore extends EventStore {
     for (const e of candidates) {
       if (!fresh.has(e.dedupeKey)) continue;
       for (const d of e.deliveries) {
+        // alerting: a grouped route's delivery is a membership of its group, sent with the group's one delivery
+        if (d.group) {
+          await joinGroup(c, ids.get(e.dedupeKey)!, d.route, d.sink, d.group, e.receivedAt);
+          continue;
+        }
         rows.event.push(ids.get(e.dedupeKey)!);
         rows.route.push(d.route);
         rows.sink.push(d.sink);
@@ -380,7 +388,9 @@ export class PostgresEventStore extends EventStore {
   purgeDelivered(before: number): Promise<number> {
     return this.write(async (c) => (await c.query(
       `DELETE FROM events WHERE received_at < $1
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')`,
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')
+       AND NOT EXISTS (SELECT 1 FROM group_members m JOIN alert_groups g ON g.id = m.group_id LEFT JOIN deliveries gd ON gd.id = g.delivery_id
+                       WHERE m.event_pk = events.id AND (gd.id IS NULL OR gd.status <> 'delivered'))`,
       [before],
     )).rowCount ?? 0);
   }

@@ -8,6 +8,8 @@ import {
 } from '../event-store';
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from './sqlite.mapper';
 import { migrate, openDatabase, SqliteWriter, WriteOp, WriteResult } from './sqlite-writer';
+import { AlertGroup } from '../alert-groups';
+import { SqliteAlertGroups } from './sqlite-groups';
 
 export interface SqliteOptions {
   /**
@@ -42,11 +44,14 @@ export class SqliteEventStore extends EventStore {
   private closed = false;
   private drained?: () => void;
   private readonly health = new WriteHealth();
+  /** alerting: the groups port, on this store's connections. */
+  readonly groups: SqliteAlertGroups;
 
   constructor(readonly path: string, private readonly options: SqliteOptions = {}) {
     super();
     this.db = openDatabase(path, options.pragmas);
     migrate(this.db);
+    this.groups = new SqliteAlertGroups(this.db, (now) => this.write<AlertGroup[]>({ kind: 'flushGroups', now }));
     if (options.owner) new SqliteWriter(this.db).releaseLeases();
   }
 

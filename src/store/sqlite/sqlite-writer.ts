@@ -5,8 +5,12 @@ import Database, { Database as Db, Statement } from 'better-sqlite3';
 import { ClaimedDelivery, IngestResult, NewEvent, ReplayFilter, Settlement } from '../event-store';
 import { SQLITE_MIGRATIONS } from './migrations';
 import { DeliveryRow, EventRow, toDelivery, toEvent } from './sqlite.mapper';
+import { SqliteGroupWriter } from './sqlite-groups';
 
 export const WAITING = `status IN ('pending', 'retrying')`;
+/** alerting: the event is a member of a group whose delivery is not yet delivered (or not yet created). */
+const GROUPED_UNSENT = `SELECT 1 FROM group_members m JOIN alert_groups g ON g.id = m.group_id
+  LEFT JOIN deliveries gd ON gd.id = g.delivery_id WHERE m.event_pk = events.id AND (gd.id IS NULL OR gd.status <> 'delivered')`;
 
 /** A write, as plain data, so it can cross to the writer thread. */
 export type WriteOp =
@@ -23,7 +27,9 @@ export type WriteOp =
   | { kind: 'forgetSecrets'; endpointIds: readonly string[] }
   | { kind: 'saveRotation'; name: string; until: number }
   | { kind: 'endRotation'; name: string }
-  | { kind: 'purge'; before: number };
+  | { kind: 'purge'; before: number }
+  // alerting: close due groups, each with its one delivery
+  | { kind: 'flushGroups'; now: number };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -59,9 +65,11 @@ export class SqliteWriter {
   private readonly stmts: ReturnType<typeof prepare>;
   private readonly together: (ops: readonly WriteOp[]) => WriteResult[];
   private readonly alone: (op: WriteOp) => unknown;
+  private readonly groups: SqliteGroupWriter;
 
   constructor(private readonly db: Db) {
     this.stmts = prepare(db);
+    this.groups = new SqliteGroupWriter(db);
     this.alone = db.transaction((op: WriteOp) => this.apply(op));
     this.together = db.transaction((ops: readonly WriteOp[]) => ops.map((op): WriteResult => ({ ok: true, value: this.apply(op) })));
   }
@@ -123,6 +131,8 @@ export class SqliteWriter {
         return this.stmts.endRotation.run(op.name).changes;
       case 'purge':
         return this.stmts.purge.run({ before: op.before }).changes;
+      case 'flushGroups':
+        return this.groups.flushDue(op.now);
       case 'release':
         return op.claims.reduce((n, claim) => n + this.stmts.release.run({ id: claim.id, token: claim.leaseToken }).changes, 0);
     }
@@ -135,6 +145,11 @@ export class SqliteWriter {
     }) as { id: number } | undefined;
     if (!inserted) return { id: (this.stmts.eventByKey.get(event.dedupeKey) as { id: number }).id, duplicate: true };
     for (const d of event.deliveries) {
+      // alerting: a grouped route's delivery is a membership of its group, sent with the group's one delivery
+      if (d.group) {
+        this.groups.join(inserted.id, d.route, d.sink, d.group, event.receivedAt);
+        continue;
+      }
       this.stmts.insertDelivery.run({ event_pk: inserted.id, route: d.route, sink: d.sink, order_key: d.orderKey ?? null, now: event.receivedAt });
     }
     return { id: inserted.id, duplicate: false };
@@ -228,7 +243,8 @@ function prepare(db: Db) {
     saveRotation: s(`INSERT INTO rotations (name, until) VALUES (@name, @until) ON CONFLICT (name) DO UPDATE SET until = excluded.until`),
     endRotation: s(`DELETE FROM rotations WHERE name = ?`),
     purge: s(`DELETE FROM events WHERE received_at < @before
-               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')`),
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')
+               AND NOT EXISTS (${GROUPED_UNSENT})`),
     release: s(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = @id AND lease_token = @token`),
     ping: s(`INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now

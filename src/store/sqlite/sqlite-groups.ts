@@ -1,0 +1,115 @@
+import { Database as Db, Statement } from 'better-sqlite3';
+import { AlertGroup, AlertGroups, GroupMember, GroupMembership, GroupQuery } from '../alert-groups';
+
+export interface GroupRow {
+  id: number; sink: string; route: string; group_key: string; state: AlertGroup['state']; opened_at: number; due_at: number;
+  flushed_at: number | null; members: number; delivery_id: number | null;
+}
+
+export function toGroup(row: GroupRow): AlertGroup {
+  return {
+    id: Number(row.id), sink: row.sink, route: row.route, key: row.group_key, state: row.state, openedAt: Number(row.opened_at),
+    dueAt: Number(row.due_at), flushedAt: row.flushed_at === null ? null : Number(row.flushed_at), members: Number(row.members),
+    deliveryId: row.delivery_id === null ? null : Number(row.delivery_id),
+  };
+}
+
+/** When a new group of a key is due: after `wait`, but no sooner than `interval` after the key's last flush. */
+export function dueAt(now: number, membership: GroupMembership, lastFlushedAt: number | null): number {
+  const waited = now + membership.waitMs;
+  return lastFlushedAt === null ? waited : Math.max(waited, lastFlushedAt + membership.intervalMs);
+}
+
+/** The writer thread's side: joining groups inside the ingest transaction, and flushing. */
+export class SqliteGroupWriter {
+  private readonly stmts: ReturnType<typeof prepare>;
+
+  constructor(db: Db) {
+    this.stmts = prepare(db);
+  }
+
+  /** The event joins the open group of its (sink, route, key), opening one when there is none. */
+  join(eventPk: number, route: string, sink: string, membership: GroupMembership, now: number): void {
+    const key = { sink, route, group_key: membership.key };
+    let group = this.stmts.openGroup.get(key) as { id: number } | undefined;
+    if (!group) {
+      const last = (this.stmts.lastFlush.get(key) as { at: number | null }).at;
+      group = this.stmts.insertGroup.get({ ...key, now, due_at: dueAt(now, membership, last) }) as { id: number };
+    }
+    this.stmts.insertMember.run({ group_id: group.id, event_pk: eventPk });
+    this.stmts.countMember.run(group.id);
+  }
+
+  /** Closes the due groups, each with its one delivery (for the first member's event), in the caller's transaction. */
+  flushDue(now: number): AlertGroup[] {
+    const due = this.stmts.dueGroups.all({ now }) as GroupRow[];
+    return due.map((row) => {
+      const { count, first } = this.stmts.memberSummary.get(row.id) as { count: number; first: number | null };
+      const delivery = first === null ? null
+        : (this.stmts.insertDelivery.get({ event_pk: first, route: row.route, sink: row.sink, now, group_id: row.id }) as { id: number }).id;
+      this.stmts.flush.run({ id: row.id, now, members: count, delivery_id: delivery });
+      return toGroup({ ...row, state: 'flushed', flushed_at: now, members: count, delivery_id: delivery });
+    });
+  }
+}
+
+function prepare(db: Db) {
+  const s = (sql: string): Statement => db.prepare(sql);
+  return {
+    openGroup: s(`SELECT id FROM alert_groups WHERE sink = @sink AND route = @route AND group_key = @group_key AND state = 'open'`),
+    lastFlush: s(`SELECT MAX(flushed_at) AS at FROM alert_groups WHERE sink = @sink AND route = @route AND group_key = @group_key AND state = 'flushed'`),
+    insertGroup: s(`INSERT INTO alert_groups (sink, route, group_key, state, opened_at, due_at) VALUES (@sink, @route, @group_key, 'open', @now, @due_at)
+                    RETURNING id`),
+    insertMember: s(`INSERT INTO group_members (group_id, event_pk) VALUES (@group_id, @event_pk)`),
+    countMember: s(`UPDATE alert_groups SET members = members + 1 WHERE id = ?`),
+    dueGroups: s(`SELECT * FROM alert_groups WHERE state = 'open' AND due_at <= @now ORDER BY due_at, id`),
+    memberSummary: s(`SELECT COUNT(*) AS count, MIN(event_pk) AS first FROM group_members WHERE group_id = ?`),
+    insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, group_id)
+                       VALUES (@event_pk, @route, @sink, 'pending', 0, @now, @now, @now, @group_id) RETURNING id`),
+    flush: s(`UPDATE alert_groups SET state = 'flushed', flushed_at = @now, members = @members, delivery_id = @delivery_id WHERE id = @id`),
+  };
+}
+
+/** Reads on the main thread's connection; the flush goes through the store's writer. */
+export class SqliteAlertGroups extends AlertGroups {
+  constructor(private readonly db: Db, private readonly flush: (now: number) => Promise<AlertGroup[]>) {
+    super();
+  }
+
+  flushDue(now: number): Promise<AlertGroup[]> {
+    return this.flush(now);
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return (this.db.prepare(`SELECT MIN(due_at) AS at FROM alert_groups WHERE state = 'open'`).get() as { at: number | null }).at;
+  }
+
+  async getGroup(id: number): Promise<AlertGroup | undefined> {
+    const row = this.db.prepare(`SELECT * FROM alert_groups WHERE id = ?`).get(id) as GroupRow | undefined;
+    return row && toGroup(row);
+  }
+
+  async listGroups(query: GroupQuery): Promise<AlertGroup[]> {
+    const rows = this.db.prepare(
+      `SELECT * FROM alert_groups g WHERE (@state IS NULL OR state = @state) AND (@sink IS NULL OR sink = @sink)
+       AND (@before IS NULL OR id < @before)
+       AND (@event_pk IS NULL OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.event_pk = @event_pk))
+       ORDER BY id DESC LIMIT @limit`,
+    ).all({ state: query.state ?? null, sink: query.sink ?? null, before: query.before ?? null, event_pk: query.eventPk ?? null, limit: query.limit ?? 100 }) as GroupRow[];
+    return rows.map(toGroup);
+  }
+
+  async members(groupId: number, limit: number): Promise<GroupMember[]> {
+    return this.db.prepare(
+      `SELECT m.group_id AS groupId, e.id AS eventPk, e.event, e.body, e.received_at AS receivedAt
+       FROM group_members m JOIN events e ON e.id = m.event_pk WHERE m.group_id = ? ORDER BY m.event_pk LIMIT ?`,
+    ).all(groupId, limit) as GroupMember[];
+  }
+
+  async memberCounts(groupId: number): Promise<{ event: string; count: number }[]> {
+    return this.db.prepare(
+      `SELECT e.event, COUNT(*) AS count FROM group_members m JOIN events e ON e.id = m.event_pk WHERE m.group_id = ?
+       GROUP BY e.event ORDER BY count DESC, e.event`,
+    ).all(groupId) as { event: string; count: number }[];
+  }
+}

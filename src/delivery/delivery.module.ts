@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertingModule } from '../alerting/alerting.module';
 import { SinkCircuits } from '../ops/sink-circuits';
 import { RoutingService } from '../rules/routing.service';
 import { SinksModule } from '../sink-registry/sinks.module';
@@ -7,7 +8,7 @@ import { DryRunService } from './dry-run.service';
 import { ReplayService } from './replay.service';
 
 @Module({
-  imports: [SinksModule],
+  imports: [SinksModule, AlertingModule],
   providers: [DispatcherService, { provide: SinkCircuits, useExisting: DispatcherService }, ReplayService, RoutingService, DryRunService],
   exports: [DispatcherService, SinkCircuits, ReplayService, RoutingService, DryRunService],
 })

@@ -16,6 +16,7 @@ import { parseDuration } from '../common/units';
 import { CircuitOptions, CircuitState, SinkCircuit } from './circuit';
 import { KeyGate } from './key-gate';
 import { decideRetry, resolvePolicy, RetryPolicy } from './retry-policy';
+import { GroupMessages } from '../alerting/group-messages.service';
 
 interface SinkLane {
   sink: Sink;
@@ -66,6 +67,7 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
     private readonly routing: RoutingService,
     private readonly store: EventStore,
     private readonly clock: Clock,
+    private readonly groupMessages: GroupMessages,
     @Optional() private readonly metrics?: MetricsService,
   ) {
     this.redact = redactor(collectSecrets(config.current));
@@ -324,7 +326,10 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
   private async attempt(lane: SinkLane, delivery: ClaimedDelivery): Promise<unknown> {
     try {
       const event = toSinkEvent(delivery);
-      const message = this.routing.render(delivery.route, lane.sink, event);
+      // alerting: a group's delivery is one message for all its members
+      const message = delivery.groupId !== null
+        ? await this.groupMessages.render(lane.sink, delivery, this.routing.templates(delivery.route, lane.sink.type))
+        : this.routing.render(delivery.route, lane.sink, event);
       await lane.sink.send(message, event);
       return undefined;
     } catch (error) {

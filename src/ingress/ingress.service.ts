@@ -4,6 +4,7 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { formatDuration } from '../common/units';
 import { DispatcherService } from '../delivery/dispatcher.service';
 import { orderKeyOf } from '../sink-registry/order-key';
+import { groupMembership } from '../alerting/membership';
 import { RoutingService } from '../rules/routing.service';
 import { baseName } from '../sync/plan';
 import { EventStore } from '../store/event-store';
@@ -29,11 +30,14 @@ export class IngressService {
   async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
     const now = this.clock.now();
     this.checkAge(envelope.timestamp, now);
-    const sinks = this.config.current.sinks;
+    const { sinks, groups } = this.config.current;
     const endpointName = endpoint === null ? null : baseName(endpoint);
     const deliveries = this.routing.plan(envelope).map(({ route, sink, templates }) => {
       const loaded = sinks.get(sink);
-      return { route, sink, orderKey: loaded ? orderKeyOf(loaded, envelope, templates, endpointName) : null };
+      if (!loaded) return { route, sink, orderKey: null };
+      // alerting: a grouped delivery joins its group instead (no order key: the group's one message has none)
+      const group = groupMembership(groups, route, loaded, envelope);
+      return group ? { route, sink, group } : { route, sink, orderKey: orderKeyOf(loaded, envelope, templates, endpointName) };
     });
     const result = await this.store.ingest({
       dedupeKey: dedupeKey(envelope, raw),

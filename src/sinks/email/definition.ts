@@ -7,7 +7,8 @@ export const emailSink: SinkDefinition<EmailSinkConfig> = {
   type: 'email',
   configClass: EmailSinkConfig,
   templatesClass: EmailTemplates,
-  templateFields: ['subject', 'text', 'html'],
+  templateFields: ['subject', 'text', 'html', 'group_subject', 'group_text', 'group_html'],
+  groups: true,
   secrets: (config) => urlSecrets(config.smtp),
   create: (name, templates, config) => new EmailSink(name, templates, config),
 };

@@ -1,0 +1,60 @@
+import { GroupConfig } from '../common/group-config';
+import { parseDuration } from '../common/units';
+import { definitionOf } from '../sinks/definitions';
+import { BridgeConfigFile } from './bridge-config';
+import { LoadedSink } from './loaded-config';
+
+/** A `group:` section with its units resolved. */
+export interface ResolvedGroup {
+  readonly by: readonly string[];
+  readonly waitMs: number;
+  readonly intervalMs: number;
+  readonly max: number;
+}
+
+/** Alerting: grouping by route (wins) and by sink. */
+export interface LoadedGroups {
+  readonly routes: ReadonlyMap<string, ResolvedGroup>;
+  readonly sinks: ReadonlyMap<string, ResolvedGroup>;
+}
+
+type Report = (path: readonly (string | number)[], message: string) => void;
+
+function resolveGroup(group: GroupConfig): ResolvedGroup {
+  return { by: group.by, waitMs: parseDuration(group.wait)!, intervalMs: parseDuration(group.interval)!, max: group.max };
+}
+
+/** Whether this sink can send group messages (its sender implements renderGroup). */
+export function sinkGroups(sink: LoadedSink): boolean {
+  return definitionOf(sink.config).groups === true;
+}
+
+/**
+ * The routes' and sinks' `group:` sections. A route's group applies to those of its sinks that can send group
+ * messages (slack, email); the others get each event as before. A group where no sink can use it is a mistake.
+ */
+export function loadGroups(source: BridgeConfigFile, sinks: ReadonlyMap<string, LoadedSink>, report: Report): LoadedGroups {
+  const bySink = new Map<string, ResolvedGroup>();
+  for (const sink of sinks.values()) {
+    if (!sink.config.group) continue;
+    if (sinkGroups(sink)) bySink.set(sink.name, resolveGroup(sink.config.group));
+    else report(['sinks', sink.name, 'group'], `a ${sink.config.type} sink cannot send group messages (slack and email can)`);
+  }
+  const byRoute = new Map<string, ResolvedGroup>();
+  (source.routes ?? []).forEach((route, index) => {
+    if (!route.group) return;
+    const targets = (route.to ?? []).map((name) => sinks.get(name)).filter((sink): sink is LoadedSink => sink !== undefined);
+    if (targets.length && !targets.some(sinkGroups)) {
+      report(['routes', index, 'group'], `none of this route's sinks can send group messages (slack and email can): ${targets.map((s) => `${s.name} (${s.config.type})`).join(', ')}`);
+      return;
+    }
+    byRoute.set(route.name, resolveGroup(route.group));
+  });
+  return { routes: byRoute, sinks: bySink };
+}
+
+/** The grouping that applies to a delivery of `route` to `sink`, if any. */
+export function groupFor(groups: LoadedGroups, route: string, sink: LoadedSink): ResolvedGroup | undefined {
+  if (!sinkGroups(sink)) return undefined;
+  return groups.routes.get(route) ?? groups.sinks.get(sink.name);
+}

@@ -62,3 +62,8 @@ export abstract class AlertGroups {
   /** Members per event type. */
   abstract memberCounts(groupId: number): Promise<{ event: string; count: number }[]>;
 }
+
+/** The groups port of an adapter (each keeps it beside itself, on the same connections). */
+export function groupsOf(store: object): AlertGroups {
+  return (store as { groups: AlertGroups }).groups;
+}

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { BridgeProcess } from '../support/bridge-process';
+import { cli } from '../support/cli';
 import { videoEvent } from '../support/fixtures';
 import { signedHeaders } from '../support/signing';
 import { SlackPost, SlackStandIn } from '../support/slack-standin';
@@ -149,6 +150,14 @@ describe('alert grouping on the built bridge', () => {
     const stored = storedGroups(victim.dir);
     expect(stored.memberships.filter((m) => m.groups !== 1)).toEqual([]);
     expect(stored.groups.map((g) => [g.members, g.status])).toEqual([[120, 'delivered']]);
+    // every member shows that it went out with group message N (the command the message names)
+    const shown = await cli(['groups', 'show', String(stored.groups[0].id), '--config', victim.configPath, '--json']);
+    expect(shown.status).toBe(0);
+    const group = JSON.parse(shown.stdout);
+    expect(group).toMatchObject({ id: stored.groups[0].id, state: 'flushed', members: 120, delivery: { status: 'delivered', groupId: stored.groups[0].id } });
+    expect(group.events.map((e: { resource: string }) => e.resource).sort()).toEqual([...acked].sort());
+    const listed = await cli(['groups', 'list', '--config', victim.configPath]);
+    expect(listed.stdout).toMatch(new RegExp(`^${stored.groups[0].id}\\s+flushed\\s+failures\\s+alerts\\s+event=generated_video_failed\\s+120\\s`, 'm'));
   }, 90_000);
 
   it('loses and repeats nothing when killed (-9) while the group message is being sent', async () => {

@@ -1,7 +1,8 @@
 import { GroupMembership } from './alert-groups';
 
-export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'dead'];
+/** `silenced` (alerting): recorded, not sent, because a silence matched at ingest; replayable. */
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead' | 'silenced';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'dead', 'silenced'];
 
 export interface NewEvent {
   dedupeKey: string;
@@ -13,7 +14,8 @@ export interface NewEvent {
   /** The raw body exactly as received (the signed bytes, as UTF-8). */
   body: string;
   /** `orderKey`: deliveries of one sink with the same key are sent in id order, one key's later ones waiting for its earlier. */
-  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership }[];
+  /** Alerting: `group` joins the delivery to its group instead; `silenceId` records it `silenced` by that silence. */
+  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership; silenceId?: number }[];
 }
 
 export interface IngestResult {
@@ -53,6 +55,8 @@ export interface Delivery {
   pausedMs: number;
   /** Alerting: the group this delivery sends as one message (null: an event's own delivery). */
   groupId: number | null;
+  /** Alerting: the silence that held it back (status `silenced`, or replayed since). */
+  silenceId: number | null;
   nextAt: number;
   lastError: string | null;
   createdAt: number;

@@ -124,7 +124,7 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
   },
   {
     version: 8,
-    name: 'alert groups: a grouped route\'s events are members of a group that is sent as one delivery',
+    name: 'alerting: alert groups (a grouped route\'s events are members of a group sent as one delivery); silences',
     // One open group per (sink, route, key) (a unique index: instances ingesting the same key at once join one group);
     // members are stored at ingest with the event; a flush closes the group and creates its delivery
     // (deliveries.group_id) in one transaction. Version 7 is taken by other work.
@@ -151,6 +151,19 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       );
       CREATE INDEX group_members_event ON group_members(event_pk);
       ALTER TABLE deliveries ADD COLUMN group_id BIGINT;
+      CREATE TABLE silences (
+        id BIGSERIAL PRIMARY KEY,
+        matchers TEXT NOT NULL,
+        starts_at BIGINT NOT NULL,
+        ends_at BIGINT NOT NULL,
+        comment TEXT NOT NULL,
+        created_by TEXT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX silences_ends ON silences(ends_at);
+      ALTER TABLE deliveries ADD COLUMN silence_id BIGINT;
+      ALTER TABLE deliveries DROP CONSTRAINT deliveries_status_check;
+      ALTER TABLE deliveries ADD CONSTRAINT deliveries_status_check CHECK (status IN ('pending', 'retrying', 'delivered', 'dead', 'silenced'));
     `,
   },
 ];

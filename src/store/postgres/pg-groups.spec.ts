@@ -1,5 +1,6 @@
 import { start, TestCluster } from '../../../scripts/pg-cluster';
 import { alertGroupsContract } from '../../../test/integration/alert-groups.contract';
+import { silencesContract } from '../../../test/integration/silences.contract';
 import { PostgresEventStore } from './postgres-event.store';
 
 let cluster: TestCluster;
@@ -34,4 +35,9 @@ describe('PostgreSQL alert groups across instances', () => {
     await a.close();
     await b.close();
   });
+});
+
+silencesContract('PostgreSQL', async () => {
+  const store = new PostgresEventStore({ url: await cluster.database(`silences_${++n}`) });
+  return { store, silences: store.silences };
 });

@@ -7,6 +7,7 @@ import {
 import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } from '../sqlite/sqlite.mapper';
 import { POSTGRES_MIGRATIONS } from './migrations';
 import { joinGroup, PgAlertGroups } from './pg-groups';
+import { PgSilences } from './pg-silences';
 
 const WAITING = `status IN ('pending', 'retrying')`;
 const MIGRATION_LOCK = 7_260_431; // advisory lock id for schema migrations
@@ -49,6 +50,8 @@ export class PostgresEventStore extends EventStore {
   private readonly health = new WriteHealth();
   /** alerting: the groups port, on this store's pool and group commit. */
   readonly groups = new PgAlertGroups((sql, params) => this.read(sql, params), (op) => this.write(op));
+  /** alerting: the silences port. */
+  readonly silences = new PgSilences((sql, params) => this.read(sql, params), (op) => this.write(op));
 
   constructor(private readonly options: PostgresOptions) {
     super();
@@ -123,12 +126,15 @@ export class PostgresEventStore extends EventStore {
     if (missing.length) {
       for (const r of (await c.query('SELECT id, dedupe_key FROM events WHERE dedupe_key = ANY($1)', [missing])).rows) ids.set(r.dedupe_key, r.id);
     }
-    const rows = { event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[], key: [] as (string | null)[] };
+    const rows = {
+      event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[], key: [] as (string | null)[],
+      status: [] as string[], silence: [] as (number | null)[],
+    };
     for (const e of candidates) {
       if (!fresh.has(e.dedupeKey)) continue;
       for (const d of e.deliveries) {
         // alerting: a grouped route's delivery is a membership of its group, sent with the group's one delivery
-        if (d.group) {
+        if (d.group && d.silenceId === undefined) {
           await joinGroup(c, ids.get(e.dedupeKey)!, d.route, d.sink, d.group, e.receivedAt);
           continue;
         }
@@ -137,14 +143,18 @@ export class PostgresEventStore extends EventStore {
         rows.sink.push(d.sink);
         rows.at.push(e.receivedAt);
         rows.key.push(d.orderKey ?? null);
+        // alerting: a silenced delivery is recorded, not sent
+        rows.status.push(d.silenceId !== undefined ? 'silenced' : 'pending');
+        rows.silence.push(d.silenceId ?? null);
       }
     }
     if (rows.event.length) {
       await c.query(
-        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key)
-         SELECT e, r, s, 'pending', 0, t, t, t, k FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(e, r, s, t, k)
+        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key, silence_id)
+         SELECT e, r, s, st, 0, t, t, t, k, si
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[]) AS x(e, r, s, t, k, st, si)
          ON CONFLICT DO NOTHING`,
-        [rows.event, rows.route, rows.sink, rows.at, rows.key],
+        [rows.event, rows.route, rows.sink, rows.at, rows.key, rows.status, rows.silence],
       );
     }
     return events.map((e, i) => {
@@ -220,7 +230,7 @@ export class PostgresEventStore extends EventStore {
     return this.write(async (c) => {
       const reset = `status = 'pending', attempts_before_replay = attempts, next_at = $1, lease_until = NULL, lease_token = NULL, updated_at = $1`;
       if (filter.ids) {
-        return (await c.query(`UPDATE deliveries SET ${reset} WHERE id = ANY($2) AND status IN ('dead', 'delivered')`, [now, filter.ids])).rowCount ?? 0;
+        return (await c.query(`UPDATE deliveries SET ${reset} WHERE id = ANY($2) AND status IN ('dead', 'delivered', 'silenced')`, [now, filter.ids])).rowCount ?? 0;
       }
       return (await c.query(
         `UPDATE deliveries SET ${reset} WHERE status = 'dead' AND ($2::text IS NULL OR sink = $2) AND ($3::bigint IS NULL OR updated_at >= $3)`,
@@ -294,7 +304,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0, silenced: 0 };
     for (const row of await this.read('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')) counts[row.status as DeliveryStatus] = Number(row.n);
     return counts;
   }
@@ -388,7 +398,7 @@ export class PostgresEventStore extends EventStore {
   purgeDelivered(before: number): Promise<number> {
     return this.write(async (c) => (await c.query(
       `DELETE FROM events WHERE received_at < $1
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status NOT IN ('delivered', 'silenced'))
        AND NOT EXISTS (SELECT 1 FROM group_members m JOIN alert_groups g ON g.id = m.group_id LEFT JOIN deliveries gd ON gd.id = g.delivery_id
                        WHERE m.event_pk = events.id AND (gd.id IS NULL OR gd.status <> 'delivered'))`,
       [before],

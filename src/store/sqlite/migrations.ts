@@ -1,5 +1,7 @@
-/** Versioned schema; append only. Each entry runs once, in its own transaction. */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+import { Database as Db } from 'better-sqlite3';
+
+/** Versioned schema; append only. Each entry runs once, in its own transaction (`sql`, then `run`). */
+export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string; run?: (db: Db) => void }[] = [
   {
     version: 1,
     name: 'events, deliveries, attempts',
@@ -90,7 +92,7 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
   },
   {
     version: 8,
-    name: 'alert groups: a grouped route\'s events are members of a group that is sent as one delivery',
+    name: 'alerting: alert groups (a grouped route\'s events are members of a group sent as one delivery); silences',
     // One open group per (sink, route, key); members are stored at ingest with the event; a flush closes the group
     // and creates its delivery (deliveries.group_id) in one transaction. Version 7 is taken by other work.
     sql: `
@@ -116,6 +118,40 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
       CREATE INDEX group_members_event ON group_members(event_pk);
       ALTER TABLE deliveries ADD COLUMN group_id INTEGER;
+      CREATE TABLE silences (
+        id INTEGER PRIMARY KEY,
+        matchers TEXT NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        comment TEXT NOT NULL,
+        created_by TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX silences_ends ON silences(ends_at);
+      ALTER TABLE deliveries ADD COLUMN silence_id INTEGER;
     `,
+    run: allowSilencedStatus,
   },
 ];
+
+/**
+ * Deliveries may be 'silenced': the status CHECK is widened in place. SQLite cannot alter a constraint, and
+ * rebuilding the table would copy every delivery and its attempts; widening a CHECK changes nothing stored, which is
+ * the case SQLite documents for editing the schema text (https://www.sqlite.org/lang_altertable.html#otheralter).
+ */
+function allowSilencedStatus(db: Db): void {
+  const { sql } = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'deliveries'`).get() as { sql: string };
+  const old = `CHECK (status IN ('pending', 'retrying', 'delivered', 'dead'))`;
+  if (!sql.includes(old)) throw new Error('deliveries.status has an unexpected CHECK constraint');
+  const version = db.pragma('schema_version', { simple: true }) as number;
+  db.unsafeMode(true);
+  try {
+    db.pragma('writable_schema = ON');
+    db.prepare(`UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'deliveries'`)
+      .run(sql.replace(old, `CHECK (status IN ('pending', 'retrying', 'delivered', 'dead', 'silenced'))`));
+    db.pragma(`schema_version = ${version + 1}`);
+    db.pragma('writable_schema = OFF');
+  } finally {
+    db.unsafeMode(false);
+  }
+}

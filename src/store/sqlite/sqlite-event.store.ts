@@ -10,6 +10,8 @@ import { AttemptRow, DeliveryRow, EventRow, toAttempt, toDelivery, toEvent } fro
 import { migrate, openDatabase, SqliteWriter, WriteOp, WriteResult } from './sqlite-writer';
 import { AlertGroup } from '../alert-groups';
 import { SqliteAlertGroups } from './sqlite-groups';
+import { SqliteSilences } from './sqlite-silences';
+import { Silence } from '../silences';
 
 export interface SqliteOptions {
   /**
@@ -46,12 +48,18 @@ export class SqliteEventStore extends EventStore {
   private readonly health = new WriteHealth();
   /** alerting: the groups port, on this store's connections. */
   readonly groups: SqliteAlertGroups;
+  /** alerting: the silences port. */
+  readonly silences: SqliteSilences;
 
   constructor(readonly path: string, private readonly options: SqliteOptions = {}) {
     super();
     this.db = openDatabase(path, options.pragmas);
     migrate(this.db);
     this.groups = new SqliteAlertGroups(this.db, (now) => this.write<AlertGroup[]>({ kind: 'flushGroups', now }));
+    this.silences = new SqliteSilences(this.db, {
+      add: (silence, now) => this.write<Silence>({ kind: 'addSilence', silence, now }),
+      expire: (id, now) => this.write<boolean>({ kind: 'expireSilence', id, now }),
+    });
     if (options.owner) new SqliteWriter(this.db).releaseLeases();
   }
 
@@ -173,7 +181,7 @@ export class SqliteEventStore extends EventStore {
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0, silenced: 0 };
     const rows = this.db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`).all() as { status: DeliveryStatus; n: number }[];
     for (const row of rows) counts[row.status] = row.n;
     return counts;

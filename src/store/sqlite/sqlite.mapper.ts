@@ -7,7 +7,7 @@ export interface EventRow {
 export interface DeliveryRow {
   id: number; event_pk: number; route: string; sink: string; status: DeliveryStatus; attempts: number; attempts_before_replay: number;
   next_at: number; lease_until: number | null; lease_token: string | null; last_error: string | null;
-  created_at: number; updated_at: number; order_key: string | null; paused_ms: number; group_id?: number | null;
+  created_at: number; updated_at: number; order_key: string | null; paused_ms: number; group_id?: number | null; silence_id?: number | null;
 }
 export interface AttemptRow {
   delivery_id: number; attempt: number; started_at: number; duration_ms: number; outcome: Attempt['outcome']; error: string | null;
@@ -25,6 +25,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
     id: row.id, eventPk: row.event_pk, route: row.route, sink: row.sink, status: row.status, attempts: row.attempts,
     attemptsBeforeReplay: row.attempts_before_replay ?? 0, orderKey: row.order_key ?? null, pausedMs: Number(row.paused_ms ?? 0),
     groupId: row.group_id ?? null,
+    silenceId: row.silence_id ?? null,
     nextAt: row.next_at, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
   };
 }

@@ -1,0 +1,43 @@
+import { Database as Db } from 'better-sqlite3';
+import { NewSilence, Silence, SilenceRow, Silences, toSilence } from '../silences';
+
+/** The writer thread's side of silences. */
+export function addSilence(db: Db, silence: NewSilence, now: number): Silence {
+  const row = db.prepare(
+    `INSERT INTO silences (matchers, starts_at, ends_at, comment, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+  ).get(JSON.stringify(silence.matchers), silence.startsAt, silence.endsAt, silence.comment, silence.createdBy, now) as SilenceRow;
+  return toSilence(row);
+}
+
+export function expireSilence(db: Db, id: number, now: number): boolean {
+  return db.prepare(`UPDATE silences SET ends_at = ? WHERE id = ? AND ends_at > ?`).run(now, id, now).changes > 0;
+}
+
+/** Reads on the main thread's connection; writes through the store's writer. */
+export class SqliteSilences extends Silences {
+  constructor(
+    private readonly db: Db,
+    private readonly writes: { add: (s: NewSilence, now: number) => Promise<Silence>; expire: (id: number, now: number) => Promise<boolean> },
+  ) {
+    super();
+  }
+
+  addSilence(silence: NewSilence, now: number): Promise<Silence> {
+    return this.writes.add(silence, now);
+  }
+
+  expireSilence(id: number, now: number): Promise<boolean> {
+    return this.writes.expire(id, now);
+  }
+
+  async getSilence(id: number): Promise<Silence | undefined> {
+    const row = this.db.prepare(`SELECT * FROM silences WHERE id = ?`).get(id) as SilenceRow | undefined;
+    return row && toSilence(row);
+  }
+
+  async listSilences(query: { now: number; all?: boolean; limit?: number }): Promise<Silence[]> {
+    const rows = this.db.prepare(`SELECT * FROM silences WHERE (@all = 1 OR ends_at > @now) ORDER BY id DESC LIMIT @limit`)
+      .all({ all: query.all ? 1 : 0, now: query.now, limit: query.limit ?? 100 }) as SilenceRow[];
+    return rows.map(toSilence);
+  }
+}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertingModule } from '../alerting/alerting.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { AdminController } from './admin.controller';
 import { AdminGuard } from './admin.guard';
@@ -6,7 +7,7 @@ import { AdminService } from './admin.service';
 import { RedactingInterceptor } from '../ops/redacting.interceptor';
 
 @Module({
-  imports: [DeliveryModule],
+  imports: [DeliveryModule, AlertingModule],
   controllers: [AdminController],
   providers: [AdminService, AdminGuard, RedactingInterceptor],
 })

@@ -7,7 +7,11 @@ import { DryRunResult, DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { EnvelopeError, parseEnvelope } from '../ingress/envelope';
 import { Attempt, Delivery, EventStore, StoredEvent } from '../store/event-store';
-import { DeliveriesQuery, EventsQuery, ReplayRequest } from './admin.dto';
+import { DeliveriesQuery, EventsQuery, ReplayRequest, SilenceBody } from './admin.dto';
+import { SilenceService } from '../alerting/silence.service';
+import { newSilence } from '../alerting/silence-input';
+import { MatcherError } from '../alerting/silence-match';
+import { Silence } from '../store/silences';
 
 export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
 
@@ -19,7 +23,27 @@ export class AdminService {
     private readonly replayer: ReplayService,
     private readonly dryRun: DryRunService,
     private readonly config: BridgeConfigService,
+    private readonly silences: SilenceService,
   ) {}
+
+  listSilences(all: boolean): Promise<Silence[]> {
+    return this.silences.list(all);
+  }
+
+  /** Takes effect on this instance at once, on others within a second. */
+  async addSilence(body: SilenceBody): Promise<Silence> {
+    try {
+      return await this.silences.add(newSilence(body, Date.now()));
+    } catch (error) {
+      if (error instanceof MatcherError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
+  async expireSilence(id: number): Promise<{ id: number; expired: true }> {
+    if (!(await this.silences.expire(id))) throw new NotFoundException(`no silence ${id} in force`);
+    return { id, expired: true };
+  }
 
   async events(query: EventsQuery): Promise<EventView[]> {
     const events = await this.store.listEvents({ event: query.event, since: since(query.since), before: query.before, limit: query.limit });

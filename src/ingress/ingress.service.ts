@@ -5,6 +5,7 @@ import { formatDuration } from '../common/units';
 import { DispatcherService } from '../delivery/dispatcher.service';
 import { orderKeyOf } from '../sink-registry/order-key';
 import { groupMembership } from '../alerting/membership';
+import { SilenceService } from '../alerting/silence.service';
 import { RoutingService } from '../rules/routing.service';
 import { baseName } from '../sync/plan';
 import { EventStore } from '../store/event-store';
@@ -25,6 +26,7 @@ export class IngressService {
     private readonly store: EventStore,
     private readonly clock: Clock,
     @Optional() private readonly dispatcher?: DispatcherService,
+    @Optional() private readonly silences?: SilenceService,
   ) {}
 
   async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
@@ -35,7 +37,9 @@ export class IngressService {
     const deliveries = this.routing.plan(envelope).map(({ route, sink, templates }) => {
       const loaded = sinks.get(sink);
       if (!loaded) return { route, sink, orderKey: null };
-      // alerting: a grouped delivery joins its group instead (no order key: the group's one message has none)
+      // alerting: a silenced delivery is recorded 'silenced'; a grouped one joins its group (the group's one message has no order key)
+      const silenceId = this.silences?.match({ envelope, route, sink }, now);
+      if (silenceId !== undefined) return { route, sink, silenceId };
       const group = groupMembership(groups, route, loaded, envelope);
       return group ? { route, sink, group } : { route, sink, orderKey: orderKeyOf(loaded, envelope, templates, endpointName) };
     });

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { AlertGroups } from './alert-groups';
 import { EventStore } from './event-store';
+import { Silences, silencesOf } from './silences';
 import { PostgresEventStore } from './postgres/postgres-event.store';
 import { SqliteEventStore } from './sqlite/sqlite-event.store';
 
@@ -29,8 +30,9 @@ export class StoreModule implements OnApplicationShutdown {
         },
         // alerting: each adapter keeps its groups port beside it (same connections, same group commit)
         { provide: AlertGroups, inject: [EventStore], useFactory: (store: EventStore & { groups: AlertGroups }) => store.groups },
+        { provide: Silences, inject: [EventStore], useFactory: (store: EventStore) => silencesOf(store) },
       ],
-      exports: [EventStore, AlertGroups],
+      exports: [EventStore, AlertGroups, Silences],
     };
   }
 

@@ -1,5 +1,6 @@
 import { JoggEnvelope } from '../common/jogg-event';
-import { groupFor, LoadedGroups } from '../config/groups';
+import { isActive, nextOpen } from '../common/active-time';
+import { groupFor, LoadedGroups, sinkGroups } from '../config/groups';
 import { LoadedSink } from '../config/loaded-config';
 import { GroupMembership } from '../store/alert-groups';
 
@@ -29,9 +30,24 @@ export function groupLabels(key: string): Record<string, string> {
   }
 }
 
-/** How a delivery of `route` to `sink` joins a group at ingest, or undefined when it is sent on its own. */
-export function groupMembership(groups: LoadedGroups, route: string, sink: LoadedSink, envelope: JoggEnvelope): GroupMembership | undefined {
+/** What ingest does with a delivery: join a group, wait for the route's active time, or neither (sent on its own, now). */
+export interface AlertingPlan {
+  group?: GroupMembership;
+  /** Held until then (outside the route's active time); for a group, the group is not flushed before. */
+  notBefore?: number;
+}
+
+/**
+ * Grouping and active time for a delivery of `route` to `sink` at `now`. Outside the route's active time, events for a
+ * sink that sends group messages join one group (by the route's `group`, else all together) flushed when the interval
+ * opens; events for other sinks wait as deliveries due then.
+ */
+export function planAlerting(groups: LoadedGroups, route: string, sink: LoadedSink, envelope: JoggEnvelope, now: number): AlertingPlan {
+  const active = groups.activeTimes.get(route);
+  const held = active && !isActive(active, now) ? nextOpen(active, now) : undefined;
+  const hold = held !== undefined && held > now ? { notBefore: held } : {};
+  if (!sinkGroups(sink)) return hold;
   const group = groupFor(groups, route, sink);
-  if (!group) return undefined;
-  return { key: groupKey(group.by, envelope), waitMs: group.waitMs, intervalMs: group.intervalMs };
+  if (!group && !('notBefore' in hold)) return {};
+  return { group: { key: group ? groupKey(group.by, envelope) : '{}', waitMs: group?.waitMs ?? 0, intervalMs: group?.intervalMs ?? 0, ...hold } };
 }

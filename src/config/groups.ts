@@ -1,4 +1,5 @@
-import { GroupConfig } from '../common/group-config';
+import { ActiveTime, parseTimes, parseWeekdays } from '../common/active-time';
+import { ActiveTimeConfig, GroupConfig } from '../common/group-config';
 import { parseDuration } from '../common/units';
 import { definitionOf } from '../sinks/definitions';
 import { BridgeConfigFile } from './bridge-config';
@@ -16,6 +17,8 @@ export interface ResolvedGroup {
 export interface LoadedGroups {
   readonly routes: ReadonlyMap<string, ResolvedGroup>;
   readonly sinks: ReadonlyMap<string, ResolvedGroup>;
+  /** When each route with `active_time` may send. */
+  readonly activeTimes: ReadonlyMap<string, ActiveTime>;
 }
 
 type Report = (path: readonly (string | number)[], message: string) => void;
@@ -41,7 +44,10 @@ export function loadGroups(source: BridgeConfigFile, sinks: ReadonlyMap<string, 
     else report(['sinks', sink.name, 'group'], `a ${sink.config.type} sink cannot send group messages (slack and email can)`);
   }
   const byRoute = new Map<string, ResolvedGroup>();
+  const activeTimes = new Map<string, ActiveTime>();
   (source.routes ?? []).forEach((route, index) => {
+    const active = activeTime(route.active_time);
+    if (active) activeTimes.set(route.name, active);
     if (!route.group) return;
     const targets = (route.to ?? []).map((name) => sinks.get(name)).filter((sink): sink is LoadedSink => sink !== undefined);
     if (targets.length && !targets.some(sinkGroups)) {
@@ -50,7 +56,17 @@ export function loadGroups(source: BridgeConfigFile, sinks: ReadonlyMap<string, 
     }
     byRoute.set(route.name, resolveGroup(route.group));
   });
-  return { routes: byRoute, sinks: bySink };
+  return { routes: byRoute, sinks: bySink, activeTimes };
+}
+
+/** The resolved interval; undefined when absent or invalid (validation has reported it). */
+function activeTime(config: ActiveTimeConfig | undefined): ActiveTime | undefined {
+  if (!config) return undefined;
+  try {
+    return { weekdays: parseWeekdays(config.weekdays), times: parseTimes(config.times), tz: config.tz };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The grouping that applies to a delivery of `route` to `sink`, if any. */

@@ -4,7 +4,7 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { formatDuration } from '../common/units';
 import { DispatcherService } from '../delivery/dispatcher.service';
 import { orderKeyOf } from '../sink-registry/order-key';
-import { groupMembership } from '../alerting/membership';
+import { planAlerting } from '../alerting/membership';
 import { SilenceService } from '../alerting/silence.service';
 import { RoutingService } from '../rules/routing.service';
 import { baseName } from '../sync/plan';
@@ -40,8 +40,9 @@ export class IngressService {
       // alerting: a silenced delivery is recorded 'silenced'; a grouped one joins its group (the group's one message has no order key)
       const silenceId = this.silences?.match({ envelope, route, sink }, now);
       if (silenceId !== undefined) return { route, sink, silenceId };
-      const group = groupMembership(groups, route, loaded, envelope);
-      return group ? { route, sink, group } : { route, sink, orderKey: orderKeyOf(loaded, envelope, templates, endpointName) };
+      const { group, notBefore } = planAlerting(groups, route, loaded, envelope, now);
+      if (group) return { route, sink, group };
+      return { route, sink, orderKey: orderKeyOf(loaded, envelope, templates, endpointName), ...(notBefore !== undefined ? { notBefore } : {}) };
     });
     const result = await this.store.ingest({
       dedupeKey: dedupeKey(envelope, raw),

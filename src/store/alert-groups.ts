@@ -12,6 +12,8 @@ export interface GroupMembership {
   waitMs: number;
   /** After a group of this key was flushed, the next one is flushed no sooner than this. */
   intervalMs: number;
+  /** Active time: not flushed before this (the route's interval opens then); joining pushes an open group's due time to it. */
+  notBefore?: number;
 }
 
 export type GroupState = 'open' | 'flushed';

@@ -14,8 +14,11 @@ export interface NewEvent {
   /** The raw body exactly as received (the signed bytes, as UTF-8). */
   body: string;
   /** `orderKey`: deliveries of one sink with the same key are sent in id order, one key's later ones waiting for its earlier. */
-  /** Alerting: `group` joins the delivery to its group instead; `silenceId` records it `silenced` by that silence. */
-  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership; silenceId?: number }[];
+  /**
+   * Alerting: `group` joins the delivery to its group instead; `silenceId` records it `silenced` by that silence;
+   * `notBefore` holds it until then (the route's active time opens).
+   */
+  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership; silenceId?: number; notBefore?: number }[];
 }
 
 export interface IngestResult {

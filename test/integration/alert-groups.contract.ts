@@ -107,5 +107,24 @@ export function alertGroupsContract(name: string, open: () => Promise<Opened & {
       expect(await store.replay({ ids: [g.deliveryId!] }, 40_000)).toBe(1);
       expect(await store.getDelivery(g.deliveryId!)).toMatchObject({ status: 'pending', groupId: g.id });
     });
+
+    it('holds events outside the active time: a group is not flushed before it opens, a plain delivery not claimed before', async () => {
+      const { store, groups } = opened;
+      const held = { ...group, notBefore: 500_000 };
+      await store.ingest(failure(1_000, { deliveries: [{ route: 'failures', sink: 'alerts', group: held }, { route: 'all', sink: 'log', notBefore: 500_000 }] }));
+      expect(await groups.nextDueAt()).toBe(500_000);
+      expect(await groups.flushDue(499_999)).toEqual([]);
+      expect(await store.claimDue('log', 10, 499_999, 60_000)).toEqual([]);
+      expect(await store.claimDue('log', 10, 500_000, 60_000)).toHaveLength(1);
+      expect((await groups.flushDue(500_000)).map((g) => g.members)).toEqual([1]);
+    });
+
+    it('pushes an open group\'s due time when a held event joins it', async () => {
+      const { store, groups } = opened;
+      await store.ingest(failure(1_000));
+      await store.ingest(failure(2_000, { deliveries: [{ route: 'failures', sink: 'alerts', group: { ...group, notBefore: 900_000 } }] }));
+      const [open] = await groups.listGroups({ state: 'open' });
+      expect(open).toMatchObject({ members: 2, dueAt: 900_000 });
+    });
   });
 }

@@ -21,7 +21,7 @@ export async function joinGroup(c: PoolClient, eventPk: number, route: string, s
     id ??= (await c.query(open, key)).rows[0].id as number;
   }
   await c.query('INSERT INTO group_members (group_id, event_pk) VALUES ($1, $2)', [id, eventPk]);
-  await c.query('UPDATE alert_groups SET members = members + 1 WHERE id = $1', [id]);
+  await c.query('UPDATE alert_groups SET members = members + 1, due_at = GREATEST(due_at, $2) WHERE id = $1', [id, membership.notBefore ?? 0]);
 }
 
 /** The groups port on PostgreSQL: flushes lock due groups with SKIP LOCKED, so instances never flush one group twice. */

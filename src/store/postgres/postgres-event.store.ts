@@ -128,7 +128,7 @@ export class PostgresEventStore extends EventStore {
     }
     const rows = {
       event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[], key: [] as (string | null)[],
-      status: [] as string[], silence: [] as (number | null)[],
+      status: [] as string[], silence: [] as (number | null)[], next: [] as number[],
     };
     for (const e of candidates) {
       if (!fresh.has(e.dedupeKey)) continue;
@@ -146,15 +146,16 @@ export class PostgresEventStore extends EventStore {
         // alerting: a silenced delivery is recorded, not sent
         rows.status.push(d.silenceId !== undefined ? 'silenced' : 'pending');
         rows.silence.push(d.silenceId ?? null);
+        rows.next.push(d.notBefore ?? e.receivedAt);
       }
     }
     if (rows.event.length) {
       await c.query(
         `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key, silence_id)
-         SELECT e, r, s, st, 0, t, t, t, k, si
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[]) AS x(e, r, s, t, k, st, si)
+         SELECT e, r, s, st, 0, n, t, t, k, si
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bigint[]) AS x(e, r, s, t, k, st, si, n)
          ON CONFLICT DO NOTHING`,
-        [rows.event, rows.route, rows.sink, rows.at, rows.key, rows.status, rows.silence],
+        [rows.event, rows.route, rows.sink, rows.at, rows.key, rows.status, rows.silence, rows.next],
       );
     }
     return events.map((e, i) => {

@@ -16,7 +16,7 @@ export function toGroup(row: GroupRow): AlertGroup {
 
 /** When a new group of a key is due: after `wait`, but no sooner than `interval` after the key's last flush. */
 export function dueAt(now: number, membership: GroupMembership, lastFlushedAt: number | null): number {
-  const waited = now + membership.waitMs;
+  const waited = Math.max(now + membership.waitMs, membership.notBefore ?? 0);
   return lastFlushedAt === null ? waited : Math.max(waited, lastFlushedAt + membership.intervalMs);
 }
 
@@ -37,7 +37,7 @@ export class SqliteGroupWriter {
       group = this.stmts.insertGroup.get({ ...key, now, due_at: dueAt(now, membership, last) }) as { id: number };
     }
     this.stmts.insertMember.run({ group_id: group.id, event_pk: eventPk });
-    this.stmts.countMember.run(group.id);
+    this.stmts.countMember.run({ id: group.id, not_before: membership.notBefore ?? 0 });
   }
 
   /** Closes the due groups, each with its one delivery (for the first member's event), in the caller's transaction. */
@@ -61,7 +61,7 @@ function prepare(db: Db) {
     insertGroup: s(`INSERT INTO alert_groups (sink, route, group_key, state, opened_at, due_at) VALUES (@sink, @route, @group_key, 'open', @now, @due_at)
                     RETURNING id`),
     insertMember: s(`INSERT INTO group_members (group_id, event_pk) VALUES (@group_id, @event_pk)`),
-    countMember: s(`UPDATE alert_groups SET members = members + 1 WHERE id = ?`),
+    countMember: s(`UPDATE alert_groups SET members = members + 1, due_at = MAX(due_at, @not_before) WHERE id = @id`),
     dueGroups: s(`SELECT * FROM alert_groups WHERE state = 'open' AND due_at <= @now ORDER BY due_at, id`),
     memberSummary: s(`SELECT COUNT(*) AS count, MIN(event_pk) AS first FROM group_members WHERE group_id = ?`),
     insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, group_id)

@@ -163,7 +163,9 @@ export class SqliteWriter {
         this.groups.join(inserted.id, d.route, d.sink, d.group, event.receivedAt);
         continue;
       }
-      this.stmts.insertDelivery.run({ event_pk: inserted.id, route: d.route, sink: d.sink, order_key: d.orderKey ?? null, now: event.receivedAt });
+      this.stmts.insertDelivery.run({
+        event_pk: inserted.id, route: d.route, sink: d.sink, order_key: d.orderKey ?? null, now: event.receivedAt, next_at: d.notBefore ?? event.receivedAt,
+      });
     }
     return { id: inserted.id, duplicate: false };
   }
@@ -223,7 +225,7 @@ function prepare(db: Db) {
     eventByKey: s(`SELECT id FROM events WHERE dedupe_key = ?`),
     eventById: s(`SELECT * FROM events WHERE id = ?`),
     insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key)
-                       VALUES (@event_pk, @route, @sink, 'pending', 0, @now, @now, @now, @order_key) ON CONFLICT DO NOTHING`),
+                       VALUES (@event_pk, @route, @sink, 'pending', 0, @next_at, @now, @now, @order_key) ON CONFLICT DO NOTHING`),
     insertSilenced: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, silence_id)
                        VALUES (@event_pk, @route, @sink, 'silenced', 0, @now, @now, @now, @silence_id) ON CONFLICT DO NOTHING`),
     // In id order. A keyed delivery is skipped while an earlier one of its key waits and cannot be claimed with it

@@ -12,6 +12,8 @@ import { SilenceService } from '../alerting/silence.service';
 import { newSilence } from '../alerting/silence-input';
 import { MatcherError } from '../alerting/silence-match';
 import { Silence } from '../store/silences';
+import { alertingDecision, withDecisions } from '../alerting/decision';
+import { AlertGroups } from '../store/alert-groups';
 
 export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
 
@@ -24,6 +26,7 @@ export class AdminService {
     private readonly dryRun: DryRunService,
     private readonly config: BridgeConfigService,
     private readonly silences: SilenceService,
+    private readonly groups: AlertGroups,
   ) {}
 
   listSilences(all: boolean): Promise<Silence[]> {
@@ -73,7 +76,7 @@ export class AdminService {
   }
 
   /** The dry run of a webhook body, given as the text that was sent: checked as the ingress checks it. */
-  routesTest(body: string): DryRunResult {
+  async routesTest(body: string): Promise<DryRunResult> {
     let envelope: JoggEnvelope;
     try {
       envelope = parseEnvelope(body);
@@ -81,7 +84,11 @@ export class AdminService {
       if (error instanceof EnvelopeError) throw new BadRequestException(error.message);
       throw error;
     }
-    return this.dryRun.run(envelope);
+    // alerting: grouping, silences and active time, as this instance would decide them now
+    const now = Date.now();
+    const current = this.config.current;
+    const input = { groups: current.groups, silences: this.silences.snapshot(), openGroups: await this.groups.listGroups({ state: 'open', limit: 1000 }) };
+    return withDecisions(this.dryRun.run(envelope), (route, sink) => alertingDecision(input, route, current.sinks.get(sink)!, envelope, now));
   }
 
   /** The config in use, with every secret it holds replaced by "[redacted]" (value by value, not by text search). */

@@ -36,6 +36,11 @@ export class SilenceService implements OnApplicationBootstrap, OnApplicationShut
     this.current = await this.silences.listSilences({ now: this.clock.now(), limit: 10_000 });
   }
 
+  /** The silences in force or to come, as last read. */
+  snapshot(): readonly Silence[] {
+    return this.current;
+  }
+
   /** The id of the silence that holds this delivery back at `now`, if one does. */
   match(target: SilenceTarget, now: number): number | undefined {
     return this.current.length ? silenceFor(this.current, target, now)?.id : undefined;

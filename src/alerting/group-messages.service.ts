@@ -3,7 +3,8 @@ import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { groupFor } from '../config/groups';
 import { PermanentSinkError, Sink } from '../sinks/core/sink';
-import { AlertGroups } from '../store/alert-groups';
+import { nextDigestAt } from '../common/active-time';
+import { AlertGroups, DIGEST_ROUTE } from '../store/alert-groups';
 import { Delivery } from '../store/event-store';
 import { GroupInput, TemplateSet } from '../templating';
 import { groupLabels } from './membership';
@@ -25,8 +26,10 @@ export class GroupMessages {
     const group = await this.groups.getGroup(delivery.groupId!);
     if (!group) throw new PermanentSinkError(`group ${delivery.groupId} is not in the store`);
     const sink = this.config.current.sinks.get(delivery.sink);
-    const max = (sink && groupFor(this.config.current.groups, delivery.route, sink)?.max) ?? DEFAULT_MAX;
-    const [members, counts] = await Promise.all([this.groups.members(group.id, max), this.groups.memberCounts(group.id)]);
+    const digestConfig = this.config.current.groups.digests.get(delivery.sink);
+    const digest = group.route === DIGEST_ROUTE ? digestPeriod(group.key, digestConfig?.schedule) : undefined;
+    const max = (digest ? digestConfig?.max : sink && groupFor(this.config.current.groups, delivery.route, sink)?.max) ?? DEFAULT_MAX;
+    const [members, counts] = await Promise.all([this.groups.members(group.id, max, digest !== undefined), this.groups.memberCounts(group.id)]);
     return {
       id: group.id,
       deliveryId: delivery.id,
@@ -38,6 +41,7 @@ export class GroupMessages {
       openedAt: group.openedAt,
       flushedAt: group.flushedAt ?? group.dueAt,
       cli: groupCommand(group.id),
+      ...(digest ? { digest } : {}),
     };
   }
 
@@ -47,6 +51,13 @@ export class GroupMessages {
     const input = await this.input(delivery);
     return sink.renderGroup(input, overrides);
   }
+}
+
+/** A digest's period: it ends where its key says; it began at the schedule before (a day, an hour, a week back). */
+function digestPeriod(key: string, schedule: Parameters<typeof nextDigestAt>[0] | undefined): { start: number; end: number } {
+  const end = Date.parse((JSON.parse(key) as { digest: string }).digest);
+  const length = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 }[schedule?.every ?? 'day'];
+  return { start: end - length, end };
 }
 
 function parseBody(body: string): JoggEnvelope {

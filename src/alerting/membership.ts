@@ -1,8 +1,8 @@
 import { JoggEnvelope } from '../common/jogg-event';
-import { isActive, nextOpen } from '../common/active-time';
+import { isActive, nextDigestAt, nextOpen } from '../common/active-time';
 import { groupFor, LoadedGroups, sinkGroups } from '../config/groups';
 import { LoadedSink } from '../config/loaded-config';
-import { GroupMembership } from '../store/alert-groups';
+import { DIGEST_ROUTE, GroupMembership } from '../store/alert-groups';
 
 /** The value of an event field (`event`, `data.error.code`), as text; absent is "". */
 export function fieldValue(envelope: JoggEnvelope, path: string): string {
@@ -43,6 +43,12 @@ export interface AlertingPlan {
  * opens; events for other sinks wait as deliveries due then.
  */
 export function planAlerting(groups: LoadedGroups, route: string, sink: LoadedSink, envelope: JoggEnvelope, now: number): AlertingPlan {
+  const digest = groups.digests.get(sink.name);
+  if (digest) {
+    // one group per period (the key names its end), so an event just after the schedule never joins the period before
+    const end = nextDigestAt(digest.schedule, now);
+    return { group: { route: DIGEST_ROUTE, key: JSON.stringify({ digest: new Date(end).toISOString() }), waitMs: 0, intervalMs: 0, notBefore: end } };
+  }
   const active = groups.activeTimes.get(route);
   const held = active && !isActive(active, now) ? nextOpen(active, now) : undefined;
   const hold = held !== undefined && held > now ? { notBefore: held } : {};

@@ -55,7 +55,7 @@ export function checkZone(tz: string): void {
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** The local wall clock at `at` in `tz`. */
-function local(at: number, tz: string): { y: number; mo: number; d: number; wd: number; min: number } {
+export function local(at: number, tz: string): { y: number; mo: number; d: number; wd: number; min: number } {
   let format = formats.get(tz);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
@@ -66,7 +66,7 @@ function local(at: number, tz: string): { y: number; mo: number; d: number; wd: 
 }
 
 /** The instant of local time y-mo-d + minutes in tz (a time skipped by a DST change comes out an hour later). */
-function instant(y: number, mo: number, d: number, minutes: number, tz: string): number {
+export function instant(y: number, mo: number, d: number, minutes: number, tz: string): number {
   const wall = Date.UTC(y, mo - 1, d, 0, minutes);
   let guess = wall;
   for (let i = 0; i < 2; i++) {
@@ -96,4 +96,41 @@ export function nextOpen(active: ActiveTime, at: number): number {
     }
   }
   return at; // no weekday at all cannot be configured; never hold forever
+}
+
+/** A digest's schedule: every hour (at minute `at`'s minutes), day (at `at`) or week (on `weekday`, at `at`). */
+export interface DigestSchedule {
+  readonly every: 'hour' | 'day' | 'week';
+  /** Minutes after local midnight. */
+  readonly at: number;
+  /** For `week`: 0 = Sunday … 6 = Saturday. */
+  readonly weekday: number;
+  readonly tz: string;
+}
+
+/** `09:00` → minutes after midnight. */
+export function parseClock(text: string): number {
+  const found = /^(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!found || Number(found[1]) > 23 || Number(found[2]) > 59) throw new ActiveTimeError(`"${text}" is not a time of day such as 09:00`);
+  return Number(found[1]) * 60 + Number(found[2]);
+}
+
+/** The first scheduled instant after `at`. */
+export function nextDigestAt(schedule: DigestSchedule, at: number): number {
+  const today = local(at, schedule.tz);
+  if (schedule.every === 'hour') {
+    const minute = schedule.at % 60;
+    for (let h = 0; h <= 26; h++) {
+      const total = Math.floor(today.min / 60) * 60 + h * 60 + minute;
+      const when = instant(today.y, today.mo, today.d, total, schedule.tz);
+      if (when > at) return when;
+    }
+  }
+  for (let day = 0; day <= 8; day++) {
+    const date = new Date(Date.UTC(today.y, today.mo - 1, today.d + day));
+    if (schedule.every === 'week' && date.getUTCDay() !== schedule.weekday) continue;
+    const when = instant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), schedule.at, schedule.tz);
+    if (when > at) return when;
+  }
+  return at + 86_400_000;
 }

@@ -1,5 +1,5 @@
-import { ArrayMinSize, IsArray, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { ActiveTimeError, checkZone, parseTimes, parseWeekdays } from './active-time';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ActiveTimeError, checkZone, parseClock, parseTimes, parseWeekdays } from './active-time';
 import { IsDuration } from './validators';
 
 /** A field of the event to group by: `event`, `data.error.code`, `endpoint`. */
@@ -52,4 +52,21 @@ export class ActiveTimeConfig {
   times: string[] = ['00:00-24:00'];
   @IsString() @Parses('isTimeZone', checkZone)
   tz = 'UTC';
+}
+
+/**
+ * Alerting: the sink collects what is routed to it and sends one summary per period (counts per event type, the
+ * failures listed) instead of a message per event. A period without events sends nothing.
+ */
+export class DigestConfig {
+  @IsIn(['hour', 'day', 'week']) every: 'hour' | 'day' | 'week' = 'day';
+  /** Local time of day it is sent (for `hour`: its minutes). */
+  @IsString() @Parses('isClock', parseClock) at = '09:00';
+  /** For `every: week`: the weekday. */
+  @IsString() @Parses('isWeekday', (day: string) => {
+    if (parseWeekdays([day]).size !== 1) throw new ActiveTimeError(`"${day}" is not one weekday`);
+  }) on = 'mon';
+  @IsString() @Parses('isTimeZone', checkZone) tz = 'UTC';
+  /** Failures listed in the summary; the rest are counted. */
+  @IsInt() @Min(1) @Max(50) max = 20;
 }

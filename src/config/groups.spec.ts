@@ -59,4 +59,26 @@ sinks:
 routes: []
 `)).toEqual(['3:61 sinks.stream.group: a http sink cannot send group messages (slack and email can)']);
   });
+
+  it('resolves a sink\'s digest, and refuses one on a sink that cannot send it, beside a group, or with a bad schedule', () => {
+    const config = parseConfig(`
+sinks:
+  alerts: { type: slack, url: "http://127.0.0.1:9/services/T/B/x", digest: { every: week, on: fri, at: "16:30", tz: Europe/Berlin } }
+routes: []
+`, 'bridge.yaml', {});
+    expect(config.groups.digests.get('alerts')).toEqual({ schedule: { every: 'week', at: 990, weekday: 5, tz: 'Europe/Berlin' }, max: 20 });
+    expect(problemsOf(`
+sinks:
+  stream: { type: http, url: "http://127.0.0.1:9/x", digest: { every: day } }
+  alerts: { type: slack, url: "http://127.0.0.1:9/services/T/B/x", group: { wait: 5s }, digest: { every: day } }
+  bad: { type: slack, url: "http://127.0.0.1:9/services/T/B/y", digest: { every: month, at: "25:00", on: funday } }
+routes: []
+`).map((p) => p.replace(/^\d+:\d+ /, ''))).toEqual([
+      'sinks.stream.digest: a http sink cannot send digests (slack and email can)',
+      'sinks.alerts.digest: a sink sends either digests or group messages: remove group or digest',
+      'sinks.bad.digest.every: every must be one of the following values: hour, day, week',
+      'sinks.bad.digest.at: at: "25:00" is not a time of day such as 09:00',
+      'sinks.bad.digest.on: on: "funday" is not a weekday or a range of them (mon-fri, sat)',
+    ]);
+  });
 });

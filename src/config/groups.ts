@@ -1,5 +1,5 @@
-import { ActiveTime, parseTimes, parseWeekdays } from '../common/active-time';
-import { ActiveTimeConfig, GroupConfig } from '../common/group-config';
+import { ActiveTime, DigestSchedule, parseClock, parseTimes, parseWeekdays } from '../common/active-time';
+import { ActiveTimeConfig, DigestConfig, GroupConfig } from '../common/group-config';
 import { parseDuration } from '../common/units';
 import { definitionOf } from '../sinks/definitions';
 import { BridgeConfigFile } from './bridge-config';
@@ -19,6 +19,13 @@ export interface LoadedGroups {
   readonly sinks: ReadonlyMap<string, ResolvedGroup>;
   /** When each route with `active_time` may send. */
   readonly activeTimes: ReadonlyMap<string, ActiveTime>;
+  /** Sinks that send one summary per period instead of a message per event. */
+  readonly digests: ReadonlyMap<string, ResolvedDigest>;
+}
+
+export interface ResolvedDigest {
+  readonly schedule: DigestSchedule;
+  readonly max: number;
 }
 
 type Report = (path: readonly (string | number)[], message: string) => void;
@@ -38,7 +45,12 @@ export function sinkGroups(sink: LoadedSink): boolean {
  */
 export function loadGroups(source: BridgeConfigFile, sinks: ReadonlyMap<string, LoadedSink>, report: Report): LoadedGroups {
   const bySink = new Map<string, ResolvedGroup>();
+  const digests = new Map<string, ResolvedDigest>();
   for (const sink of sinks.values()) {
+    const digest = sink.config.digest && resolveDigest(sink.config.digest);
+    if (digest && !sinkGroups(sink)) report(['sinks', sink.name, 'digest'], `a ${sink.config.type} sink cannot send digests (slack and email can)`);
+    else if (digest && sink.config.group) report(['sinks', sink.name, 'digest'], 'a sink sends either digests or group messages: remove group or digest');
+    else if (digest) digests.set(sink.name, digest);
     if (!sink.config.group) continue;
     if (sinkGroups(sink)) bySink.set(sink.name, resolveGroup(sink.config.group));
     else report(['sinks', sink.name, 'group'], `a ${sink.config.type} sink cannot send group messages (slack and email can)`);
@@ -56,7 +68,15 @@ export function loadGroups(source: BridgeConfigFile, sinks: ReadonlyMap<string, 
     }
     byRoute.set(route.name, resolveGroup(route.group));
   });
-  return { routes: byRoute, sinks: bySink, activeTimes };
+  return { routes: byRoute, sinks: bySink, activeTimes, digests };
+}
+
+function resolveDigest(config: DigestConfig): ResolvedDigest | undefined {
+  try {
+    return { schedule: { every: config.every, at: parseClock(config.at), weekday: [...parseWeekdays([config.on])][0], tz: config.tz }, max: config.max };
+  } catch {
+    return undefined; // validation has reported it
+  }
 }
 
 /** The resolved interval; undefined when absent or invalid (validation has reported it). */

@@ -14,7 +14,12 @@ export interface GroupMembership {
   intervalMs: number;
   /** Active time: not flushed before this (the route's interval opens then); joining pushes an open group's due time to it. */
   notBefore?: number;
+  /** The group's route when it is not the delivery's: a sink's digest collects every route to it (DIGEST_ROUTE). */
+  route?: string;
 }
+
+/** The route name of digest groups (no route can be named so: route names start with a letter or digit). */
+export const DIGEST_ROUTE = '(digest)';
 
 export type GroupState = 'open' | 'flushed';
 
@@ -59,8 +64,8 @@ export abstract class AlertGroups {
   abstract nextDueAt(): Promise<number | null>;
   abstract getGroup(id: number): Promise<AlertGroup | undefined>;
   abstract listGroups(query: GroupQuery): Promise<AlertGroup[]>;
-  /** The first `limit` members in arrival order. */
-  abstract members(groupId: number, limit: number): Promise<GroupMember[]>;
+  /** The first `limit` members in arrival order (`failedOnly`: only events whose name ends in `_failed`). */
+  abstract members(groupId: number, limit: number, failedOnly?: boolean): Promise<GroupMember[]>;
   /** Members per event type. */
   abstract memberCounts(groupId: number): Promise<{ event: string; count: number }[]>;
 }

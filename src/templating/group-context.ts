@@ -27,17 +27,24 @@ export interface GroupInput {
   flushedAt: number;
   /** Where to see every member: the CLI command. */
   cli: string;
+  /** A digest (a sink's summary of a period): its period; `members` are then its first failures. */
+  digest?: { start: number; end: number };
 }
 
 /**
- * What group templates read: `title` ("12 × generated_video_failed"), `span` ("30 s"), `count`, `counts`, `events`
+ * What group templates read (digests: `digest` true, `period_start`, `period_end`, `failed`, and `events` are failures): `title` ("12 × generated_video_failed"), `span` ("30 s"), `count`, `counts`, `events`
  * (each with the fields a single event's template has: event, resource_id, error_code, error_message, time, …),
  * `more` (members not listed), `group_id`, `route`, `labels`, `cli`.
  */
 export function groupTemplateContext(group: GroupInput): Record<string, unknown> {
   const events = group.members.map((m) =>
     templateContext({ envelope: m.envelope, endpoint: null, receivedAt: m.receivedAt, bridgeId: m.bridgeId, deliveryId: group.deliveryId }));
+  const failed = group.counts.filter((c) => c.event.endsWith('_failed')).reduce((n, c) => n + c.count, 0);
   return {
+    digest: group.digest !== undefined,
+    period_start: group.digest ? new Date(group.digest.start).toISOString() : null,
+    period_end: group.digest ? new Date(group.digest.end).toISOString() : null,
+    failed,
     group_id: group.id,
     delivery_id: group.deliveryId,
     route: group.route,
@@ -48,7 +55,7 @@ export function groupTemplateContext(group: GroupInput): Record<string, unknown>
     span: humanSpan(group.flushedAt - group.openedAt),
     events,
     listed: events.length,
-    more: Math.max(0, group.count - events.length),
+    more: Math.max(0, (group.digest ? failed : group.count) - events.length),
     opened_at: new Date(group.openedAt).toISOString(),
     flushed_at: new Date(group.flushedAt).toISOString(),
     cli: group.cli,

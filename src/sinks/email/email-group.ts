@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { compileTemplate, Template } from '../../templating';
 
 /** Default group mail (alerting): the counts in the subject, a table of the first members, and what is not listed. */
-export const DEFAULT_GROUP_SUBJECT: Template = compileTemplate('[jogg] {{ title }} in {{ span }}');
+export const DEFAULT_GROUP_SUBJECT: Template = compileTemplate(
+  '[jogg] {% if digest %}Digest: {{ count }} events, {{ failed }} failed{% else %}{{ title }} in {{ span }}{% endif %}',
+);
 
 export const DEFAULT_GROUP_TEXT: Template = compileTemplate(
   [

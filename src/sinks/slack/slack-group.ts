@@ -14,17 +14,29 @@ const list = (offset: number) => `{% for e in events offset: ${offset} limit: 17
  * it. Sections left empty are dropped (Slack refuses an empty one). The text is the notification's fallback.
  */
 export const DEFAULT_GROUP_TEXT: Template = compileTemplate(
-  ':rotating_light: *{{ title }}* in {{ span }}{% if more > 0 %} (+{{ more }} more not listed: `{{ cli }}`){% endif %}',
+  '{% if digest %}:bar_chart: *Digest*: {{ count }} events, {{ failed }} failed ({{ period_start }} to {{ period_end }})' +
+    '{% else %}:rotating_light: *{{ title }}* in {{ span }}{% if more > 0 %} (+{{ more }} more not listed: `{{ cli }}`){% endif %}{% endif %}',
 );
 
+/** A digest's counts per event type (empty, so dropped, for other groups). */
+const COUNTS = '{% if digest %}{% for c in counts %}{{ c.count }} × {{ c.event }}\n{% endfor %}{% endif %}';
+
 export const DEFAULT_GROUP_BLOCKS: StructuredTemplate = compileStructured([
-  { type: 'header', text: { type: 'plain_text', text: '{{ title }} in {{ span }}', emoji: true } },
+  {
+    type: 'header',
+    text: { type: 'plain_text', emoji: true, text: '{% if digest %}Digest: {{ count }} events, {{ failed }} failed{% else %}{{ title }} in {{ span }}{% endif %}' },
+  },
+  { type: 'section', text: { type: 'mrkdwn', text: COUNTS } },
   { type: 'section', text: { type: 'mrkdwn', text: list(0) } },
   { type: 'section', text: { type: 'mrkdwn', text: list(17) } },
   { type: 'section', text: { type: 'mrkdwn', text: list(34) } },
   {
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: '{% if more > 0 %}*+{{ more }} more* · {% endif %}group {{ group_id }} · route {{ route }} · `{{ cli }}`' }],
+    elements: [{
+      type: 'mrkdwn',
+      text: '{% if more > 0 %}*+{{ more }} more{% if digest %} failures{% endif %}* · {% endif %}' +
+        '{% if digest %}{{ period_start }} to {{ period_end }} · {% endif %}group {{ group_id }} · route {{ route }} · `{{ cli }}`',
+    }],
   },
 ]);
 

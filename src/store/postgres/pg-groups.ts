@@ -7,7 +7,7 @@ type Write = <T>(op: (client: PoolClient) => Promise<T>) => Promise<T>;
 
 /** alerting: joins the event's group inside the ingest transaction (the group row locked, so a flush cannot close it meanwhile). */
 export async function joinGroup(c: PoolClient, eventPk: number, route: string, sink: string, membership: GroupMembership, now: number): Promise<void> {
-  const key = [sink, route, membership.key];
+  const key = [sink, membership.route ?? route, membership.key];
   const open = `SELECT id FROM alert_groups WHERE sink = $1 AND route = $2 AND group_key = $3 AND state = 'open' FOR UPDATE`;
   let id = (await c.query(open, key)).rows[0]?.id as number | undefined;
   if (id === undefined) {
@@ -20,7 +20,8 @@ export async function joinGroup(c: PoolClient, eventPk: number, route: string, s
     // another instance opened it in the meantime: join that one
     id ??= (await c.query(open, key)).rows[0].id as number;
   }
-  await c.query('INSERT INTO group_members (group_id, event_pk) VALUES ($1, $2)', [id, eventPk]);
+  // an event routed to a digest's sink by two routes is one member
+  if (!(await c.query('INSERT INTO group_members (group_id, event_pk) VALUES ($1, $2) ON CONFLICT DO NOTHING', [id, eventPk])).rowCount) return;
   await c.query('UPDATE alert_groups SET members = members + 1, due_at = GREATEST(due_at, $2) WHERE id = $1', [id, membership.notBefore ?? 0]);
 }
 
@@ -70,11 +71,11 @@ export class PgAlertGroups extends AlertGroups {
     return rows.map(toGroup);
   }
 
-  async members(groupId: number, limit: number): Promise<GroupMember[]> {
+  async members(groupId: number, limit: number, failedOnly = false): Promise<GroupMember[]> {
     const rows = await this.read<{ group_id: number; id: number; event: string; body: string; received_at: number }>(
       `SELECT m.group_id, e.id, e.event, e.body, e.received_at FROM group_members m JOIN events e ON e.id = m.event_pk
-       WHERE m.group_id = $1 ORDER BY m.event_pk LIMIT $2`,
-      [groupId, limit],
+       WHERE m.group_id = $1 AND (NOT $3 OR e.event LIKE '%\\_failed' ESCAPE '\\') ORDER BY m.event_pk LIMIT $2`,
+      [groupId, limit, failedOnly],
     );
     return rows.map((r) => ({ groupId: Number(r.group_id), eventPk: Number(r.id), event: r.event, body: r.body, receivedAt: Number(r.received_at) }));
   }

@@ -30,13 +30,14 @@ export class SqliteGroupWriter {
 
   /** The event joins the open group of its (sink, route, key), opening one when there is none. */
   join(eventPk: number, route: string, sink: string, membership: GroupMembership, now: number): void {
-    const key = { sink, route, group_key: membership.key };
+    const key = { sink, route: membership.route ?? route, group_key: membership.key };
     let group = this.stmts.openGroup.get(key) as { id: number } | undefined;
     if (!group) {
       const last = (this.stmts.lastFlush.get(key) as { at: number | null }).at;
       group = this.stmts.insertGroup.get({ ...key, now, due_at: dueAt(now, membership, last) }) as { id: number };
     }
-    this.stmts.insertMember.run({ group_id: group.id, event_pk: eventPk });
+    // an event routed to a digest's sink by two routes is one member
+    if (!this.stmts.insertMember.run({ group_id: group.id, event_pk: eventPk }).changes) return;
     this.stmts.countMember.run({ id: group.id, not_before: membership.notBefore ?? 0 });
   }
 
@@ -60,7 +61,7 @@ function prepare(db: Db) {
     lastFlush: s(`SELECT MAX(flushed_at) AS at FROM alert_groups WHERE sink = @sink AND route = @route AND group_key = @group_key AND state = 'flushed'`),
     insertGroup: s(`INSERT INTO alert_groups (sink, route, group_key, state, opened_at, due_at) VALUES (@sink, @route, @group_key, 'open', @now, @due_at)
                     RETURNING id`),
-    insertMember: s(`INSERT INTO group_members (group_id, event_pk) VALUES (@group_id, @event_pk)`),
+    insertMember: s(`INSERT INTO group_members (group_id, event_pk) VALUES (@group_id, @event_pk) ON CONFLICT DO NOTHING`),
     countMember: s(`UPDATE alert_groups SET members = members + 1, due_at = MAX(due_at, @not_before) WHERE id = @id`),
     dueGroups: s(`SELECT * FROM alert_groups WHERE state = 'open' AND due_at <= @now ORDER BY due_at, id`),
     memberSummary: s(`SELECT COUNT(*) AS count, MIN(event_pk) AS first FROM group_members WHERE group_id = ?`),
@@ -99,11 +100,12 @@ export class SqliteAlertGroups extends AlertGroups {
     return rows.map(toGroup);
   }
 
-  async members(groupId: number, limit: number): Promise<GroupMember[]> {
+  async members(groupId: number, limit: number, failedOnly = false): Promise<GroupMember[]> {
     return this.db.prepare(
       `SELECT m.group_id AS groupId, e.id AS eventPk, e.event, e.body, e.received_at AS receivedAt
-       FROM group_members m JOIN events e ON e.id = m.event_pk WHERE m.group_id = ? ORDER BY m.event_pk LIMIT ?`,
-    ).all(groupId, limit) as GroupMember[];
+       FROM group_members m JOIN events e ON e.id = m.event_pk WHERE m.group_id = ? AND (? = 0 OR e.event LIKE '%\\_failed' ESCAPE '\\')
+       ORDER BY m.event_pk LIMIT ?`,
+    ).all(groupId, failedOnly ? 1 : 0, limit) as GroupMember[];
   }
 
   async memberCounts(groupId: number): Promise<{ event: string; count: number }[]> {

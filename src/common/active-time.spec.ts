@@ -1,4 +1,4 @@
-import { ActiveTime, checkZone, isActive, nextOpen, parseTimes, parseWeekdays } from './active-time';
+import { ActiveTime, checkZone, DigestSchedule, isActive, nextDigestAt, nextOpen, parseClock, parseTimes, parseWeekdays } from './active-time';
 
 const berlin: ActiveTime = { weekdays: parseWeekdays(['mon-fri']), times: parseTimes(['08:00-20:00']), tz: 'Europe/Berlin' };
 const at = (iso: string) => Date.parse(iso);
@@ -31,5 +31,23 @@ describe('active time intervals', () => {
     expect(nextOpen(berlin, at('2026-03-28T12:00:00Z'))).toBe(at('2026-03-30T06:00:00Z'));
     const utc: ActiveTime = { weekdays: parseWeekdays(['sun-sat']), times: parseTimes(['09:00-17:00']), tz: 'UTC' };
     expect(nextOpen(utc, at('2026-11-30T17:00:00Z'))).toBe(at('2026-12-01T09:00:00Z'));
+  });
+});
+
+describe('digest schedules', () => {
+  const daily: DigestSchedule = { every: 'day', at: parseClock('09:00'), weekday: 1, tz: 'Europe/Berlin' };
+  it('is the next local time of day, strictly after now', () => {
+    expect(nextDigestAt(daily, at('2026-11-30T07:59:59Z'))).toBe(at('2026-11-30T08:00:00Z'));
+    expect(nextDigestAt(daily, at('2026-11-30T08:00:00Z'))).toBe(at('2026-12-01T08:00:00Z'));
+    expect(nextDigestAt({ ...daily, tz: 'UTC' }, at('2026-11-30T08:00:00Z'))).toBe(at('2026-11-30T09:00:00Z'));
+  });
+
+  it('every hour at its minutes, every week on its weekday', () => {
+    const hourly: DigestSchedule = { ...daily, every: 'hour', at: parseClock('00:15') };
+    expect(nextDigestAt(hourly, at('2026-11-30T10:20:00Z'))).toBe(at('2026-11-30T11:15:00Z'));
+    expect(nextDigestAt(hourly, at('2026-11-30T10:05:00Z'))).toBe(at('2026-11-30T10:15:00Z'));
+    const weekly: DigestSchedule = { every: 'week', at: parseClock('16:30'), weekday: 5, tz: 'Europe/Berlin' };
+    expect(nextDigestAt(weekly, at('2026-11-30T10:00:00Z'))).toBe(at('2026-12-04T15:30:00Z')); // Friday 16:30 CET
+    expect(() => parseClock('9:00')).toThrow('not a time of day');
   });
 });

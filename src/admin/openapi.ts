@@ -46,7 +46,7 @@ export const ADMIN_OPENAPI = {
               schema: {
                 type: 'object',
                 properties: {
-                  ids: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'delivery ids (dead or delivered)' },
+                  ids: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'delivery ids (dead, delivered or silenced)' },
                   dead: { type: 'boolean', description: 'every dead letter (narrow with sink and since)' },
                   sink: { type: 'string' },
                   since: { type: 'string', description: 'with dead: only dead-lettered since then (30m, 1h, or a date)' },

@@ -153,7 +153,7 @@ async function unreplayable(store: EventStore, ids: number[]): Promise<{ id: num
   for (const id of ids) {
     const delivery = await store.getDelivery(id);
     if (!delivery) refused.push({ id, reason: 'no such delivery' });
-    else if (delivery.status !== 'dead' && delivery.status !== 'delivered') refused.push({ id, reason: `it is ${delivery.status}; only dead or delivered deliveries are replayed` });
+    else if (!['dead', 'delivered', 'silenced'].includes(delivery.status)) refused.push({ id, reason: `it is ${delivery.status}; only dead, delivered or silenced deliveries are replayed` });
   }
   return refused;
 }
@@ -161,7 +161,7 @@ async function unreplayable(store: EventStore, ids: number[]): Promise<{ id: num
 @Command({
   name: 'replay',
   arguments: '[delivery-ids...]',
-  description: 'queue deliveries again: by id (dead or delivered), or every dead letter with --dead',
+  description: 'queue deliveries again: by id (dead, delivered or silenced), or every dead letter with --dead',
 })
 export class ReplayCommand extends JsonCommand<ReplayOptions> {
   async run(ids: string[], options: ReplayOptions): Promise<void> {

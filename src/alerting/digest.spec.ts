@@ -58,7 +58,7 @@ describe('digests under a fake clock', () => {
     for (let i = 0; i < 40; i++) inPeriod.push(await ingest(TYPES[i % 4], start + 1 + i * 2_000_000));
     await ingest('generated_video_failed', PERIOD_END + 1); // the next period
     const clock = new FakeClock(PERIOD_END - 1);
-    const flusher = new GroupFlusher(store.groups, clock);
+    const flusher = new GroupFlusher(store.groups, clock, { current: config } as BridgeConfigService);
     await flusher.flushNow();
     expect(await store.listDeliveries({ sink: 'ops' })).toEqual([]);
 
@@ -91,5 +91,43 @@ describe('digests under a fake clock', () => {
     clock.at = PERIOD_END + 2 * 86_400_000;
     expect(await store.groups.flushDue(clock.at)).toEqual([]);
     expect(await store.listDeliveries({ sink: 'ops' })).toHaveLength(2);
+  });
+
+  it('sends an empty digest only when asked (sendEmpty), once per period, also across a restart, and none for a period with events', async () => {
+    const asked = parseConfig(`
+sinks:
+  ops: { type: slack, url: "http://127.0.0.1:9/services/T/B/x", digest: { every: day, at: "09:00", tz: Europe/Berlin, sendEmpty: true } }
+routes: []
+`, 'bridge.yaml', {});
+    const service = { current: asked } as BridgeConfigService;
+    // the bridge starts 4 s after a period's end: the period before it ended long ago, without events
+    const clock = new FakeClock(PERIOD_END + 4_000);
+    await new GroupFlusher(store.groups, clock, service).flushNow();
+    const keys = async () => (await store.groups.listGroups({ sink: 'ops' })).map((g) => [g.key, g.members]);
+    expect(await keys()).toEqual([['{"digest":"2026-11-30T08:00:00.000Z"}', 0]]);
+    // the period that just ended: sent once the grace for late commits is over, once, also across a restart
+    clock.at = PERIOD_END + 6_000;
+    const flusher = new GroupFlusher(store.groups, clock, service);
+    await flusher.flushNow();
+    await flusher.flushNow();
+    await new GroupFlusher(store.groups, clock, service).flushNow();
+    expect(await keys()).toEqual([['{"digest":"2026-12-01T08:00:00.000Z"}', 0], ['{"digest":"2026-11-30T08:00:00.000Z"}', 0]]);
+    const deliveries = await store.listDeliveries({ sink: 'ops' });
+    expect(deliveries).toHaveLength(2);
+    const input = await new GroupMessages(store.groups, service).input(deliveries[0]);
+    expect(input).toMatchObject({ count: 0, members: [], digest: { start: PERIOD_END - 86_400_000, end: PERIOD_END } });
+    const message = new SinkFactory().create(asked.sinks.get('ops')!).renderGroup!(input) as SlackMessage;
+    expect(message.text).toBe(':bar_chart: *Digest*: 0 events, 0 failed (2026-11-30T08:00:00.000Z to 2026-12-01T08:00:00.000Z)');
+    expect((message.blocks as { type: string }[]).map((b) => b.type)).toEqual(['header', 'context']);
+
+    // the next period has an event: its digest is the real one, not an empty one
+    n += 1;
+    const envelope = { event: 'generated_video_failed', timestamp: 1, data: {} };
+    const group = planAlerting(asked.groups, 'all', asked.sinks.get('ops')!, envelope, PERIOD_END + 10_000).group;
+    await store.ingest({ dedupeKey: `k${n}`, event: 'generated_video_failed', timestamp: 1, endpoint: null, receivedAt: PERIOD_END + 10_000, body: JSON.stringify(envelope), deliveries: [{ route: 'all', sink: 'ops', group }] });
+    clock.at = PERIOD_END + 86_400_000 + 6_000;
+    await flusher.flushNow();
+    await flusher.flushNow();
+    expect((await store.groups.listGroups({ sink: 'ops' })).map((g) => [g.members, g.state])).toEqual([[1, 'flushed'], [0, 'flushed'], [0, 'flushed']]);
   });
 });

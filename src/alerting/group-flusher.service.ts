@@ -1,10 +1,16 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { nextDigestAt } from '../common/active-time';
 import { Clock } from '../common/clock';
+import { BridgeConfigService } from '../config/bridge-config.service';
 import { RepeatedLog } from '../common/repeated-log';
 import { AlertGroups } from '../store/alert-groups';
+import { digestKey } from './membership';
 
 /** Longest wait between two looks for due groups (a group opened meanwhile is found by the next look). */
 const POLL_MS = 1000;
+/** An empty digest is sent this long after its period ended: an event received just before the end commits first. */
+const EMPTY_DIGEST_GRACE_MS = 5000;
+const PERIOD_MS = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 } as const;
 
 /**
  * Flushes due alert groups: each due group is closed and given its one delivery in one store transaction, which
@@ -18,8 +24,10 @@ export class GroupFlusher implements OnApplicationBootstrap, BeforeApplicationSh
   private timer?: NodeJS.Timeout;
   private stopped = true;
   private running?: Promise<void>;
+  /** Per digest sink with sendEmpty, the last period end already looked at. */
+  private readonly digestsDone = new Map<string, number>();
 
-  constructor(private readonly groups: AlertGroups, private readonly clock: Clock) {}
+  constructor(private readonly groups: AlertGroups, private readonly clock: Clock, private readonly config: BridgeConfigService) {}
 
   onApplicationBootstrap(): void {
     this.stopped = false;
@@ -37,8 +45,22 @@ export class GroupFlusher implements OnApplicationBootstrap, BeforeApplicationSh
     const now = this.clock.now();
     const flushed = await this.groups.flushDue(now);
     for (const group of flushed) this.logger.log(`group ${group.id} (${group.route} → ${group.sink}) closed with ${group.members} events`);
+    await this.emptyDigests(now);
     const next = await this.groups.nextDueAt();
     return next === null ? POLL_MS : Math.min(POLL_MS, Math.max(10, next - this.clock.now()));
+  }
+
+  /** Digests asked for even when empty: the last period that ended, unless it had events (its group exists). */
+  private async emptyDigests(now: number): Promise<void> {
+    for (const [sink, digest] of this.config.current.groups.digests) {
+      if (!digest.sendEmpty) continue;
+      const before = now - EMPTY_DIGEST_GRACE_MS;
+      const end = nextDigestAt(digest.schedule, before - PERIOD_MS[digest.schedule.every]);
+      if (end > before || this.digestsDone.get(sink) === end) continue;
+      const group = await this.groups.emptyDigest(sink, digestKey(end), end, now);
+      this.digestsDone.set(sink, end);
+      if (group) this.logger.log(`group ${group.id} (digest → ${sink}): no events in the period, an empty digest as asked`);
+    }
   }
 
   private schedule(ms: number): void {

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
+import { BridgeConfigService } from '../config/bridge-config.service';
+import { parseConfig } from '../config/config.loader';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event.store';
 import { GroupFlusher } from './group-flusher.service';
 
@@ -28,7 +30,7 @@ describe('GroupFlusher', () => {
 
   it('closes a group when its wait is over, not before, and says when to look again', async () => {
     const clock = new FakeClock(1_000);
-    const flusher = new GroupFlusher(store.groups, clock);
+    const flusher = new GroupFlusher(store.groups, clock, { current: parseConfig('routes: []', 'bridge.yaml', {}) } as BridgeConfigService);
     const group = { key: 'k', waitMs: 30_000, intervalMs: 300_000 };
     for (let i = 0; i < 3; i++) {
       await store.ingest({ dedupeKey: `k${i}`, event: 'generated_video_failed', timestamp: 1, endpoint: null, receivedAt: 1_000 + i, body: '{}', deliveries: [{ route: 'r', sink: 's', group }] });

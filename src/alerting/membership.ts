@@ -30,6 +30,11 @@ export function groupLabels(key: string): Record<string, string> {
   }
 }
 
+/** The key of a digest's group: the end of its period. */
+export function digestKey(periodEnd: number): string {
+  return JSON.stringify({ digest: new Date(periodEnd).toISOString() });
+}
+
 /** What ingest does with a delivery: join a group, wait for the route's active time, or neither (sent on its own, now). */
 export interface AlertingPlan {
   group?: GroupMembership;
@@ -47,7 +52,7 @@ export function planAlerting(groups: LoadedGroups, route: string, sink: LoadedSi
   if (digest) {
     // one group per period (the key names its end), so an event just after the schedule never joins the period before
     const end = nextDigestAt(digest.schedule, now);
-    return { group: { route: DIGEST_ROUTE, key: JSON.stringify({ digest: new Date(end).toISOString() }), waitMs: 0, intervalMs: 0, notBefore: end } };
+    return { group: { route: DIGEST_ROUTE, key: digestKey(end), waitMs: 0, intervalMs: 0, notBefore: end } };
   }
   const active = groups.activeTimes.get(route);
   const held = active && !isActive(active, now) ? nextOpen(active, now) : undefined;

@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { ActiveTimeError, checkZone, parseClock, parseTimes, parseWeekdays } from './active-time';
 import { IsDuration } from './validators';
 
@@ -69,4 +69,6 @@ export class DigestConfig {
   @IsString() @Parses('isTimeZone', checkZone) tz = 'UTC';
   /** Failures listed in the summary; the rest are counted. */
   @IsInt() @Min(1) @Max(50) max = 20;
+  /** Send a digest for a period without events too ("0 events"); by default such a period sends nothing. */
+  @IsBoolean() sendEmpty = false;
 }

@@ -66,7 +66,7 @@ sinks:
   alerts: { type: slack, url: "http://127.0.0.1:9/services/T/B/x", digest: { every: week, on: fri, at: "16:30", tz: Europe/Berlin } }
 routes: []
 `, 'bridge.yaml', {});
-    expect(config.groups.digests.get('alerts')).toEqual({ schedule: { every: 'week', at: 990, weekday: 5, tz: 'Europe/Berlin' }, max: 20 });
+    expect(config.groups.digests.get('alerts')).toEqual({ schedule: { every: 'week', at: 990, weekday: 5, tz: 'Europe/Berlin' }, max: 20, sendEmpty: false });
     expect(problemsOf(`
 sinks:
   stream: { type: http, url: "http://127.0.0.1:9/x", digest: { every: day } }

@@ -26,6 +26,7 @@ export interface LoadedGroups {
 export interface ResolvedDigest {
   readonly schedule: DigestSchedule;
   readonly max: number;
+  readonly sendEmpty: boolean;
 }
 
 type Report = (path: readonly (string | number)[], message: string) => void;
@@ -73,7 +74,7 @@ export function loadGroups(source: BridgeConfigFile, sinks: ReadonlyMap<string, 
 
 function resolveDigest(config: DigestConfig): ResolvedDigest | undefined {
   try {
-    return { schedule: { every: config.every, at: parseClock(config.at), weekday: [...parseWeekdays([config.on])][0], tz: config.tz }, max: config.max };
+    return { schedule: { every: config.every, at: parseClock(config.at), weekday: [...parseWeekdays([config.on])][0], tz: config.tz }, max: config.max, sendEmpty: config.sendEmpty };
   } catch {
     return undefined; // validation has reported it
   }

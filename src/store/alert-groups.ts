@@ -60,6 +60,12 @@ export interface GroupQuery {
 export abstract class AlertGroups {
   /** Closes every open group due at `now` and creates its one delivery (same transaction); returns the groups flushed. */
   abstract flushDue(now: number): Promise<AlertGroup[]>;
+  /**
+   * A digest for a period that had no events (`sendEmpty`): unless the sink already has a group for the period, stores
+   * the digest's own event (dedupe key `digest:<sink>:<key>`, so once only across restarts and instances), a closed
+   * group without members and its delivery. Returns the group, or null when the period had one already.
+   */
+  abstract emptyDigest(sink: string, key: string, periodEnd: number, now: number): Promise<AlertGroup | null>;
   /** When the earliest open group is due (null: none open). */
   abstract nextDueAt(): Promise<number | null>;
   abstract getGroup(id: number): Promise<AlertGroup | undefined>;

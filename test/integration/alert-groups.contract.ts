@@ -126,5 +126,17 @@ export function alertGroupsContract(name: string, open: () => Promise<Opened & {
       const [open] = await groups.listGroups({ state: 'open' });
       expect(open).toMatchObject({ members: 2, dueAt: 900_000 });
     });
+
+    it('stores an empty digest once per period, and none for a period that has a group', async () => {
+      const { store, groups } = opened;
+      const digest = await groups.emptyDigest('alerts', '{"digest":"p1"}', 86_400_000, 86_405_000);
+      expect(digest).toMatchObject({ route: '(digest)', state: 'flushed', members: 0 });
+      expect(await groups.emptyDigest('alerts', '{"digest":"p1"}', 86_400_000, 86_406_000)).toBeNull();
+      const delivery = (await store.getDelivery(digest!.deliveryId!))!;
+      expect(delivery).toMatchObject({ route: '(digest)', sink: 'alerts', status: 'pending', groupId: digest!.id });
+      expect(await store.getEvent(delivery.eventPk)).toMatchObject({ event: 'jogg-bridge.digest', dedupeKey: 'digest:alerts:{"digest":"p1"}' });
+      await store.ingest(failure(1_000, { deliveries: [{ route: 'failures', sink: 'alerts', group: { ...group, key: '{"digest":"p2"}', route: '(digest)' } }] }));
+      expect(await groups.emptyDigest('alerts', '{"digest":"p2"}', 2 * 86_400_000, 2 * 86_400_000 + 5_000)).toBeNull();
+    });
   });
 }

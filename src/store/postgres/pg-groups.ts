@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { AlertGroup, AlertGroups, GroupMember, GroupMembership, GroupQuery } from '../alert-groups';
+import { AlertGroup, AlertGroups, DIGEST_ROUTE, GroupMember, GroupMembership, GroupQuery } from '../alert-groups';
 import { dueAt, GroupRow, toGroup } from '../sqlite/sqlite-groups';
 
 type Read = <R>(sql: string, params?: unknown[]) => Promise<R[]>;
@@ -48,6 +48,33 @@ export class PgAlertGroups extends AlertGroups {
         flushed.push(toGroup({ ...row, state: 'flushed', flushed_at: now, members: Number(count), delivery_id: delivery }));
       }
       return flushed;
+    });
+  }
+
+  emptyDigest(sink: string, key: string, periodEnd: number, now: number): Promise<AlertGroup | null> {
+    return this.write(async (c) => {
+      const names = [sink, DIGEST_ROUTE, key];
+      if ((await c.query('SELECT 1 FROM alert_groups WHERE sink = $1 AND route = $2 AND group_key = $3', names)).rowCount) return null;
+      const seconds = Math.floor(periodEnd / 1000);
+      const body = JSON.stringify({ event: 'jogg-bridge.digest', timestamp: seconds, data: { sink, period_end: new Date(periodEnd).toISOString() } });
+      // the dedupe key makes the digest once only, whichever instance gets here first
+      const event = (await c.query(
+        `INSERT INTO events (dedupe_key, event_id, event, endpoint, timestamp, received_at, routed, body)
+         VALUES ($1, NULL, 'jogg-bridge.digest', NULL, $2, $3, 1, $4) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        [`digest:${sink}:${key}`, seconds, now, body],
+      )).rows[0];
+      if (!event) return null;
+      const group = (await c.query(
+        `INSERT INTO alert_groups (sink, route, group_key, state, opened_at, due_at, flushed_at, members) VALUES ($1, $2, $3, 'flushed', $4, $5, $4, 0) RETURNING *`,
+        [...names, now, periodEnd],
+      )).rows[0] as GroupRow;
+      const delivery = Number((await c.query(
+        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, group_id)
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4, $5) RETURNING id`,
+        [event.id, DIGEST_ROUTE, sink, now, group.id],
+      )).rows[0].id);
+      await c.query('UPDATE alert_groups SET delivery_id = $2 WHERE id = $1', [group.id, delivery]);
+      return toGroup({ ...group, delivery_id: delivery });
     });
   }
 

@@ -55,7 +55,11 @@ export class SqliteEventStore extends EventStore {
     super();
     this.db = openDatabase(path, options.pragmas);
     migrate(this.db);
-    this.groups = new SqliteAlertGroups(this.db, (now) => this.write<AlertGroup[]>({ kind: 'flushGroups', now }));
+    this.groups = new SqliteAlertGroups(
+      this.db,
+      (now) => this.write<AlertGroup[]>({ kind: 'flushGroups', now }),
+      (sink, key, periodEnd, now) => this.write<AlertGroup | null>({ kind: 'emptyDigest', sink, key, periodEnd, now }),
+    );
     this.silences = new SqliteSilences(this.db, {
       add: (silence, now) => this.write<Silence>({ kind: 'addSilence', silence, now }),
       expire: (id, now) => this.write<boolean>({ kind: 'expireSilence', id, now }),

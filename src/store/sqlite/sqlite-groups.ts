@@ -1,5 +1,5 @@
 import { Database as Db, Statement } from 'better-sqlite3';
-import { AlertGroup, AlertGroups, GroupMember, GroupMembership, GroupQuery } from '../alert-groups';
+import { AlertGroup, AlertGroups, DIGEST_ROUTE, GroupMember, GroupMembership, GroupQuery } from '../alert-groups';
 
 export interface GroupRow {
   id: number; sink: string; route: string; group_key: string; state: AlertGroup['state']; opened_at: number; due_at: number;
@@ -41,6 +41,20 @@ export class SqliteGroupWriter {
     this.stmts.countMember.run({ id: group.id, not_before: membership.notBefore ?? 0 });
   }
 
+  /** See AlertGroups.emptyDigest. */
+  emptyDigest(sink: string, key: string, periodEnd: number, now: number): AlertGroup | null {
+    if (this.stmts.anyGroup.get({ sink, route: DIGEST_ROUTE, group_key: key })) return null;
+    const event = this.stmts.insertDigestEvent.get({
+      dedupe_key: `digest:${sink}:${key}`, timestamp: Math.floor(periodEnd / 1000), now,
+      body: JSON.stringify({ event: 'jogg-bridge.digest', timestamp: Math.floor(periodEnd / 1000), data: { sink, period_end: new Date(periodEnd).toISOString() } }),
+    }) as { id: number } | undefined;
+    if (!event) return null;
+    const group = this.stmts.insertClosedGroup.get({ sink, route: DIGEST_ROUTE, group_key: key, now, due_at: periodEnd }) as GroupRow;
+    const delivery = (this.stmts.insertDelivery.get({ event_pk: event.id, route: DIGEST_ROUTE, sink, now, group_id: group.id }) as { id: number }).id;
+    this.stmts.flush.run({ id: group.id, now, members: 0, delivery_id: delivery });
+    return toGroup({ ...group, delivery_id: delivery });
+  }
+
   /** Closes the due groups, each with its one delivery (for the first member's event), in the caller's transaction. */
   flushDue(now: number): AlertGroup[] {
     const due = this.stmts.dueGroups.all({ now }) as GroupRow[];
@@ -57,6 +71,11 @@ export class SqliteGroupWriter {
 function prepare(db: Db) {
   const s = (sql: string): Statement => db.prepare(sql);
   return {
+    anyGroup: s(`SELECT 1 FROM alert_groups WHERE sink = @sink AND route = @route AND group_key = @group_key`),
+    insertDigestEvent: s(`INSERT INTO events (dedupe_key, event_id, event, endpoint, timestamp, received_at, routed, body)
+                          VALUES (@dedupe_key, NULL, 'jogg-bridge.digest', NULL, @timestamp, @now, 1, @body) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`),
+    insertClosedGroup: s(`INSERT INTO alert_groups (sink, route, group_key, state, opened_at, due_at, flushed_at, members)
+                          VALUES (@sink, @route, @group_key, 'flushed', @now, @due_at, @now, 0) RETURNING *`),
     openGroup: s(`SELECT id FROM alert_groups WHERE sink = @sink AND route = @route AND group_key = @group_key AND state = 'open'`),
     lastFlush: s(`SELECT MAX(flushed_at) AS at FROM alert_groups WHERE sink = @sink AND route = @route AND group_key = @group_key AND state = 'flushed'`),
     insertGroup: s(`INSERT INTO alert_groups (sink, route, group_key, state, opened_at, due_at) VALUES (@sink, @route, @group_key, 'open', @now, @due_at)
@@ -73,12 +92,20 @@ function prepare(db: Db) {
 
 /** Reads on the main thread's connection; the flush goes through the store's writer. */
 export class SqliteAlertGroups extends AlertGroups {
-  constructor(private readonly db: Db, private readonly flush: (now: number) => Promise<AlertGroup[]>) {
+  constructor(
+    private readonly db: Db,
+    private readonly flush: (now: number) => Promise<AlertGroup[]>,
+    private readonly writeEmptyDigest: (sink: string, key: string, periodEnd: number, now: number) => Promise<AlertGroup | null>,
+  ) {
     super();
   }
 
   flushDue(now: number): Promise<AlertGroup[]> {
     return this.flush(now);
+  }
+
+  emptyDigest(sink: string, key: string, periodEnd: number, now: number): Promise<AlertGroup | null> {
+    return this.writeEmptyDigest(sink, key, periodEnd, now);
   }
 
   async nextDueAt(): Promise<number | null> {

@@ -32,6 +32,7 @@ export type WriteOp =
   | { kind: 'purge'; before: number }
   // alerting: close due groups, each with its one delivery
   | { kind: 'flushGroups'; now: number }
+  | { kind: 'emptyDigest'; sink: string; key: string; periodEnd: number; now: number }
   | { kind: 'addSilence'; silence: NewSilence; now: number }
   | { kind: 'expireSilence'; id: number; now: number };
 
@@ -138,6 +139,8 @@ export class SqliteWriter {
         return this.stmts.purge.run({ before: op.before }).changes;
       case 'flushGroups':
         return this.groups.flushDue(op.now);
+      case 'emptyDigest':
+        return this.groups.emptyDigest(op.sink, op.key, op.periodEnd, op.now);
       case 'addSilence':
         return addSilence(this.db, op.silence, op.now);
       case 'expireSilence':

@@ -13,7 +13,7 @@ import { newSilence } from '../alerting/silence-input';
 import { MatcherError } from '../alerting/silence-match';
 import { Silence } from '../store/silences';
 import { alertingDecision, withDecisions } from '../alerting/decision';
-import { AlertGroups } from '../store/alert-groups';
+import { AlertGroup, AlertGroups } from '../store/alert-groups';
 
 export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
 
@@ -53,10 +53,11 @@ export class AdminService {
     return events.map(view);
   }
 
-  async event(id: number): Promise<EventView & { deliveries: Delivery[] }> {
+  async event(id: number): Promise<EventView & { deliveries: Delivery[]; groups: AlertGroup[] }> {
     const event = await this.store.getEvent(id);
     if (!event) throw new NotFoundException(`no event ${id}`);
-    return { ...view(event), deliveries: await this.store.listDeliveries({ eventPk: id, limit: 1000 }) };
+    // alerting: the group messages it went (or goes) out in
+    return { ...view(event), deliveries: await this.store.listDeliveries({ eventPk: id, limit: 1000 }), groups: await this.groups.listGroups({ eventPk: id, limit: 1000 }) };
   }
 
   deliveries(query: DeliveriesQuery): Promise<Delivery[]> {

@@ -156,6 +156,12 @@ describe('alert grouping on the built bridge', () => {
     const group = JSON.parse(shown.stdout);
     expect(group).toMatchObject({ id: stored.groups[0].id, state: 'flushed', members: 120, delivery: { status: 'delivered', groupId: stored.groups[0].id } });
     expect(group.events.map((e: { resource: string }) => e.resource).sort()).toEqual([...acked].sort());
+    const [newest] = JSON.parse((await cli(['events', 'list', '--limit', '1', '--json', '--config', victim.configPath])).stdout);
+    const member = JSON.parse((await cli(['events', 'show', String(newest.id), '--json', '--config', victim.configPath])).stdout);
+    expect(member.deliveries).toEqual([]);
+    expect(member.groups).toEqual([expect.objectContaining({ id: stored.groups[0].id, deliveryId: group.delivery.id, state: 'flushed' })]);
+    const shownText = (await cli(['events', 'show', String(newest.id), '--config', victim.configPath])).stdout;
+    expect(shownText).toContain(`in group ${stored.groups[0].id} (failures → alerts, 120 events): sent as delivery ${group.delivery.id}`);
     const listed = await cli(['groups', 'list', '--config', victim.configPath]);
     expect(listed.stdout).toMatch(new RegExp(`^${stored.groups[0].id}\\s+flushed\\s+failures\\s+alerts\\s+event=generated_video_failed\\s+120\\s`, 'm'));
   }, 90_000);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
 import { DELIVERY_STATUSES, DeliveryStatus, EventStore } from '../../store/event-store';
+import { groupsOf } from '../../store/alert-groups';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
@@ -54,19 +55,26 @@ export class EventsListCommand extends ListCommand {
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one stored event with its body and deliveries' })
 export class EventsShowCommand extends JsonCommand {
   async run([id]: string[], options: BaseOptions): Promise<void> {
-    const { event, deliveries } = await withStore(options.config, async (store) => {
+    const { event, deliveries, groups } = await withStore(options.config, async (store) => {
       const found = await store.getEvent(parseId(id));
       if (!found) throw new CliError(`no event ${id}`);
-      return { event: found, deliveries: await store.listDeliveries({ eventPk: found.id, limit: 1000 }) };
+      return {
+        event: found,
+        deliveries: await store.listDeliveries({ eventPk: found.id, limit: 1000 }),
+        // alerting: the group messages it went (or goes) out in
+        groups: await groupsOf(store).listGroups({ eventPk: found.id, limit: 1000 }),
+      };
     });
     const body = JSON.parse(event.body);
-    if (options.json) return printJson({ ...event, body, deliveries });
+    if (options.json) return printJson({ ...event, body, deliveries, groups });
     print([
       `event ${event.id}: ${event.event}${event.eventId ? ` (event_id ${event.eventId})` : ''}`,
       `received ${isoTime(event.receivedAt)}${event.endpoint ? ` at endpoint ${event.endpoint}` : ''}`,
       JSON.stringify(body, null, 2),
       '',
-      deliveries.length ? deliveryTable(deliveries) : 'unrouted: no route matched',
+      deliveries.length || groups.length ? deliveryTable(deliveries) : 'unrouted: no route matched',
+      ...groups.map((g) => `in group ${g.id} (${g.route} → ${g.sink}, ${g.members} events): ` +
+        (g.deliveryId === null ? `collecting, due ${isoTime(g.dueAt)}` : `sent as delivery ${g.deliveryId} (jogg-bridge groups show ${g.id})`)),
     ].join('\n'));
   }
 

@@ -25,8 +25,8 @@ export class IngressService {
     private readonly routing: RoutingService,
     private readonly store: EventStore,
     private readonly clock: Clock,
+    private readonly silences: SilenceService,
     @Optional() private readonly dispatcher?: DispatcherService,
-    @Optional() private readonly silences?: SilenceService,
   ) {}
 
   async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
@@ -38,7 +38,7 @@ export class IngressService {
       const loaded = sinks.get(sink);
       if (!loaded) return { route, sink, orderKey: null };
       // alerting: a silenced delivery is recorded 'silenced'; a grouped one joins its group (the group's one message has no order key)
-      const silenceId = this.silences?.match({ envelope, route, sink }, now);
+      const silenceId = this.silences.match({ envelope, route, sink }, now);
       if (silenceId !== undefined) return { route, sink, silenceId };
       const { group, notBefore } = planAlerting(groups, route, loaded, envelope, now);
       if (group) return { route, sink, group };

@@ -140,7 +140,7 @@ describe('alert grouping on the built bridge', () => {
   }
 
   it('loses and repeats nothing when killed (-9) during a group\'s wait', async () => {
-    const victim = (bridge = await BridgeProcess.launch(config(slack.webhook('ok'), '5s')));
+    const victim = (bridge = await BridgeProcess.launch(config(slack.webhook('ok'), '10s')));
     const acked = await burst(victim.url, 120, 1);
     expect(acked).toHaveLength(120);
     expect(slack.posts).toEqual([]); // the group is still waiting

@@ -35,7 +35,21 @@ module.exports = {
       comment: 'The store is used by delivery, ingress, ops, admin, cli, sync and sinks; it imports none of them.',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/(delivery|ingress|ops|admin|cli|sync|sinks)/' },
+      to: { path: '^src/(delivery|ingress|ops|admin|cli|sync|sinks|console)/' },
+    },
+    {
+      name: 'store-engines-apart',
+      comment: 'Each engine is its own folder of adapters: SQLite and PostgreSQL share only what is in src/store itself (ports, types, row mapping, the migration runner).',
+      severity: 'error',
+      from: { path: '^src/store/(sqlite|postgres)/' },
+      to: { path: '^src/store/(sqlite|postgres)/', pathNot: '^src/store/$1/' },
+    },
+    {
+      name: 'callers-use-store-ports',
+      comment: 'Callers depend on the store ports (src/store/ports) and types, never on an engine\'s adapters: src/store/open-store.ts and the StoreModule choose the engine.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/' },
+      to: { path: '^src/store/(sqlite|postgres)/' },
     },
     {
       name: 'ingress-not-sync',

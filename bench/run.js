@@ -365,6 +365,7 @@ async function main() {
       kafka = await e2eKafka({ dir, start, stop, seconds: 10 });
       console.log(JSON.stringify(kafka, null, 2));
     }
+    if (want('console')) await require('./console').consoleBench({ dir, start, stop });
     report({ ingest, kafka, local, startup, postgres });
   } finally {
     rmSync(dir, { recursive: true, force: true });

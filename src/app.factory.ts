@@ -33,6 +33,8 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     bodyParser: false,
     logger: options.logger ?? undefined,
     abortOnError: false,
+    // modules are built once per setup and shared by reference (see oncePer), not compared by content
+    moduleIdGeneratorAlgorithm: 'reference',
   });
   receiver = app.get(WebhookReceiver);
   return app;

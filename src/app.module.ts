@@ -1,33 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
-import { Clock } from './common/clock';
-import { BridgeConfigModule } from './config/bridge-config.module';
+import { CommonModule } from './common/common.module';
+import { BridgeSetup } from './config/bridge-setup';
+import { ConsoleModule } from './console/console.module';
 import { LoadedConfig } from './config/loaded-config';
-import { DeliveryModule } from './delivery/delivery.module';
 import { IngressModule } from './ingress/ingress.module';
-import { DomainExceptionFilter } from './ops/domain-exception.filter';
-import { ConfigReloaderService } from './ops/config-reloader.service';
-import { HealthController } from './ops/health.controller';
-import { LeaderService } from './ops/leader.service';
-import { MetricsController } from './ops/metrics.controller';
-import { MetricsService } from './ops/metrics.service';
-import { ReadinessService } from './ops/readiness.service';
-import { SinksModule } from './sink-registry/sinks.module';
-import { StoreModule } from './store/store.module';
-import { SyncLoopService } from './sync/sync-loop.service';
-import { SyncService } from './sync/sync.service';
+import { OpsModule } from './ops/ops.module';
 
+/**
+ * The serving process: webhooks in (ingress), ops (health, metrics, reload, leadership, and through it the
+ * dispatcher and the sync loop), the admin API and the web console. Every module is built for this one setup (see oncePer).
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: LoadedConfig): DynamicModule {
-    return {
-      module: AppModule,
-      global: true,
-      imports: [BridgeConfigModule.forRoot(config), StoreModule.forRoot(true), SinksModule, DeliveryModule, IngressModule, AdminModule],
-      controllers: [HealthController, MetricsController],
-      providers: [Clock, ReadinessService, MetricsService, ConfigReloaderService, LeaderService, SyncService, SyncLoopService, { provide: APP_FILTER, useClass: DomainExceptionFilter }],
-      exports: [Clock, ReadinessService, MetricsService, ConfigReloaderService],
-    };
+    const setup: BridgeSetup = { config, serving: true };
+    return { module: AppModule, imports: [CommonModule, IngressModule.forRoot(setup), OpsModule.forRoot(setup), AdminModule.forRoot(setup), ConsoleModule.forRoot(setup)] };
   }
 }

@@ -3,7 +3,7 @@ import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/config.loader';
 import { ConfigError, formatProblem } from './config/config.error';
-import { BridgeConfigService } from './config/bridge-config.service';
+import { DomainEvents } from './common/domain-events';
 import { LoadedConfig } from './config/loaded-config';
 import { collectSecrets } from './config/secrets';
 import { RedactingLogger } from './ops/redacting.logger';
@@ -29,7 +29,7 @@ export async function serve(configPath?: string): Promise<void> {
   exitOnUnhandled(logger);
   const app = await createApp(config, { logger });
   // a reload may bring new secrets; the previous ones stay listed (deliveries already under way use them)
-  app.get(BridgeConfigService).onChange((next, previous) => logger.setSecrets([...collectSecrets(next), ...collectSecrets(previous)]));
+  app.get(DomainEvents).on('config.changed', 'the log redaction', ({ next, previous }) => logger.setSecrets([...collectSecrets(next), ...collectSecrets(previous)]));
   stopOnSignals(app, config.server.drainTimeMs);
   await app.listen(config.server.port, config.server.host);
   if (app.get(KeyringService).isEmpty()) {

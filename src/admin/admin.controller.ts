@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards, UseInterceptors, ValidationPipe } from '@nestjs/common';
-import { DeliveriesQuery, EventsQuery, ReplayRequest, SilenceBody, SilencesQuery } from './admin.dto';
+import { DeliveriesQuery, EventSearchQuery, EventsQuery, ReplayRequest, SilenceBody, SilencesQuery } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 import { ADMIN_OPENAPI } from './openapi';
@@ -16,6 +16,11 @@ export class AdminController {
   @Get('events')
   events(@Query(query) filter: EventsQuery) {
     return this.admin.events(filter);
+  }
+
+  @Get('events/search')
+  searchEvents(@Query(query) search: EventSearchQuery) {
+    return this.admin.searchEvents(search);
   }
 
   @Get('events/:id')

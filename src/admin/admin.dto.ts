@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../store/event-store';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../store/store.types';
 
 export class PageQuery {
   @IsOptional() @IsString() since?: string;
@@ -28,6 +28,25 @@ export class ReplayRequest {
   @IsOptional() @IsString() sink?: string;
 
   @IsOptional() @IsString() @Transform(({ value }) => value) since?: string;
+}
+
+/** Events found by name or glob, time range, delivery state, resource id and text (the console's events page). */
+export class EventSearchQuery {
+  @IsOptional() @IsString() event?: string;
+
+  @IsOptional() @IsString() from?: string;
+
+  @IsOptional() @IsString() to?: string;
+
+  @IsOptional() @IsIn(DELIVERY_STATUSES as unknown as string[]) status?: DeliveryStatus;
+
+  @IsOptional() @IsString() resource?: string;
+
+  @IsOptional() @IsString() q?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 50;
 }
 
 /** Alerting: a new silence (`matchers` as the CLI's --match: `event=generated_video_failed`). */

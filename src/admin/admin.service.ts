@@ -6,14 +6,19 @@ import { redactionFor } from '../config/secrets';
 import { DryRunResult, DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { EnvelopeError, parseEnvelope } from '../ingress/envelope';
-import { Attempt, Delivery, EventStore, StoredEvent } from '../store/event-store';
-import { DeliveriesQuery, EventsQuery, ReplayRequest, SilenceBody } from './admin.dto';
+import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { EventInbox } from '../store/ports/event-inbox';
+import { Attempt, Delivery, StoredEvent } from '../store/store.types';
+import { DeliveriesQuery, EventSearchQuery, EventsQuery, ReplayRequest, SilenceBody } from './admin.dto';
+import { JOGG_EVENTS } from '../common/jogg-event';
+import { compileGlob, RuleError } from '../rules/glob';
+import { ConsoleQueries, EventPage } from '../store/console-queries';
 import { SilenceService } from '../alerting/silence.service';
 import { newSilence } from '../alerting/silence-input';
 import { MatcherError } from '../alerting/silence-match';
-import { Silence } from '../store/silences';
+import { Silence } from '../store/ports/silences';
 import { alertingDecision, withDecisions } from '../alerting/decision';
-import { AlertGroup, AlertGroups } from '../store/alert-groups';
+import { AlertGroup, AlertGroups } from '../store/ports/alert-groups';
 
 export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
 
@@ -21,10 +26,12 @@ export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
 @Injectable()
 export class AdminService {
   constructor(
-    private readonly store: EventStore,
+    private readonly inbox: EventInbox,
+    private readonly queue: DeliveryQueue,
     private readonly replayer: ReplayService,
     private readonly dryRun: DryRunService,
     private readonly config: BridgeConfigService,
+    private readonly queries: ConsoleQueries,
     private readonly silences: SilenceService,
     private readonly groups: AlertGroups,
   ) {}
@@ -48,26 +55,40 @@ export class AdminService {
     return { id, expired: true };
   }
 
+  /** Events by name or glob, time range, delivery state, resource id and text: an index in id order for each. */
+  searchEvents(search: EventSearchQuery): Promise<EventPage> {
+    return this.queries.searchEvents({
+      events: eventNames(search.event),
+      from: since(search.from, 'from'),
+      to: since(search.to, 'to'),
+      status: search.status,
+      resource: search.resource?.trim() || undefined,
+      text: search.q?.trim() || undefined,
+      before: search.before,
+      limit: search.limit ?? 50,
+    });
+  }
+
   async events(query: EventsQuery): Promise<EventView[]> {
-    const events = await this.store.listEvents({ event: query.event, since: since(query.since), before: query.before, limit: query.limit });
+    const events = await this.inbox.listEvents({ event: query.event, since: since(query.since), before: query.before, limit: query.limit });
     return events.map(view);
   }
 
   async event(id: number): Promise<EventView & { deliveries: Delivery[]; groups: AlertGroup[] }> {
-    const event = await this.store.getEvent(id);
+    const event = await this.inbox.getEvent(id);
     if (!event) throw new NotFoundException(`no event ${id}`);
     // alerting: the group messages it went (or goes) out in
-    return { ...view(event), deliveries: await this.store.listDeliveries({ eventPk: id, limit: 1000 }), groups: await this.groups.listGroups({ eventPk: id, limit: 1000 }) };
+    return { ...view(event), deliveries: await this.queue.listDeliveries({ eventPk: id, limit: 1000 }), groups: await this.groups.listGroups({ eventPk: id, limit: 1000 }) };
   }
 
   deliveries(query: DeliveriesQuery): Promise<Delivery[]> {
-    return this.store.listDeliveries({ status: query.status, sink: query.sink, since: since(query.since), before: query.before, limit: query.limit });
+    return this.queue.listDeliveries({ status: query.status, sink: query.sink, since: since(query.since), before: query.before, limit: query.limit });
   }
 
   async delivery(id: number): Promise<Delivery & { history: Attempt[] }> {
-    const delivery = await this.store.getDelivery(id);
+    const delivery = await this.queue.getDelivery(id);
     if (!delivery) throw new NotFoundException(`no delivery ${id}`);
-    return { ...delivery, history: await this.store.listAttempts(id) };
+    return { ...delivery, history: await this.queue.listAttempts(id) };
   }
 
   async replay(request: ReplayRequest): Promise<{ replayed: number }> {
@@ -103,11 +124,25 @@ function view({ body, ...event }: StoredEvent): EventView {
   return { ...event, body: JSON.parse(body) };
 }
 
-function since(value: string | undefined): number | undefined {
+function since(value: string | undefined, name = 'since'): number | undefined {
   try {
-    return parseSince(value);
+    return parseSince(value?.trim() || undefined);
   } catch (error) {
-    if (error instanceof SinceError) throw new BadRequestException(error.message);
+    if (error instanceof SinceError) throw new BadRequestException(error.message.replace(/^since/, name));
+    throw error;
+  }
+}
+
+/** An event name, or a glob as the JoggAI event names it matches (so each is one index lookup). */
+export function eventNames(pattern: string | undefined): string[] | undefined {
+  const text = pattern?.trim();
+  if (!text) return undefined;
+  if (!/[*?]/.test(text)) return [text];
+  try {
+    const glob = compileGlob(text);
+    return JOGG_EVENTS.filter((name) => glob.test(name));
+  } catch (error) {
+    if (error instanceof RuleError) throw new BadRequestException(error.message);
     throw error;
   }
 }

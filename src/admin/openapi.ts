@@ -1,4 +1,4 @@
-import { DELIVERY_STATUSES } from '../store/event-store';
+import { DELIVERY_STATUSES } from '../store/store.types';
 
 const page = [
   { name: 'since', in: 'query', description: 'a duration back from now (30m, 1h, 7d) or a date', schema: { type: 'string' } },
@@ -15,7 +15,7 @@ const answers = (ok: string, type = 'object') => ({
 
 /**
  * The admin API described as OpenAPI 3.0 (GET /admin/openapi.json, behind the admin token). Written out rather
- * than generated: seven routes do not need a generator and its UI bundle; a test checks that every route of
+ * than generated: nine routes do not need a generator and its UI bundle; a test checks that every route of
  * AdminController is here and nothing else.
  */
 export const ADMIN_OPENAPI = {
@@ -26,6 +26,22 @@ export const ADMIN_OPENAPI = {
   paths: {
     '/admin/events': {
       get: { summary: 'stored events, newest first', parameters: [...page, { name: 'event', in: 'query', description: 'only this event name', schema: { type: 'string' } }], responses: answers('events, newest first (page on with before = the last id)', 'array') },
+    },
+    '/admin/events/search': {
+      get: {
+        summary: 'events found by name or glob, time range, delivery state, resource id and text (what the console\'s events page shows)',
+        parameters: [
+          { name: 'event', in: 'query', description: 'an event name, or a glob over JoggAI\'s event names (*_failed)', schema: { type: 'string' } },
+          { name: 'from', in: 'query', description: 'received at or after: a duration back from now (1h) or a date', schema: { type: 'string' } },
+          { name: 'to', in: 'query', description: 'received before: same forms', schema: { type: 'string' } },
+          { name: 'status', in: 'query', description: 'with at least one delivery in this state', schema: { type: 'string', enum: [...DELIVERY_STATUSES] } },
+          { name: 'resource', in: 'query', description: 'the id the event is about (video_id, task_id, avatar_id, photo_id, motion_id, project_id)', schema: { type: 'string' } },
+          { name: 'q', in: 'query', description: 'text in the body (case-insensitive; 200,000 events per page at most, see searchedFrom)', schema: { type: 'string' } },
+          page[1],
+          page[2],
+        ],
+        responses: answers('`{events: [{id, event, eventId, endpoint, receivedAt, routed, resourceId, deliveries: {state: count}}], next?, searchedFrom?}`; page on with before = next'),
+      },
     },
     '/admin/events/{id}': { get: { summary: 'one event with its deliveries', parameters: id, responses: { ...answers('the event'), 404: json('no such event') } } },
     '/admin/deliveries': {

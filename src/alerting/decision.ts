@@ -2,8 +2,8 @@ import { isActive, nextOpen } from '../common/active-time';
 import { JoggEnvelope } from '../common/jogg-event';
 import { groupFor, LoadedGroups } from '../config/groups';
 import { LoadedSink } from '../config/loaded-config';
-import { AlertGroup } from '../store/alert-groups';
-import { Silence } from '../store/silences';
+import { AlertGroup } from '../store/ports/alert-groups';
+import { Silence } from '../store/ports/silences';
 import { groupKey, groupLabels, planAlerting } from './membership';
 import { formatMatcher, silenceFor } from './silence-match';
 

@@ -6,7 +6,9 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { parseConfig } from '../config/config.loader';
 import { SinkFactory } from '../sink-registry/sink.factory';
 import { SlackMessage } from '../sinks/slack/slack.sink';
-import { SqliteEventStore } from '../store/sqlite/sqlite-event.store';
+import { AlertGroups } from '../store/ports';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import { StoreView, storeView } from '../../test/support/store';
 import { GroupFlusher } from './group-flusher.service';
 import { GroupMessages } from './group-messages.service';
 import { planAlerting } from './membership';
@@ -32,10 +34,11 @@ const PERIOD_END = Date.parse('2026-12-01T08:00:00Z'); // 09:00 in Berlin
 
 describe('digests under a fake clock', () => {
   let dir: string;
-  let store: SqliteEventStore;
-  beforeEach(() => {
+  let store: StoreView & { groups: AlertGroups };
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jogg-digest-'));
-    store = new SqliteEventStore(join(dir, 'b.db'), { owner: true });
+    const ports = await openSqliteStore(join(dir, 'b.db'), { owner: true });
+    store = Object.assign(storeView(ports), { groups: ports.groups });
   });
   afterEach(async () => {
     await store.close();

@@ -3,7 +3,7 @@ import { nextDigestAt } from '../common/active-time';
 import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { RepeatedLog } from '../common/repeated-log';
-import { AlertGroups } from '../store/alert-groups';
+import { AlertGroups } from '../store/ports/alert-groups';
 import { digestKey } from './membership';
 
 /** Longest wait between two looks for due groups (a group opened meanwhile is found by the next look). */

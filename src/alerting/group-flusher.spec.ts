@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { parseConfig } from '../config/config.loader';
-import { SqliteEventStore } from '../store/sqlite/sqlite-event.store';
+import { AlertGroups } from '../store/ports';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import { StoreView, storeView } from '../../test/support/store';
 import { GroupFlusher } from './group-flusher.service';
 
 class FakeClock extends Clock {
@@ -18,10 +20,11 @@ class FakeClock extends Clock {
 
 describe('GroupFlusher', () => {
   let dir: string;
-  let store: SqliteEventStore;
-  beforeEach(() => {
+  let store: StoreView & { groups: AlertGroups };
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jogg-flusher-'));
-    store = new SqliteEventStore(join(dir, 'b.db'), { owner: true });
+    const ports = await openSqliteStore(join(dir, 'b.db'), { owner: true });
+    store = Object.assign(storeView(ports), { groups: ports.groups });
   });
   afterEach(async () => {
     await store.close();

@@ -4,8 +4,8 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { groupFor } from '../config/groups';
 import { PermanentSinkError, Sink } from '../sinks/core/sink';
 import { nextDigestAt } from '../common/active-time';
-import { AlertGroups, DIGEST_ROUTE } from '../store/alert-groups';
-import { Delivery } from '../store/event-store';
+import { AlertGroups, DIGEST_ROUTE } from '../store/ports/alert-groups';
+import { Delivery } from '../store/store.types';
 import { GroupInput, TemplateSet } from '../templating';
 import { groupLabels } from './membership';
 

@@ -2,7 +2,7 @@ import { JoggEnvelope } from '../common/jogg-event';
 import { isActive, nextDigestAt, nextOpen } from '../common/active-time';
 import { groupFor, LoadedGroups, sinkGroups } from '../config/groups';
 import { LoadedSink } from '../config/loaded-config';
-import { DIGEST_ROUTE, GroupMembership } from '../store/alert-groups';
+import { DIGEST_ROUTE, GroupMembership } from '../store/ports/alert-groups';
 
 /** The value of an event field (`event`, `data.error.code`), as text; absent is "". */
 export function fieldValue(envelope: JoggEnvelope, path: string): string {

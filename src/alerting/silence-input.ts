@@ -1,5 +1,5 @@
 import { parseDuration } from '../common/units';
-import { NewSilence } from '../store/silences';
+import { NewSilence } from '../store/ports/silences';
 import { MatcherError, parseMatcher } from './silence-match';
 
 /** A silence as a person asks for it (CLI flags, admin API body). */

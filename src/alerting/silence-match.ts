@@ -1,6 +1,6 @@
 import { GROUP_FIELD } from '../common/group-config';
 import { JoggEnvelope } from '../common/jogg-event';
-import { Silence, SilenceMatcher } from '../store/silences';
+import { Silence, SilenceMatcher } from '../store/ports/silences';
 import { fieldValue } from './membership';
 
 export class MatcherError extends Error {}

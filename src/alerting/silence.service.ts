@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { RepeatedLog } from '../common/repeated-log';
-import { NewSilence, Silence, Silences } from '../store/silences';
+import { NewSilence, Silence, Silences } from '../store/ports/silences';
 import { silenceFor, SilenceTarget } from './silence-match';
 
 /** How often the active silences are read again (a silence added or expired by the CLI, another process, or another instance). */

@@ -5,20 +5,21 @@ import { loadConfig, loadPartialConfig, PartialConfig } from '../config/config.l
 import { LoadedConfig } from '../config/loaded-config';
 import { DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
-import { EventStore } from '../store/event-store';
-import { PostgresEventStore } from '../store/postgres/postgres-event.store';
-import { SqliteEventStore } from '../store/sqlite/sqlite-event.store';
+import { openStore } from '../store/open-store';
+import { AlertGroups, Silences, StorePorts } from '../store/ports';
 import { SyncService } from '../sync/sync.service';
-import { ToolsModule } from '../tools.module';
+import { ToolsModule } from './tools.module';
 import { CliError } from './cli-error';
 import { redactOutputFor } from './format';
 
 export interface Tools {
   config: LoadedConfig;
-  store: EventStore;
   dryRun: DryRunService;
   replay: ReplayService;
   sync: SyncService;
+  /** Alerting: `routes test` shows the open group an event would join and the silence that would hold it. */
+  groups: AlertGroups;
+  silences: Silences;
   close(): Promise<void>;
 }
 
@@ -55,11 +56,9 @@ export function loadCliPartialConfig(path?: string): PartialConfig {
  * Runs `work` with the store alone, from the config's `store` section only: commands that read the store
  * (or re-queue in it) need neither the sinks nor the variables holding their secrets.
  */
-export async function withStore<T>(configPath: string | undefined, work: (store: EventStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(configPath: string | undefined, work: (store: StorePorts) => Promise<T>): Promise<T> {
   const { store: settings } = loadCliPartialConfig(configPath);
-  const store: EventStore = settings.driver === 'postgres'
-    ? new PostgresEventStore({ url: settings.url!, poolSize: settings.poolSize, schema: settings.schema })
-    : new SqliteEventStore(settings.path, { owner: false });
+  const store = await openStore(settings, false);
   try {
     return await work(store);
   } finally {
@@ -70,13 +69,14 @@ export async function withStore<T>(configPath: string | undefined, work: (store:
 /** The bridge's own services for one config, without the HTTP server or the dispatcher. */
 export async function openTools(configPath?: string): Promise<Tools> {
   const config = loadCliConfig(configPath);
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(ToolsModule.forRoot(config), { logger: false });
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(ToolsModule.forRoot(config), { logger: false, moduleIdGeneratorAlgorithm: 'reference' });
   return {
     config,
-    store: app.get(EventStore),
     dryRun: app.get(DryRunService),
     replay: app.get(ReplayService),
     sync: app.get(SyncService),
+    groups: app.get(AlertGroups),
+    silences: app.get(Silences),
     close: () => app.close(),
   };
 }

@@ -1,20 +1,16 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { BRIDGE_CONFIG_KEY, BridgeConfigService } from './bridge-config.service';
-import { LoadedConfig } from './loaded-config';
+import { Module } from '@nestjs/common';
+import { CommonModule, oncePer } from '../common/common.module';
+import { DomainEvents } from '../common/domain-events';
+import { BridgeConfigService } from './bridge-config.service';
+import { BridgeSetup } from './bridge-setup';
 
-/** Makes an already loaded and validated config available to every module. */
-@Global()
+/** The live config (an already loaded and validated one, swapped on reload), for the modules that import it. */
 @Module({})
 export class BridgeConfigModule {
-  static forRoot(config: LoadedConfig): DynamicModule {
-    return {
-      module: BridgeConfigModule,
-      imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ [BRIDGE_CONFIG_KEY]: config })] }),
-      ],
-      providers: [BridgeConfigService],
-      exports: [BridgeConfigService],
-    };
-  }
+  static readonly forRoot = oncePer((setup: BridgeSetup) => ({
+    module: BridgeConfigModule,
+    imports: [CommonModule],
+    providers: [{ provide: BridgeConfigService, inject: [DomainEvents], useFactory: (events: DomainEvents) => new BridgeConfigService(setup.config, events) }],
+    exports: [BridgeConfigService],
+  }));
 }

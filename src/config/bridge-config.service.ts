@@ -1,35 +1,33 @@
-import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { DomainEvents } from '../common/domain-events';
 import { LoadedConfig } from './loaded-config';
 
-export const BRIDGE_CONFIG_KEY = 'bridge';
+export interface ConfigChanged {
+  next: LoadedConfig;
+  previous: LoadedConfig;
+}
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** A reloaded config was swapped in (it was validated as a whole first). */
+    'config.changed': ConfigChanged;
+  }
+}
 
 /**
- * Typed access to the loaded bridge config (held by @nestjs/config under the key "bridge"). Read once:
- * the webhook path asks for it several times per request.
+ * Typed access to the loaded bridge config (provided by BridgeConfigModule). Read once: the webhook path asks for
+ * it several times per request.
  */
-@Injectable()
 export class BridgeConfigService {
-  private loaded: LoadedConfig;
-  private readonly listeners: ((next: LoadedConfig, previous: LoadedConfig) => void)[] = [];
-
-  constructor(config: ConfigService) {
-    this.loaded = config.getOrThrow<LoadedConfig>(BRIDGE_CONFIG_KEY);
-  }
+  constructor(private loaded: LoadedConfig, private readonly events: DomainEvents) {}
 
   get current(): LoadedConfig {
     return this.loaded;
   }
 
-  /** Called with every new config after it is swapped in (hot reload). */
-  onChange(listener: (next: LoadedConfig, previous: LoadedConfig) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** Swaps in a config that has already been validated as a whole. */
+  /** Swaps in a config that has already been validated as a whole, then tells the application (`config.changed`). */
   apply(next: LoadedConfig): void {
     const previous = this.loaded;
     this.loaded = next;
-    for (const listener of this.listeners) listener(next, previous);
+    this.events.emit('config.changed', { next, previous });
   }
 }

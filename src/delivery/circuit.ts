@@ -1,6 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 
-import { CircuitState } from '../ops/sink-circuits';
+import { CircuitState } from './sink-circuits';
 
 export type { CircuitState };
 

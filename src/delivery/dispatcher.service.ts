@@ -1,16 +1,18 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { DomainEvents, Subscriptions } from '../common/domain-events';
 import { RepeatedLog } from '../common/repeated-log';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
 import { collectSecrets, redactor } from '../config/secrets';
-import { MetricsService } from '../ops/metrics.service';
-import { SinkCircuits } from '../ops/sink-circuits';
+import { MetricsService } from '../metrics/metrics.service';
+import { SinkCircuits } from './sink-circuits';
 import { RoutingService } from '../rules/routing.service';
 import { PermanentSinkError, Sink, SinkEvent, TransientSinkError } from '../sinks/core/sink';
 import { SinkRegistry } from '../sink-registry/sink.registry';
-import { ClaimedDelivery, EventStore, Settlement } from '../store/event-store';
+import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { ClaimedDelivery, Settlement } from '../store/store.types';
 import { TokenBucket } from './rate-limiter';
 import { parseDuration } from '../common/units';
 import { CircuitOptions, CircuitState, SinkCircuit } from './circuit';
@@ -49,7 +51,7 @@ const CLAIM_RECOVERED_AFTER_MS = 5_000;
  * events, finished sends and a timer; never on the webhook's request path.
  */
 @Injectable()
-export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDestroy, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DispatcherService.name);
   private readonly lanes = new Map<string, SinkLane>();
   private readonly running = new Set<Promise<void>>();
@@ -60,27 +62,43 @@ export class DispatcherService implements SinkCircuits, OnApplicationBootstrap, 
   private stopped = true;
   /** Errors are stored with deliveries and shown by the CLI: they must not carry a configured secret. */
   private redact: (text: string) => string;
+  private readonly subscriptions = new Subscriptions();
 
   constructor(
     private readonly config: BridgeConfigService,
     private readonly sinks: SinkRegistry,
     private readonly routing: RoutingService,
-    private readonly store: EventStore,
+    private readonly store: DeliveryQueue,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
     private readonly groupMessages: GroupMessages,
-    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.redact = redactor(collectSecrets(config.current));
   }
 
+  onModuleInit(): void {
+    this.subscriptions.add(
+      // the sink registry (a module below) has renewed its sinks by now: handlers run in module order
+      this.events.on('config.changed', DispatcherService.name, ({ next }) => this.configChanged(next)),
+      this.events.on('event.accepted', DispatcherService.name, () => this.notify()),
+      this.events.on('deliveries.requeued', DispatcherService.name, () => this.notify()),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.unsubscribe();
+  }
+
+  private configChanged(next: LoadedConfig): void {
+    this.redact = redactor(collectSecrets(next));
+    this.syncLanes(next);
+    // the store may be failing right now: they stay waiting (and are dead-lettered at the next change or start)
+    this.deadLetterOrphans().catch((error: Error) => this.logger.warn(`cannot dead-letter the deliveries of removed sinks: ${error.message}`));
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     this.syncLanes(this.config.current);
-    this.config.onChange((next) => {
-      this.redact = redactor(collectSecrets(next));
-      this.syncLanes(next);
-      // the store may be failing right now: they stay waiting (and are dead-lettered at the next change or start)
-      this.deadLetterOrphans().catch((error: Error) => this.logger.warn(`cannot dead-letter the deliveries of removed sinks: ${error.message}`));
-    });
     await this.deadLetterOrphans();
     await this.restoreCircuits();
     this.stopped = false;

@@ -1,4 +1,4 @@
-import { ClaimedDelivery, DeliveryStatus } from '../store/event-store';
+import { ClaimedDelivery, DeliveryStatus } from '../store/store.types';
 
 /**
  * Per-key order within what one dispatcher lane holds. The store never hands out a delivery while an earlier one

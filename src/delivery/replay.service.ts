@@ -1,20 +1,28 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { EventStore, ReplayFilter } from '../store/event-store';
-import { DispatcherService } from './dispatcher.service';
+import { DomainEvents } from '../common/domain-events';
+import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { ReplayFilter } from '../store/store.types';
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** Deliveries were made due again (a replay): worth a look for due work now rather than at the next poll. */
+    'deliveries.requeued': { count: number };
+  }
+}
 
 /** Re-queues deliveries: dead letters by id, by sink or by time, or a delivered one by id to send it again. */
 @Injectable()
 export class ReplayService {
   constructor(
-    private readonly store: EventStore,
+    private readonly store: DeliveryQueue,
     private readonly clock: Clock,
-    @Optional() private readonly dispatcher?: DispatcherService,
+    private readonly events: DomainEvents,
   ) {}
 
   async replay(filter: ReplayFilter): Promise<number> {
     const count = await this.store.replay(filter, this.clock.now());
-    if (count) this.dispatcher?.notify();
+    if (count) this.events.emit('deliveries.requeued', { count });
     return count;
   }
 }

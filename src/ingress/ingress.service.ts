@@ -1,21 +1,32 @@
-import { BadRequestException, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { BridgeConfigService } from '../config/bridge-config.service';
+import { DomainEvents } from '../common/domain-events';
+import { baseName } from '../common/endpoint-name';
 import { formatDuration } from '../common/units';
-import { DispatcherService } from '../delivery/dispatcher.service';
+import { BridgeConfigService } from '../config/bridge-config.service';
 import { orderKeyOf } from '../sink-registry/order-key';
 import { planAlerting } from '../alerting/membership';
 import { SilenceService } from '../alerting/silence.service';
 import { RoutingService } from '../rules/routing.service';
-import { baseName } from '../sync/plan';
-import { EventStore } from '../store/event-store';
+import { EventInbox } from '../store/ports/event-inbox';
+import { StoreUnavailableError } from '../store/store.types';
 import { dedupeKey, ReceivedWebhook } from './envelope';
 
-export interface AcceptResult {
-  status: 'accepted' | 'duplicate';
-  id: number;
-  deliveries: number;
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** A new event and its deliveries are committed (not sent for a duplicate, nor for an event no route takes). */
+    'event.accepted': { id: number; deliveries: number };
+  }
 }
+
+/** What became of a verified, well-formed webhook; the HTTP answer (webhook-receiver.ts) is chosen from it. */
+export type IngressResult =
+  | { status: 'accepted'; id: number; deliveries: number }
+  | { status: 'duplicate'; id: number; deliveries: 0 }
+  /** Older than server.maxEventAge or further in the future than server.maxFutureSkew: refused, nothing stored. */
+  | { status: 'stale'; reason: string }
+  /** The store cannot write now (full disk, database down): nothing stored, worth retrying. */
+  | { status: 'unavailable'; reason: string };
 
 /** Checks the event's age, routes it and commits it with its deliveries; resolves once durable. */
 @Injectable()
@@ -23,15 +34,17 @@ export class IngressService {
   constructor(
     private readonly config: BridgeConfigService,
     private readonly routing: RoutingService,
-    private readonly store: EventStore,
+    private readonly store: EventInbox,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
     private readonly silences: SilenceService,
-    @Optional() private readonly dispatcher?: DispatcherService,
   ) {}
 
-  async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<AcceptResult> {
+  /** The result of the webhook; throws only for a fault nobody foresaw (a bug). */
+  async accept({ envelope, raw, text }: ReceivedWebhook, endpoint: string | null): Promise<IngressResult> {
     const now = this.clock.now();
-    this.checkAge(envelope.timestamp, now);
+    const stale = this.staleness(envelope.timestamp, now);
+    if (stale) return { status: 'stale', reason: stale };
     const { sinks, groups } = this.config.current;
     const endpointName = endpoint === null ? null : baseName(endpoint);
     const deliveries = this.routing.plan(envelope).map(({ route, sink, templates }) => {
@@ -44,24 +57,33 @@ export class IngressService {
       if (group) return { route, sink, group };
       return { route, sink, orderKey: orderKeyOf(loaded, envelope, templates, endpointName), ...(notBefore !== undefined ? { notBefore } : {}) };
     });
-    const result = await this.store.ingest({
-      dedupeKey: dedupeKey(envelope, raw),
-      eventId: envelope.event_id,
-      event: envelope.event,
-      timestamp: envelope.timestamp,
-      endpoint: endpointName,
-      receivedAt: now,
-      body: text,
-      deliveries,
-    });
-    if (!result.duplicate && deliveries.length) this.dispatcher?.notify();
-    return { status: result.duplicate ? 'duplicate' : 'accepted', id: result.id, deliveries: result.duplicate ? 0 : deliveries.length };
+    let result;
+    try {
+      result = await this.store.ingest({
+        dedupeKey: dedupeKey(envelope, raw),
+        eventId: envelope.event_id,
+        event: envelope.event,
+        timestamp: envelope.timestamp,
+        endpoint: endpointName,
+        receivedAt: now,
+        body: text,
+        deliveries,
+      });
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return { status: 'unavailable', reason: error.message };
+      throw error;
+    }
+    if (result.duplicate) return { status: 'duplicate', id: result.id, deliveries: 0 };
+    if (deliveries.length) this.events.emit('event.accepted', { id: result.id, deliveries: deliveries.length });
+    return { status: 'accepted', id: result.id, deliveries: deliveries.length };
   }
 
-  private checkAge(timestamp: number, now: number): void {
+  /** Why the event is too old or too far ahead, or undefined when its age is fine. */
+  private staleness(timestamp: number, now: number): string | undefined {
     const { maxEventAgeMs, maxFutureSkewMs } = this.config.current.server;
     const at = timestamp * 1000;
-    if (now - at > maxEventAgeMs) throw new BadRequestException(`event is older than ${formatDuration(maxEventAgeMs)}`);
-    if (at - now > maxFutureSkewMs) throw new BadRequestException(`event timestamp is more than ${formatDuration(maxFutureSkewMs)} in the future`);
+    if (now - at > maxEventAgeMs) return `event is older than ${formatDuration(maxEventAgeMs)}`;
+    if (at - now > maxFutureSkewMs) return `event timestamp is more than ${formatDuration(maxFutureSkewMs)} in the future`;
+    return undefined;
   }
 }

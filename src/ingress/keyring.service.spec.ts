@@ -1,6 +1,8 @@
+import { DomainEvents } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
-import { EndpointSecret, EventStore } from '../store/event-store';
+import { KeyringStore } from '../store/ports/keyring-store';
+import { EndpointSecret } from '../store/store.types';
 import { KeyringService } from './keyring.service';
 
 /** A store holding only captured secrets, counting how often they are read. */
@@ -9,12 +11,14 @@ function storeWith(secrets: EndpointSecret[]) {
   return store;
 }
 
-function keyring(store: ReturnType<typeof storeWith>) {
-  const config = {
-    current: { jogg: { secrets: ['static'], endpoints: [{ name: 'videos', secrets: [] }] } } as unknown as LoadedConfig,
-    onChange: () => undefined,
-  } as unknown as BridgeConfigService;
-  return new KeyringService(config, store as unknown as EventStore);
+function configWith(secrets: string[]): LoadedConfig {
+  return { jogg: { secrets, endpoints: [{ name: 'videos', secrets: [] }] } } as unknown as LoadedConfig;
+}
+
+function keyring(store: ReturnType<typeof storeWith>, events = new DomainEvents(), config = new BridgeConfigService(configWith(['static']), events)) {
+  const ring = new KeyringService(config, store as unknown as KeyringStore, events);
+  ring.onModuleInit();
+  return ring;
 }
 
 describe('KeyringService after a signature miss', () => {
@@ -51,5 +55,28 @@ describe('KeyringService after a signature miss', () => {
     const store = storeWith([]);
     store.listEndpointSecrets = async () => Promise.reject(new Error('database is locked'));
     expect(await keyring(store).refreshAfterMiss()).toBe(false);
+  });
+});
+
+describe('KeyringService and the events it takes', () => {
+  it('verifies with the secrets sync announces (keyring.changed) at once, without reading the store', () => {
+    const store = storeWith([]);
+    const events = new DomainEvents();
+    const ring = keyring(store, events);
+    events.emit('keyring.changed', { secrets: [{ endpoint: 'videos', endpointId: 'wh_1', secret: 'whsec_new' }] });
+    expect(ring.secretsFor('videos')).toEqual(['whsec_new']);
+    expect(ring.secretsFor('videos~2')).toEqual(['whsec_new']);
+    expect(store.reads).toBe(0);
+  });
+
+  it('takes the secrets of a reloaded config (config.changed), and stops listening once destroyed', () => {
+    const events = new DomainEvents();
+    const config = new BridgeConfigService(configWith(['static']), events);
+    const ring = keyring(storeWith([]), events, config);
+    config.apply(configWith(['reloaded']));
+    expect(ring.secretsFor(null)).toEqual(['reloaded']);
+    ring.onModuleDestroy();
+    config.apply(configWith(['later']));
+    expect(ring.secretsFor(null)).toEqual(['reloaded']);
   });
 });

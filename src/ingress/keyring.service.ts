@@ -1,8 +1,10 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DomainEvents, Subscriptions } from '../common/domain-events';
+import { baseName } from '../common/endpoint-name';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
-import { EndpointSecret, EventStore } from '../store/event-store';
-import { baseName } from '../sync/plan';
+import { KeyringStore } from '../store/ports/keyring-store';
+import { EndpointSecret } from '../store/store.types';
 
 const REFRESH_MS = 5000;
 /** At most one store read per this long for signature misses, however many bad signatures arrive. */
@@ -14,17 +16,29 @@ const MISS_REFRESH_MS = 1000;
  * may be valid at once (rotation).
  */
 @Injectable()
-export class KeyringService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class KeyringService implements OnModuleInit, OnModuleDestroy, OnApplicationBootstrap, OnApplicationShutdown {
   private shared: readonly string[] = [];
   private byEndpoint: ReadonlyMap<string, readonly string[]> = new Map();
   private captured: readonly EndpointSecret[] = [];
   private timer?: NodeJS.Timeout;
   private lastMissRefresh = 0;
   private missRefresh?: Promise<boolean>;
+  private readonly subscriptions = new Subscriptions();
 
-  constructor(private readonly config: BridgeConfigService, @Optional() private readonly store?: EventStore) {
+  constructor(private readonly config: BridgeConfigService, private readonly store: KeyringStore, private readonly events: DomainEvents) {
     this.build(config.current);
-    config.onChange((next) => this.build(next));
+  }
+
+  onModuleInit(): void {
+    this.subscriptions.add(
+      this.events.on('config.changed', KeyringService.name, ({ next }) => this.build(next)),
+      // sync (in this process) captured secrets: take them now, not at the next periodic read
+      this.events.on('keyring.changed', KeyringService.name, ({ secrets }) => this.take(secrets)),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.unsubscribe();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,8 +53,11 @@ export class KeyringService implements OnApplicationBootstrap, OnApplicationShut
 
   /** Reads the captured secrets again (after a sync, or another instance's); true when they changed. */
   async refresh(): Promise<boolean> {
-    if (!this.store) return false;
-    const captured = await this.store.listEndpointSecrets();
+    return this.take(await this.store.listEndpointSecrets());
+  }
+
+  /** Uses `captured` (every captured secret there is) from now on; true when they changed. */
+  private take(captured: readonly EndpointSecret[]): boolean {
     const changed = fingerprint(captured) !== fingerprint(this.captured);
     this.captured = captured;
     this.build(this.config.current);
@@ -56,7 +73,7 @@ export class KeyringService implements OnApplicationBootstrap, OnApplicationShut
   refreshAfterMiss(): Promise<boolean> {
     if (this.missRefresh) return this.missRefresh;
     const now = Date.now();
-    if (!this.store || now - this.lastMissRefresh < MISS_REFRESH_MS) return Promise.resolve(false);
+    if (now - this.lastMissRefresh < MISS_REFRESH_MS) return Promise.resolve(false);
     this.lastMissRefresh = now;
     this.missRefresh = this.refresh()
       .catch(() => false)

@@ -1,13 +1,13 @@
-import { HttpException, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { DomainEvents, Subscriptions } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { MetricsService, WebhookOutcome } from '../ops/metrics.service';
-import { answerFor, errorBody } from '../ops/domain-exception.filter';
-import { ReadinessService } from '../ops/readiness.service';
+import { MetricsService, WebhookOutcome } from '../metrics/metrics.service';
+import { answerFor, ErrorAnswer, errorBody, storeUnavailableAnswer } from '../ops/domain-exception.filter';
 import { decodeBody, EnvelopeError, parseEnvelope } from './envelope';
-import { IngressService } from './ingress.service';
+import { IngressResult, IngressService } from './ingress.service';
 import { KeyringService } from './keyring.service';
-import { verifySignature } from './signature';
+import { verifySignature } from '../common/webhook-signature';
 
 const PREFIX = '/webhooks/jogg';
 
@@ -21,16 +21,27 @@ const PREFIX = '/webhooks/jogg';
  * cannot write, or shutting down), 200 once the event and its deliveries are durable.
  */
 @Injectable()
-export class WebhookReceiver {
+export class WebhookReceiver implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
+  /** Shutdown began (`bridge.stopping`): every webhook is refused with 503 from now on. */
+  private stopping = false;
+  private readonly subscriptions = new Subscriptions();
 
   constructor(
     private readonly config: BridgeConfigService,
     private readonly keyring: KeyringService,
     private readonly ingress: IngressService,
     private readonly metrics: MetricsService,
-    @Optional() private readonly readiness?: ReadinessService,
+    private readonly events: DomainEvents,
   ) {}
+
+  onModuleInit(): void {
+    this.subscriptions.add(this.events.on('bridge.stopping', WebhookReceiver.name, () => (this.stopping = true)));
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.unsubscribe();
+  }
 
   /** Takes the request when it is a webhook (and answers it); false leaves it to the rest of the app. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
@@ -44,7 +55,7 @@ export class WebhookReceiver {
   private async receive(req: IncomingMessage, res: ServerResponse, endpoint: string | null): Promise<void> {
     // Shutting down: JoggAI retries a 503 (reaching another instance or our next start); closing the
     // connection lets the server's close finish.
-    if (this.readiness?.isStopping) return this.refuse(res, 503, 'unavailable', 'shutting down, retry later', true, { 'retry-after': '5' });
+    if (this.stopping) return this.refuse(res, 503, 'unavailable', 'shutting down, retry later', true, { 'retry-after': '5' });
     const type = req.headers['content-type'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     if (type === undefined ? hasBody : !isJson(type)) {
@@ -69,12 +80,29 @@ export class WebhookReceiver {
       if (error instanceof EnvelopeError) return this.refuse(res, 400, 'malformed', error.message);
       throw error;
     }
+    let result: IngressResult;
     try {
-      const result = await this.ingress.accept({ envelope, raw, text }, endpoint);
-      this.metrics.webhook(envelope.event, result.status);
-      send(res, 200, {}, result);
+      result = await this.ingress.accept({ envelope, raw, text }, endpoint);
     } catch (error) {
-      this.fail(res, error, envelope.event);
+      return this.fail(res, error, envelope.event);
+    }
+    this.answer(res, result, envelope.event);
+  }
+
+  /** The HTTP answer to what the ingress made of the webhook. */
+  private answer(res: ServerResponse, result: IngressResult, event: string): void {
+    switch (result.status) {
+      case 'accepted':
+      case 'duplicate':
+        this.metrics.webhook(event, result.status);
+        return send(res, 200, {}, result);
+      case 'stale':
+        this.metrics.webhook(event, 'stale');
+        // the shape (and key order) the Nest exception this used to be gave it
+        return send(res, 400, this.closing(), { message: result.reason, error: 'Bad Request', statusCode: 400 });
+      case 'unavailable':
+        this.metrics.webhook(event, 'unavailable');
+        return this.sendAnswer(res, storeUnavailableAnswer(result.reason, this.logger));
     }
   }
 
@@ -91,12 +119,20 @@ export class WebhookReceiver {
     send(res, status, close ? { connection: 'close', ...headers } : headers, errorBody(status, message));
   }
 
+  /** An error no result foresaw (a bug, or a fault while reading the request): 500 with an error id, or 503. */
   private fail(res: ServerResponse, error: unknown, event: string | undefined): void {
     const answer = answerFor(error, this.logger);
-    const outcome: WebhookOutcome = answer.status === 400 && error instanceof HttpException ? 'stale' : answer.status === 503 ? 'unavailable' : 'malformed';
-    this.metrics.webhook(event, outcome);
-    const close: Record<string, string> = this.readiness?.isStopping ? { connection: 'close' } : {};
-    if (!res.headersSent) send(res, answer.status, { ...answer.headers, ...close }, answer.body);
+    this.metrics.webhook(event, answer.status === 503 ? 'unavailable' : 'malformed');
+    this.sendAnswer(res, answer);
+  }
+
+  private sendAnswer(res: ServerResponse, answer: ErrorAnswer): void {
+    if (!res.headersSent) send(res, answer.status, { ...answer.headers, ...this.closing() }, answer.body);
+  }
+
+  /** While shutting down, answers close their connection (so the server's close can finish). */
+  private closing(): Record<string, string> {
+    return this.stopping ? { connection: 'close' } : {};
   }
 }
 

@@ -1,10 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { existsSync, FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { ConfigError, formatProblem } from '../config/config.error';
 import { LoadedConfig } from '../config/loaded-config';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 
 export type ReloadResult = { ok: true; changed: boolean } | { ok: false; error: string };
 
@@ -18,7 +18,7 @@ export class ConfigReloaderService implements OnApplicationBootstrap, OnApplicat
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly config: BridgeConfigService, @Optional() private readonly metrics?: MetricsService) {}
+  constructor(private readonly config: BridgeConfigService, private readonly metrics: MetricsService) {}
 
   onApplicationBootstrap(): void {
     const file = this.config.current.file;
@@ -49,14 +49,14 @@ export class ConfigReloaderService implements OnApplicationBootstrap, OnApplicat
     if (restart.length) return this.refuse(`${current.file}: ${restart.join(' and ')} change only with a restart; keeping the running config`);
     const changed = JSON.stringify(next.source) !== JSON.stringify(current.source);
     this.config.apply(next);
-    this.metrics?.configReloaded(true);
+    this.metrics.configReloaded(true);
     this.logger.log(`${current.file} reloaded${changed ? '' : ' (no change)'}`);
     for (const warning of next.warnings) this.logger.warn(formatProblem(warning));
     return { ok: true, changed };
   }
 
   private refuse(error: string): ReloadResult {
-    this.metrics?.configReloaded(false);
+    this.metrics.configReloaded(false);
     this.logger.error(`config refused, the running config stays: ${error}`);
     return { ok: false, error };
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { FastifyReply } from 'fastify';
 import { RepeatedLog } from '../common/repeated-log';
-import { StoreUnavailableError } from '../store/event-store';
+import { StoreUnavailableError } from '../store/store.types';
 
 export interface ErrorAnswer {
   status: number;
@@ -27,14 +27,18 @@ export function answerFor(exception: unknown, logger: Logger): ErrorAnswer {
     // Errors raised by Fastify itself (415, 413, …) arrive with a bare string: give them the usual shape.
     return { status, headers: {}, body: typeof body === 'string' ? errorBody(status, body) : body };
   }
+  if (exception instanceof StoreUnavailableError) return storeUnavailableAnswer(exception.message, logger);
   const errorId = randomUUID();
-  if (exception instanceof StoreUnavailableError) {
-    const line = `${exception.message} (error id ${errorId})`;
-    storeRefusals.write(Date.now(), (held) => logger.error(held ? `${line}; ${held} more refused the same way since the last such line` : line));
-    return { status: 503, headers: { 'retry-after': '5' }, body: { ...errorBody(503, 'store unavailable, retry later'), errorId } };
-  }
   logger.error(`unexpected error ${errorId}: ${(exception as Error)?.stack ?? exception}`);
   return { status: 500, headers: {}, body: { ...errorBody(500, 'unexpected error'), errorId } };
+}
+
+/** 503 with Retry-After (JoggAI retries the webhook) for a store that cannot write; `reason` is logged, not shown. */
+export function storeUnavailableAnswer(reason: string, logger: Logger): ErrorAnswer {
+  const errorId = randomUUID();
+  const line = `${reason} (error id ${errorId})`;
+  storeRefusals.write(Date.now(), (held) => logger.error(held ? `${line}; ${held} more refused the same way since the last such line` : line));
+  return { status: 503, headers: { 'retry-after': '5' }, body: { ...errorBody(503, 'store unavailable, retry later'), errorId } };
 }
 
 /**

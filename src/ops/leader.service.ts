@@ -1,8 +1,17 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { EventStore } from '../store/event-store';
-import { MetricsService } from './metrics.service';
+import { Housekeeping } from '../store/ports/housekeeping';
+import { LeaderLock } from '../store/ports/leader-lock';
+import { MetricsService } from '../metrics/metrics.service';
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** This instance became the leader (runs the sync loop and housekeeping) or stopped being it. */
+    'leadership.changed': { leader: boolean };
+  }
+}
 
 const CHECK_MS = 5000;
 const HOUSEKEEPING_MS = 3_600_000;
@@ -19,10 +28,12 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   isLeader = false;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: LeaderLock,
+    private readonly upkeep: Housekeeping,
     private readonly config: BridgeConfigService,
     private readonly clock: Clock,
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,12 +49,13 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   async check(): Promise<void> {
     const was = this.isLeader;
     this.isLeader = await this.store.acquireLeadership().catch(() => false);
-    this.metrics?.leader(this.isLeader);
+    this.metrics.leader(this.isLeader);
     if (this.isLeader !== was) {
       const line = this.isLeader ? 'this instance leads (sync loop, housekeeping)' : 'no longer the leader';
       // SQLite has one instance, always the leader: worth a line only where instances share a database
       if (this.config.current.store.driver === 'postgres') this.logger.log(line);
       else this.logger.debug?.(line);
+      this.events.emit('leadership.changed', { leader: this.isLeader });
     }
     if (this.isLeader && this.clock.now() - this.lastHousekeeping >= HOUSEKEEPING_MS) await this.housekeeping();
   }
@@ -51,7 +63,7 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
   /** Deletes events whose deliveries are all delivered, once they are older than store.retention. */
   async housekeeping(): Promise<number> {
     this.lastHousekeeping = this.clock.now();
-    const purged = await this.store.purgeDelivered(this.clock.now() - this.config.current.store.retentionMs).catch((error: Error) => {
+    const purged = await this.upkeep.purgeDelivered(this.clock.now() - this.config.current.store.retentionMs).catch((error: Error) => {
       this.logger.warn(`housekeeping failed: ${error.message}`);
       return 0;
     });

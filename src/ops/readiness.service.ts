@@ -1,10 +1,18 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { DomainEvents } from '../common/domain-events';
 import { SyncLoopService } from '../sync/sync-loop.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { SinkRegistry } from '../sink-registry/sink.registry';
-import { CircuitState, SinkCircuits } from './sink-circuits';
-import { EventStore } from '../store/event-store';
+import { CircuitState, SinkCircuits } from '../delivery/sink-circuits';
+import { Housekeeping } from '../store/ports/housekeeping';
 import { LeaderService } from './leader.service';
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** Shutdown began (SIGTERM/SIGINT): the instance reports not ready and refuses webhooks with 503 from now on. */
+    'bridge.stopping': Record<string, never>;
+  }
+}
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -22,7 +30,7 @@ export interface Readiness {
     sinks: Record<string, CheckResult & { readiness: 'required' | 'optional'; circuit?: CircuitState }>;
     /** Informational: a failing sync never makes the instance unready (ingest goes on). */
     /** Informational: which instance runs the sync loop and housekeeping (one per database). */
-    leader?: { status: 'leader' | 'standby' };
+    leader: { status: 'leader' | 'standby' };
     sync?: { status: 'up' | 'down' | 'off' | 'standby' | 'starting'; lastSuccessAt?: number; error?: string };
   };
 }
@@ -34,16 +42,19 @@ export class ReadinessService {
 
   constructor(
     private readonly config: BridgeConfigService,
-    private readonly store: EventStore,
+    private readonly store: Housekeeping,
     private readonly sinks: SinkRegistry,
-    @Optional() private readonly syncLoop?: SyncLoopService,
-    @Optional() private readonly leaderService?: LeaderService,
-    @Optional() private readonly dispatcher?: SinkCircuits,
+    private readonly syncLoop: SyncLoopService,
+    private readonly leaderService: LeaderService,
+    private readonly dispatcher: SinkCircuits,
+    private readonly events: DomainEvents,
   ) {}
 
-  /** From now on the instance reports not ready (it is shutting down). */
+  /** From now on the instance reports not ready (it is shutting down), and says so (`bridge.stopping`). */
   markStopping(): void {
+    if (this.stopping) return;
     this.stopping = true;
+    this.events.emit('bridge.stopping', {});
   }
 
   get isStopping(): boolean {
@@ -56,7 +67,7 @@ export class ReadinessService {
       ...this.sinks.names().map((name) => probe(() => this.sinks.get(name)!.check())),
     ]);
     const sinks: Readiness['checks']['sinks'] = {};
-    const circuits = this.dispatcher?.circuits() ?? {};
+    const circuits = this.dispatcher.circuits();
     this.sinks.names().forEach((name, i) => {
       const circuit = circuits[name];
       // an open circuit is a sink that failed delivery after delivery: down, whatever its own check says
@@ -67,15 +78,15 @@ export class ReadinessService {
     const requiredDown = Object.values(sinks).some((s) => s.readiness === 'required' && s.status === 'down');
     const file = this.config.current.file;
     const config = this.stopping ? { status: 'down' as const, error: 'shutting down', file } : { status: 'up' as const, file };
-    const state = this.syncLoop?.state;
-    const sync: NonNullable<Readiness['checks']['sync']> = !state?.enabled
+    const state = this.syncLoop.state;
+    const sync: NonNullable<Readiness['checks']['sync']> = !state.enabled
       ? { status: 'off' }
       : state.standby
         ? { status: 'standby' }
         : !state.lastError && !state.lastSuccessAt
           ? { status: 'starting' }
           : { status: state.lastError ? 'down' : 'up', lastSuccessAt: state.lastSuccessAt, ...(state.lastError ? { error: state.lastError } : {}) };
-    const leader = this.leaderService && { status: this.leaderService.isLeader ? ('leader' as const) : ('standby' as const) };
+    const leader = { status: this.leaderService.isLeader ? ('leader' as const) : ('standby' as const) };
     return { ready: !this.stopping && store.status === 'up' && !requiredDown, checks: { config, store, sinks, leader, sync } };
   }
 }

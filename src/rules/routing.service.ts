@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-import { BridgeConfigService } from '../config/bridge-config.service';
 import { JoggEnvelope } from '../common/jogg-event';
 import { CompiledRoute, matchRoutes, TemplateSet } from './route';
 
@@ -16,24 +14,30 @@ export interface PlannedDelivery {
   templates?: TemplateSet;
 }
 
-/** Applies the configured routes: which deliveries an event gets, and how each message renders. */
-@Injectable()
-export class RoutingService {
-  private byName: ReadonlyMap<string, CompiledRoute>;
+/** What routing reads of the config: the routes, and each sink's type (the loaded config is one). */
+export interface RoutingTable {
+  readonly routes: readonly CompiledRoute[];
+  readonly sinks: ReadonlyMap<string, { readonly config: { readonly type: string } }>;
+}
 
-  constructor(private readonly config: BridgeConfigService) {
-    this.byName = new Map(config.current.routes.map((route) => [route.name, route]));
-    config.onChange((next) => (this.byName = new Map(next.routes.map((route) => [route.name, route]))));
-  }
+/**
+ * Applies the configured routes: which deliveries an event gets, and how each message renders. Plain code: it
+ * reads the table it is given at every call (`table` returns the current config), so a reload needs no hook.
+ */
+export class RoutingService {
+  private byName: ReadonlyMap<string, CompiledRoute> = new Map();
+  private indexed?: readonly CompiledRoute[];
+
+  constructor(private readonly table: () => RoutingTable) {}
 
   /** The routes that match, in order. */
   match(envelope: JoggEnvelope): CompiledRoute[] {
-    return matchRoutes(this.config.current.routes, envelope);
+    return matchRoutes(this.table().routes, envelope);
   }
 
   /** One delivery per (matching route, sink it names). */
   plan(envelope: JoggEnvelope): PlannedDelivery[] {
-    const sinks = this.config.current.sinks;
+    const sinks = this.table().sinks;
     return this.match(envelope).flatMap((route) => route.to.map((sink) => {
       const type = sinks.get(sink)?.config.type;
       return { route: route.name, sink, templates: type ? route.templates[type] : undefined };
@@ -47,6 +51,16 @@ export class RoutingService {
 
   /** The message `sink` would send for `event` on `routeName` (the route's templates override the sink's). */
   render<E, M>(routeName: string, sink: RenderingSink<E, M>, event: E): M {
-    return sink.render(event, this.byName.get(routeName)?.templates[sink.type]);
+    return sink.render(event, this.route(routeName)?.templates[sink.type]);
+  }
+
+  /** By name, indexed again when the routes are another list (after a reload). */
+  private route(name: string): CompiledRoute | undefined {
+    const routes = this.table().routes;
+    if (routes !== this.indexed) {
+      this.byName = new Map(routes.map((route) => [route.name, route]));
+      this.indexed = routes;
+    }
+    return this.byName.get(name);
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DomainEvents, Subscriptions } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig, LoadedSink } from '../config/loaded-config';
 import { Sink } from '../sinks/core/sink';
@@ -6,13 +7,21 @@ import { SinkFactory } from './sink.factory';
 
 /** The live sink instances, by name. */
 @Injectable()
-export class SinkRegistry implements OnApplicationShutdown {
+export class SinkRegistry implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(SinkRegistry.name);
   private readonly sinks = new Map<string, Sink>();
+  private readonly subscriptions = new Subscriptions();
 
-  constructor(config: BridgeConfigService, private readonly factory: SinkFactory) {
+  constructor(config: BridgeConfigService, private readonly factory: SinkFactory, private readonly events: DomainEvents) {
     for (const loaded of config.current.sinks.values()) this.sinks.set(loaded.name, factory.create(loaded));
-    config.onChange((next, previous) => this.update(next, previous));
+  }
+
+  onModuleInit(): void {
+    this.subscriptions.add(this.events.on('config.changed', SinkRegistry.name, ({ next, previous }) => this.update(next, previous)));
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.unsubscribe();
   }
 
   /** After a reload: sinks whose settings changed are created anew, removed ones closed, the rest kept as they are. */

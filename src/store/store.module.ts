@@ -1,44 +1,47 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { oncePer } from '../common/common.module';
+import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { AlertGroups } from './alert-groups';
-import { EventStore } from './event-store';
-import { Silences, silencesOf } from './silences';
-import { PostgresEventStore } from './postgres/postgres-event.store';
-import { SqliteEventStore } from './sqlite/sqlite-event.store';
+import { BridgeSetup } from '../config/bridge-setup';
+import { openStore } from './open-store';
+import { AlertGroups, DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock, Silences, StorePorts } from './ports';
 
 export const STORE_OWNER = Symbol('STORE_OWNER');
+/** The engine's adapters together (one connection or writer thread); the module closes it at shutdown. */
+export const STORE_PORTS = Symbol('STORE_PORTS');
 
-/** Provides the EventStore port, backed by the adapter the config names. */
-@Global()
+const PORTS = [
+  { token: EventInbox, pick: (ports: StorePorts) => ports.inbox },
+  { token: DeliveryQueue, pick: (ports: StorePorts) => ports.queue },
+  { token: KeyringStore, pick: (ports: StorePorts) => ports.keyring },
+  { token: LeaderLock, pick: (ports: StorePorts) => ports.leader },
+  { token: Housekeeping, pick: (ports: StorePorts) => ports.housekeeping },
+  { token: AlertGroups, pick: (ports: StorePorts) => ports.groups },
+  { token: Silences, pick: (ports: StorePorts) => ports.silences },
+] as const;
+
+/** Provides the store's ports (inbox, queue, keyring, leader lock, housekeeping, alert groups, silences), backed by the engine the config names. */
 @Module({})
 export class StoreModule implements OnApplicationShutdown {
-  /** @param owner true for the serving process (it dispatches); false for tools that only read and re-queue */
-  static forRoot(owner: boolean): DynamicModule {
-    return {
+  /** `setup.serving`: the serving process owns the store (it dispatches); tools only read and re-queue */
+  static readonly forRoot = oncePer((setup: BridgeSetup) => ({
       module: StoreModule,
+      imports: [BridgeConfigModule.forRoot(setup)],
       providers: [
-        { provide: STORE_OWNER, useValue: owner },
+        { provide: STORE_OWNER, useValue: setup.serving },
         {
-          provide: EventStore,
+          provide: STORE_PORTS,
           inject: [BridgeConfigService, STORE_OWNER],
-          useFactory: (config: BridgeConfigService, isOwner: boolean) => {
-            const store = config.current.store;
-            return store.driver === 'postgres'
-              ? new PostgresEventStore({ url: store.url!, poolSize: store.poolSize, schema: store.schema })
-              : new SqliteEventStore(store.path, { owner: isOwner });
-          },
+          useFactory: (config: BridgeConfigService, isOwner: boolean) => openStore(config.current.store, isOwner),
         },
-        // alerting: each adapter keeps its groups port beside it (same connections, same group commit)
-        { provide: AlertGroups, inject: [EventStore], useFactory: (store: EventStore & { groups: AlertGroups }) => store.groups },
-        { provide: Silences, inject: [EventStore], useFactory: (store: EventStore) => silencesOf(store) },
+        ...PORTS.map(({ token, pick }) => ({ provide: token, inject: [STORE_PORTS], useFactory: pick })),
       ],
-      exports: [EventStore, AlertGroups, Silences],
-    };
-  }
+      exports: PORTS.map(({ token }) => token),
+  }));
 
-  constructor(@Inject(EventStore) private readonly store: EventStore) {}
+  constructor(@Inject(STORE_PORTS) private readonly ports: StorePorts) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    await this.ports.close();
   }
 }

@@ -1,4 +1,4 @@
-import { WriteHealth } from './event-store';
+import { WriteHealth } from './write-health';
 
 describe('WriteHealth', () => {
   let now = 1_000_000;

@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { JOGG_EVENTS, JoggEnvelope } from '../common/jogg-event';
 import { sampleEvent } from '../common/jogg-samples';
-import { sign } from '../ingress/signature';
+import { sign } from '../common/webhook-signature';
 import { JOGG_CODES, JOGG_ENDPOINT_LIMIT, JoggEndpoint } from './jogg-api.types';
 
 export interface FakeJoggOptions {

@@ -1,4 +1,5 @@
 import { EndpointInput, JOGG_ENDPOINT_LIMIT, JoggEndpoint } from './jogg-api.types';
+import { baseName, GENERATION_SEPARATOR } from '../common/endpoint-name';
 
 export interface DesiredEndpoint {
   name: string;
@@ -34,14 +35,6 @@ export interface PlanInput {
 }
 
 export const WEBHOOK_PATH = '/webhooks/jogg/';
-/** Rotation creates `<name>~<generation>`; the ingress treats it as `<name>`. */
-export const GENERATION_SEPARATOR = '~';
-
-/** The endpoint name a webhook path segment stands for (`videos~2` → `videos`). */
-export function baseName(segment: string): string {
-  const at = segment.indexOf(GENERATION_SEPARATOR);
-  return at === -1 ? segment : segment.slice(0, at);
-}
 
 /** A rotation in progress: the older generations of `name` stay until `until` (ms since epoch). */
 export interface Rotation {

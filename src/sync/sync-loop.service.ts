@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { DomainEvents, Subscriptions } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
-import { LeaderService } from '../ops/leader.service';
-import { MetricsService } from '../ops/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { SyncService } from './sync.service';
 
 export interface SyncState {
@@ -14,23 +14,42 @@ export interface SyncState {
 }
 
 /**
- * With `jogg.sync.auto: true`: apply at start and every interval. A failure never stops ingest (the known
- * secrets keep working); it is logged once per change of state and shown in readiness detail.
+ * With `jogg.sync.auto: true`: apply at start and every interval, on the leader only (`leadership.changed`: until
+ * this instance leads it stands by, and it applies at once when it becomes the leader). A failure never stops
+ * ingest (the known secrets keep working); it is logged once per change of state and shown in readiness detail.
  */
 @Injectable()
-export class SyncLoopService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncLoopService implements OnModuleInit, OnModuleDestroy, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Sync');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private leading = false;
+  private readonly subscriptions = new Subscriptions();
   readonly state: SyncState = { enabled: false };
 
   constructor(
     private readonly config: BridgeConfigService,
     private readonly sync: SyncService,
     private readonly clock: Clock,
-    @Optional() private readonly metrics?: MetricsService,
-    @Optional() private readonly leader?: LeaderService,
+    private readonly metrics: MetricsService,
+    private readonly events: DomainEvents,
   ) {}
+
+  onModuleInit(): void {
+    this.subscriptions.add(this.events.on('leadership.changed', SyncLoopService.name, ({ leader }) => this.leadershipChanged(leader)));
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.unsubscribe();
+  }
+
+  private leadershipChanged(leader: boolean): void {
+    this.leading = leader;
+    // a standby that now leads applies now rather than at its next look
+    if (!leader || !this.state.enabled || !this.state.standby || !this.running) return;
+    clearTimeout(this.timer);
+    this.running = this.running.then(() => (this.state.enabled && this.state.standby ? this.runOnce() : undefined));
+  }
 
   onApplicationBootstrap(): void {
     this.state.enabled = this.config.current.jogg.sync.auto;
@@ -45,7 +64,7 @@ export class SyncLoopService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async runOnce(): Promise<void> {
-    if (this.leader && !this.leader.isLeader) {
+    if (!this.leading) {
       this.state.standby = true;
       return this.schedule();
     }
@@ -53,7 +72,7 @@ export class SyncLoopService implements OnApplicationBootstrap, OnApplicationShu
     try {
       const { done } = await this.sync.apply();
       this.state.lastSuccessAt = this.clock.now();
-      this.metrics?.syncSucceeded(this.state.lastSuccessAt);
+      this.metrics.syncSucceeded(this.state.lastSuccessAt);
       if (this.state.lastError !== undefined || done.length) this.logger.log(done.length ? `applied: ${done.join('; ')}` : 'in sync again');
       this.state.lastError = undefined;
     } catch (error) {

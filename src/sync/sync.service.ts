@@ -1,12 +1,21 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
-import { KeyringService } from '../ingress/keyring.service';
-import { EndpointSecret, EventStore } from '../store/event-store';
+import { KeyringStore } from '../store/ports/keyring-store';
+import { EndpointSecret } from '../store/store.types';
 import { JoggApiClient } from './jogg-api.client';
 import { JoggEndpoint } from './jogg-api.types';
-import { baseName, DesiredEndpoint, describePlan, endpointUrl, GENERATION_SEPARATOR, planSync, SyncPlan } from './plan';
+import { baseName, GENERATION_SEPARATOR } from '../common/endpoint-name';
+import { DesiredEndpoint, describePlan, endpointUrl, planSync, SyncPlan } from './plan';
+
+declare module '../common/domain-events' {
+  interface DomainEventMap {
+    /** Secrets JoggAI generated were stored: `secrets` is every captured secret now in the store (for the keyring). */
+    'keyring.changed': { secrets: readonly EndpointSecret[] };
+  }
+}
 
 export class SyncError extends Error {}
 
@@ -20,9 +29,9 @@ export interface ApplyResult {
 export class SyncService {
   constructor(
     private readonly config: BridgeConfigService,
-    private readonly store: EventStore,
+    private readonly store: KeyringStore,
     private readonly clock: Clock,
-    @Optional() private readonly keyring?: KeyringService,
+    private readonly events: DomainEvents,
   ) {}
 
   async plan(): Promise<SyncPlan> {
@@ -50,7 +59,7 @@ export class SyncService {
     const now = this.clock.now();
     await this.store.saveEndpointSecrets([{ endpoint: name, endpointId: created.endpoint_id, secret: created.secret }], now);
     await this.store.saveRotation({ name, until: now + graceMs });
-    await this.keyring?.refresh();
+    await this.announceSecrets();
     return { created: `${segment} (${created.endpoint_id})`, until: now + graceMs };
   }
 
@@ -88,8 +97,13 @@ export class SyncService {
       // store each secret as soon as JoggAI has it, so a failure half-way loses none
       await this.store.saveEndpointSecrets(captured.splice(0), this.clock.now());
     }
-    await this.keyring?.refresh();
+    await this.announceSecrets();
     return { plan, done };
+  }
+
+  /** Tells whoever verifies webhooks in this process (the keyring) which secrets are stored now. */
+  private async announceSecrets(): Promise<void> {
+    this.events.emit('keyring.changed', { secrets: await this.store.listEndpointSecrets() });
   }
 
   private async read(): Promise<{ plan: SyncPlan; client: JoggApiClient; remote: JoggEndpoint[] }> {

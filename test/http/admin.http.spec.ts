@@ -73,6 +73,21 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
     await waitFor(async () => (await admin(`/deliveries/${dead.body[0].id}`)).body.status === 'delivered', 10_000);
   });
 
+  it('searches events by resource id, glob, time and text, a page at a time', async () => {
+    const texts = [videoEvent('generated_video_failed', { video_id: 'vid-search-1' }), videoEvent('generated_avatar_video_success', { video_id: 'vid-search-2' })].map((e) => JSON.stringify(e));
+    const ids: number[] = [];
+    for (const text of texts) ids.push((await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET))).body.id);
+    const search = async (q: string) => (await admin(`/events/search?${q}`)).body;
+    expect(await search('resource=vid-search-2')).toMatchObject({ events: [{ id: ids[1], resourceId: 'vid-search-2', event: 'generated_avatar_video_success' }] });
+    expect((await search('event=*avatar*&from=1h')).events.map((e: { id: number }) => e.id)).toContain(ids[1]);
+    expect((await search('event=*avatar*')).events.map((e: { id: number }) => e.id)).not.toContain(ids[0]);
+    expect((await search('q=VID-SEARCH-1')).events.map((e: { id: number }) => e.id)).toEqual([ids[0]]);
+    const first = await search('limit=1');
+    expect(first).toMatchObject({ events: [{ id: ids[1] }], next: ids[1] });
+    expect((await search(`limit=1&before=${first.next}`)).events[0].id).toBe(ids[0]);
+    for (const bad of ['status=lost', 'event=**', 'from=yesterday', 'limit=0', 'before=x', 'unknown=1']) expect({ bad, status: (await admin(`/events/search?${bad}`)).status }).toEqual({ bad, status: 400 });
+  });
+
   it('dry-runs routes exactly as the CLI does', async () => {
     const body = videoEvent('generated_video_failed');
     const res = await admin('/routes/test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -102,7 +117,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
       .filter((name) => name !== 'constructor' && Reflect.getMetadata(PATH_METADATA, proto[name]) !== undefined)
       .map((name) => `${RequestMethod[Reflect.getMetadata(METHOD_METADATA, proto[name])]} /admin/${Reflect.getMetadata(PATH_METADATA, proto[name]).replace(/:(\w+)/g, '{$1}')}`);
     expect(documented.sort()).toEqual(routes.sort());
-    expect(routes).toHaveLength(11);
+    expect(routes).toHaveLength(12);
   });
 
   it('answers 401, never 500, for bearer headers with quotes, backslashes or odd bytes', async () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { openSqlite } from '../support/store';
 import { FakeJogg } from '../../src/sync/fake-jogg.server';
 import { BridgeProcess } from '../support/bridge-process';
 import { cli, cliSync, ROOT } from '../support/cli';
@@ -94,7 +94,7 @@ describe('the CLI in a new user’s first hour', () => {
     beforeAll(async () => {
       config = slackConfig(dir);
       // one event whose Slack delivery died once, as the bridge would have left it
-      const store = new SqliteEventStore(join(dir, 'bridge.db'), { owner: true });
+      const store = await openSqlite(join(dir, 'bridge.db'), { owner: true });
       const { id } = await store.ingest({
         dedupeKey: 'k1', event: 'generated_video_failed', timestamp: Math.floor(Date.now() / 1000), endpoint: null,
         receivedAt: Date.now(), body: '{"event":"generated_video_failed","timestamp":1,"data":{}}', deliveries: [{ route: 'all', sink: 'slack' }],
@@ -127,7 +127,7 @@ describe('the CLI in a new user’s first hour', () => {
       const replay = run(['replay', String(deliveryId), '--config', config]);
       expect([replay.status, replay.stderr, replay.stdout]).toEqual([0, '', expect.stringMatching(/^replayed 1 delivery/)]);
       // the bridge's next attempt succeeds
-      const store = new SqliteEventStore(join(dir, 'bridge.db'), { owner: true });
+      const store = await openSqlite(join(dir, 'bridge.db'), { owner: true });
       const [claim] = await store.claimDue('slack', 1, Date.now(), 60_000);
       await store.settle({ delivery: claim, startedAt: Date.now(), finishedAt: Date.now(), result: { status: 'delivered' } });
       await store.close();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
 import { cli, cliSync, ROOT } from '../support/cli';
 import { FIXTURE_DIR } from '../support/fixtures';
@@ -135,7 +135,7 @@ describe('jogg-bridge CLI', () => {
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(/^POST .* generated_video_failed → 200\n\{"status":"accepted","id":\d+,"deliveries":3\}/);
       const id = Number(/"id":(\d+)/.exec(ok.stdout)![1]);
-      const store = new SqliteEventStore(join(dir, 'bridge.db'));
+      const store = await openSqlite(join(dir, 'bridge.db'));
       try {
         const body = JSON.parse((await store.getEvent(id))!.body);
         expect(body).toMatchObject({ event: 'generated_video_failed', event_id: expect.stringMatching(/^[0-9a-f]{32}$/), data: { video_id: 'v-cli-1', error: { code: 42 } } });

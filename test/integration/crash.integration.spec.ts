@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
 import { videoEvent } from '../support/fixtures';
 import { signedHeaders } from '../support/signing';
@@ -89,7 +89,7 @@ routes:
       return acknowledged.every((id) => lines.has(id));
     }, 20_000, 'every acknowledged event in the file sink');
     expect(torn.length).toBeLessThanOrEqual(1);
-    const store = new SqliteEventStore(join(dir, 'bridge.db'));
+    const store = await openSqlite(join(dir, 'bridge.db'));
     try {
       const stored = new Set((await store.listEvents({ limit: 100_000 })).map((e) => e.eventId));
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);

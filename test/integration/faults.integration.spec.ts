@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { openSqlite } from '../support/store';
 import { startBridge } from '../support/bridge';
 import { BridgeProcess } from '../support/bridge-process';
 import { videoEvent } from '../support/fixtures';
@@ -108,13 +108,13 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file, hook] }]
       await waitFor(allDelivered, 60_000, 'every acknowledged event at both sinks').catch(async (error) => {
         const lines = countLines(join(dir, 'events.jsonl'));
         const http = received();
-        const store = new SqliteEventStore(join(dir, 'bridge.db'));
+        const store = await openSqlite(join(dir, 'bridge.db'));
         const counts = await store.countDeliveries();
         const stuck = (await store.listDeliveries({ limit: 20, status: 'pending' })).concat(await store.listDeliveries({ limit: 20, status: 'retrying' }));
         await store.close();
         throw new Error(`${error.message}: missing in file ${acknowledged.filter((id) => !lines.has(id)).length}, over HTTP ${acknowledged.filter((id) => !http.has(id)).length}; deliveries ${JSON.stringify(counts)}; waiting ${JSON.stringify(stuck.slice(0, 3))}\n${bridge.output.slice(-2000)}`);
       });
-      const store = new SqliteEventStore(join(dir, 'bridge.db'));
+      const store = await openSqlite(join(dir, 'bridge.db'));
       const stored = new Set((await store.listEvents({ limit: 1_000_000 })).map((e) => e.eventId));
       await store.close();
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
@@ -220,7 +220,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
       const output = bridge.output;
       expect(await bridge.close()).toBe(0);
       expect(output).not.toMatch(/exiting for a restart|TypeError/);
-      const store = new SqliteEventStore(join(mount, 'bridge.db'));
+      const store = await openSqlite(join(mount, 'bridge.db'));
       const stored = new Set((await store.listEvents({ limit: 10_000 })).map((e) => e.eventId));
       await store.close();
       expect([...acknowledged, (refused as { event_id: string }).event_id].filter((id) => !stored.has(id))).toEqual([]);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
 import { Receiver } from '../support/receiver';
 import { signedHeaders } from '../support/signing';
@@ -82,7 +82,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
   it('stored none of the refused bodies, and every stored event can be read back', async () => {
     await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 2, 15_000, 'both file deliveries');
     expect(await bridge.stop()).toBe(0);
-    const store = new SqliteEventStore(join(dir, 'b.db'));
+    const store = await openSqlite(join(dir, 'b.db'));
     try {
       const events = await store.listEvents({ limit: 1000 });
       expect(events.map((e) => e.event).sort()).toEqual(['deep_ok', '视频_failed']);

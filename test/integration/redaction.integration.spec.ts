@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
 import { cli } from '../support/cli';
 import { videoEvent } from '../support/fixtures';
@@ -134,7 +134,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [echo, json, encoded, long, 
       }, 30_000, 'every delivery settled');
 
       // the store: last errors and every attempt's error
-      const store = new SqliteEventStore(join(dir, 'bridge.db'));
+      const store = await openSqlite(join(dir, 'bridge.db'));
       const deliveries = await store.listDeliveries({ limit: 100 });
       const attempts = (await Promise.all(deliveries.map((d) => store.listAttempts(d.id)))).flat();
       await store.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
-import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event.store';
+import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
 import { videoEvent } from '../support/fixtures';
 import { signedHeaders } from '../support/signing';
@@ -73,7 +73,7 @@ describe('the service process', () => {
     await Promise.all(senders);
     expect([...statuses].every((s) => [200, 503, 0].includes(s))).toBe(true);
     expect(statuses.has(503)).toBe(true); // the drain: the port stays open, answering 503, before it closes
-    const store = new SqliteEventStore(join(dir, 'b.db'));
+    const store = await openSqlite(join(dir, 'b.db'));
     const stored = new Set((await store.listEvents({ limit: 100_000 })).map((e) => e.eventId));
     await store.close();
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);

@@ -194,7 +194,7 @@ describe('sync in the service (sync.auto)', () => {
       // a failed sync never stops ingest: the captured secret still verifies
       const delivered = await (async () => {
         const endpoint = [...jogg.endpoints.values()][0];
-        const { sign } = await import('../../src/ingress/signature');
+        const { sign } = await import('../../src/common/webhook-signature');
         const body = JSON.stringify({ event_id: 'during-outage', event: 'generated_video_failed', timestamp: Math.floor(Date.now() / 1000), data: { video_id: 'v' } });
         return (await fetch(`${bridge!.url}/webhooks/jogg/videos`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-webhook-signature': sign(body, endpoint.secret) } })).status;
       })();

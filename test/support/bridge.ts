@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/config.loader';
-import { EventStore } from '../../src/store/event-store';
+import { appStore, StoreView } from './store';
 
 export interface TestBridge {
   app: NestFastifyApplication;
   url: string;
-  store: EventStore;
+  store: StoreView;
   dir: string;
   post(path: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
@@ -33,7 +33,7 @@ export async function startBridge(yaml: string, env: Record<string, string> = {}
     app,
     url,
     dir,
-    store: app.get(EventStore),
+    store: appStore(app),
     async post(path, body, headers) {
       const response = await fetch(`${url}${path}`, { method: 'POST', body, headers });
       const text = await response.text();

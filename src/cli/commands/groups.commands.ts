@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
 import { errorCode, errorMessage, JoggEnvelope, resourceId } from '../../common/jogg-event';
-import { AlertGroup, groupsOf } from '../../store/alert-groups';
+import { AlertGroup } from '../../store/ports/alert-groups';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table, truncate } from '../format';
@@ -30,7 +30,7 @@ function labels(key: string): string {
 export class GroupsListCommand extends JsonCommand<GroupListOptions> {
   async run(_params: string[], options: GroupListOptions): Promise<void> {
     const groups = await withStore(options.config, (store) =>
-      groupsOf(store).listGroups({ state: options.open ? 'open' : undefined, sink: options.sink, limit: options.limit }));
+      store.groups.listGroups({ state: options.open ? 'open' : undefined, sink: options.sink, limit: options.limit }));
     if (options.json) return printJson(groups);
     print(table(
       ['GROUP', 'STATE', 'ROUTE', 'SINK', 'KEY', 'EVENTS', 'OPENED', 'DUE/SENT', 'DELIVERY'],
@@ -58,10 +58,10 @@ export class GroupsListCommand extends JsonCommand<GroupListOptions> {
 export class GroupsShowCommand extends JsonCommand<BaseOptions & { limit: number }> {
   async run([id]: string[], options: BaseOptions & { limit: number }): Promise<void> {
     const { group, members, delivery } = await withStore(options.config, async (store) => {
-      const groups = groupsOf(store);
+      const groups = store.groups;
       const found = await groups.getGroup(parseId(id));
       if (!found) throw new CliError(`no group ${id}`);
-      const deliveryRow = found.deliveryId === null ? undefined : await store.getDelivery(found.deliveryId);
+      const deliveryRow = found.deliveryId === null ? undefined : await store.queue.getDelivery(found.deliveryId);
       return { group: found, members: await groups.members(found.id, options.limit), delivery: deliveryRow };
     });
     const rows = members.map((m) => ({ id: m.eventPk, event: m.event, receivedAt: m.receivedAt, ...summary(m.body) }));

@@ -3,8 +3,6 @@ import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander
 import { JoggEnvelope } from '../../common/jogg-event';
 import { DryRunResult } from '../../delivery/dry-run.service';
 import { AlertingDecision, alertingDecision, describeDecision, withDecisions } from '../../alerting/decision';
-import { groupsOf } from '../../store/alert-groups';
-import { silencesOf } from '../../store/silences';
 import { EnvelopeError, parseEnvelope } from '../../ingress/envelope';
 import { withTools } from '../cli-context';
 import { CliError } from '../cli-error';
@@ -32,8 +30,8 @@ export class RoutesTestCommand extends JsonCommand<RoutesTestOptions> {
       const now = Date.now();
       const input = {
         groups: tools.config.groups,
-        silences: await silencesOf(tools.store).listSilences({ now }),
-        openGroups: await groupsOf(tools.store).listGroups({ state: 'open', limit: 1000 }),
+        silences: await tools.silences.listSilences({ now }),
+        openGroups: await tools.groups.listGroups({ state: 'open', limit: 1000 }),
       };
       return withDecisions(run, (route, sink) => alertingDecision(input, route, tools.config.sinks.get(sink)!, envelope, now));
     });

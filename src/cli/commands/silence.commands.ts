@@ -1,7 +1,6 @@
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
 import { newSilence } from '../../alerting/silence-input';
 import { formatMatcher, MatcherError } from '../../alerting/silence-match';
-import { silencesOf } from '../../store/silences';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table } from '../format';
@@ -26,7 +25,7 @@ export class SilenceAddCommand extends JsonCommand<AddOptions> {
         if (error instanceof MatcherError) throw new CliError(error.message);
         throw error;
       }
-      return silencesOf(store).addSilence(input, Date.now());
+      return store.silences.addSilence(input, Date.now());
     });
     if (options.json) return printJson(silence);
     print(`silence ${silence.id} until ${isoTime(silence.endsAt)}: ${silence.matchers.map(formatMatcher).join(' ')}\nthe serving bridge applies it within a second`);
@@ -67,7 +66,7 @@ export class SilenceAddCommand extends JsonCommand<AddOptions> {
 export class SilenceListCommand extends JsonCommand<BaseOptions & { all?: boolean }> {
   async run(_params: string[], options: BaseOptions & { all?: boolean }): Promise<void> {
     const now = Date.now();
-    const silences = await withStore(options.config, (store) => silencesOf(store).listSilences({ now, all: options.all, limit: 1000 }));
+    const silences = await withStore(options.config, (store) => store.silences.listSilences({ now, all: options.all, limit: 1000 }));
     if (options.json) return printJson(silences);
     print(table(
       ['ID', 'STATE', 'MATCHERS', 'STARTS', 'ENDS', 'BY', 'COMMENT'],
@@ -85,7 +84,7 @@ export class SilenceListCommand extends JsonCommand<BaseOptions & { all?: boolea
 @SubCommand({ name: 'expire', arguments: '<id>', description: 'end a silence now' })
 export class SilenceExpireCommand extends JsonCommand {
   async run([id]: string[], options: BaseOptions): Promise<void> {
-    const expired = await withStore(options.config, (store) => silencesOf(store).expireSilence(parseId(id), Date.now()));
+    const expired = await withStore(options.config, (store) => store.silences.expireSilence(parseId(id), Date.now()));
     if (!expired) throw new CliError(`no silence ${id} in force`);
     if (options.json) return printJson({ id: Number(id), expired });
     print(`silence ${id} expired`);

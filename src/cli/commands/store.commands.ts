@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
-import { DELIVERY_STATUSES, DeliveryStatus, EventStore } from '../../store/event-store';
-import { groupsOf } from '../../store/alert-groups';
+import { DeliveryQueue } from '../../store/ports/delivery-queue';
+import { Delivery, DELIVERY_STATUSES, DeliveryStatus } from '../../store/store.types';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
@@ -31,8 +31,8 @@ abstract class ListCommand extends JsonCommand<ListOptions> {
 @SubCommand({ name: 'list', description: 'list stored events, newest first' })
 export class EventsListCommand extends ListCommand {
   async run(_params: string[], options: ListOptions): Promise<void> {
-    const events = await withStore(options.config, (store) =>
-      store.listEvents({ event: options.event, since: parseSince(options.since), limit: options.limit }),
+    const events = await withStore(options.config, ({ inbox }) =>
+      inbox.listEvents({ event: options.event, since: parseSince(options.since), limit: options.limit }),
     );
     if (options.json) return printJson(events.map(({ body, ...event }) => ({ ...event, body: JSON.parse(body) })));
     print(table(
@@ -55,14 +55,14 @@ export class EventsListCommand extends ListCommand {
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one stored event with its body and deliveries' })
 export class EventsShowCommand extends JsonCommand {
   async run([id]: string[], options: BaseOptions): Promise<void> {
-    const { event, deliveries, groups } = await withStore(options.config, async (store) => {
-      const found = await store.getEvent(parseId(id));
+    const { event, deliveries, groups } = await withStore(options.config, async ({ inbox, queue, groups }) => {
+      const found = await inbox.getEvent(parseId(id));
       if (!found) throw new CliError(`no event ${id}`);
       return {
         event: found,
-        deliveries: await store.listDeliveries({ eventPk: found.id, limit: 1000 }),
+        deliveries: await queue.listDeliveries({ eventPk: found.id, limit: 1000 }),
         // alerting: the group messages it went (or goes) out in
-        groups: await groupsOf(store).listGroups({ eventPk: found.id, limit: 1000 }),
+        groups: await groups.listGroups({ eventPk: found.id, limit: 1000 }),
       };
     });
     const body = JSON.parse(event.body);
@@ -94,8 +94,8 @@ export class EventsCommand extends CommandRunner {
 @SubCommand({ name: 'list', description: 'list deliveries, newest first' })
 export class DeliveriesListCommand extends ListCommand {
   async run(_params: string[], options: ListOptions): Promise<void> {
-    const deliveries = await withStore(options.config, (store) =>
-      store.listDeliveries({ status: options.status, sink: options.sink, since: parseSince(options.since), limit: options.limit }),
+    const deliveries = await withStore(options.config, ({ queue }) =>
+      queue.listDeliveries({ status: options.status, sink: options.sink, since: parseSince(options.since), limit: options.limit }),
     );
     if (options.json) return printJson(deliveries);
     print(deliveryTable(deliveries));
@@ -121,10 +121,10 @@ export class DeliveriesListCommand extends ListCommand {
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one delivery with every attempt' })
 export class DeliveriesShowCommand extends JsonCommand {
   async run([id]: string[], options: BaseOptions): Promise<void> {
-    const { delivery, attempts } = await withStore(options.config, async (store) => {
-      const found = await store.getDelivery(parseId(id));
+    const { delivery, attempts } = await withStore(options.config, async ({ queue }) => {
+      const found = await queue.getDelivery(parseId(id));
       if (!found) throw new CliError(`no delivery ${id}`);
-      return { delivery: found, attempts: await store.listAttempts(found.id) };
+      return { delivery: found, attempts: await queue.listAttempts(found.id) };
     });
     if (options.json) return printJson({ ...delivery, history: attempts });
     print([
@@ -156,7 +156,7 @@ interface ReplayOptions extends BaseOptions {
 }
 
 /** Of the ids asked for, those that cannot be replayed and why: only dead and delivered deliveries are. */
-async function unreplayable(store: EventStore, ids: number[]): Promise<{ id: number; reason: string }[]> {
+async function unreplayable(store: DeliveryQueue, ids: number[]): Promise<{ id: number; reason: string }[]> {
   const refused: { id: number; reason: string }[] = [];
   for (const id of ids) {
     const delivery = await store.getDelivery(id);
@@ -177,9 +177,9 @@ export class ReplayCommand extends JsonCommand<ReplayOptions> {
     if (!ids.length && !options.dead) throw new CliError('give delivery ids, or --dead to replay dead letters');
     if (ids.length && (options.sink || options.since)) throw new CliError('--sink and --since go with --dead');
     const filter = ids.length ? { ids: ids.map((id) => parseId(id, 'a delivery id')) } : { sink: options.sink, since: parseSince(options.since) };
-    const { count, refused } = await withStore(options.config, async (store) => {
-      const refused = 'ids' in filter && filter.ids ? await unreplayable(store, filter.ids) : [];
-      return { refused, count: await store.replay(filter, Date.now()) };
+    const { count, refused } = await withStore(options.config, async ({ queue }) => {
+      const refused = 'ids' in filter && filter.ids ? await unreplayable(queue, filter.ids) : [];
+      return { refused, count: await queue.replay(filter, Date.now()) };
     });
     if (options.json) printJson({ replayed: count, ...(refused.length ? { notReplayed: refused } : {}) });
     else print(`replayed ${count} deliver${count === 1 ? 'y' : 'ies'}${count ? ' (the running bridge sends them within its poll interval)' : ''}`);
@@ -207,7 +207,7 @@ export class ReplayCommand extends JsonCommand<ReplayOptions> {
   }
 }
 
-function deliveryTable(deliveries: import('../../store/event-store').Delivery[]): string {
+function deliveryTable(deliveries: Delivery[]): string {
   return table(
     ['ID', 'EVENT', 'ROUTE', 'SINK', 'STATUS', 'ATTEMPTS', 'UPDATED', 'NEXT', 'LAST_ERROR'],
     deliveries.map((d) => [

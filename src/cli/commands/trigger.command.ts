@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Help, Option } from 'nest-commander';
 import { JOGG_EVENTS } from '../../common/jogg-event';
 import { sampleEvent, setPath } from '../../common/jogg-samples';
-import { sign } from '../../ingress/signature';
+import { sign } from '../../common/webhook-signature';
 import { describeNetworkError } from '../../sinks/core/network-error';
 import { loadCliPartialConfig } from '../cli-context';
 import { MAX_DEPTH, scanJson } from '../../ingress/json-scan';

@@ -1,15 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { open, FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Batcher, Outcome } from '../../common/batcher';
 import { FileSinkConfig } from './file.config';
 import { TemplateSet } from '../../templating';
 import { Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
-
-interface PendingLine {
-  line: string;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
 
 /**
  * Appends one line per event (JSON lines by default) and fsyncs before reporting success. Lines sent
@@ -18,8 +13,8 @@ interface PendingLine {
 export class FileSink extends Sink<string> {
   readonly type = 'file';
   private handle?: Promise<FileHandle>;
-  private pending: PendingLine[] = [];
-  private writing = false;
+  /** Lines sent while a write is in progress go together in the next one (one write, one fsync). */
+  private readonly batcher = new Batcher<string, void>({ flush: (lines) => this.append(lines) });
 
   constructor(name: string, templates: TemplateSet, private readonly config: FileSinkConfig) {
     super(name, templates);
@@ -33,10 +28,7 @@ export class FileSink extends Sink<string> {
   }
 
   send(line: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ line: `${line}\n`, resolve, reject });
-      if (!this.writing) void this.drain();
-    });
+    return this.batcher.add(`${line}\n`);
   }
 
   override async check(): Promise<void> {
@@ -49,23 +41,17 @@ export class FileSink extends Sink<string> {
     if (handle) await (await handle).close().catch(() => undefined);
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    while (this.pending.length) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        const file = await this.file();
-        await file.write(batch.map((p) => p.line).join(''));
-        await file.datasync();
-        batch.forEach((p) => p.resolve());
-      } catch (error) {
-        this.handle = undefined;
-        const failure = new TransientSinkError(`cannot write ${this.config.path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-        batch.forEach((p) => p.reject(failure));
-      }
+  /** Appends the lines with one write and one fsync; a failure fails them all (and reopens the file next time). */
+  private async append(lines: readonly string[]): Promise<Outcome<void>[]> {
+    try {
+      const file = await this.file();
+      await file.write(lines.join(''));
+      await file.datasync();
+      return lines.map(() => ({ ok: true, value: undefined }));
+    } catch (error) {
+      this.handle = undefined;
+      throw new TransientSinkError(`cannot write ${this.config.path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
-    this.writing = false;
   }
 
   private file(): Promise<FileHandle> {

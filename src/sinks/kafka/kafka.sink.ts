@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Admin, CompressionTypes, ConfigResourceTypes, IHeaders, Kafka, Partitioners, KafkaConfig, logLevel, Message, Producer, SASLOptions } from 'kafkajs';
 import { KafkaSinkConfig } from './kafka.config';
+import { Batcher, Outcome } from '../../common/batcher';
 import { parseDuration } from '../../common/units';
 import { StructuredTemplate, TemplateSet } from '../../templating';
 import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
@@ -12,11 +13,7 @@ export interface KafkaRecord {
   value: string;
 }
 
-interface Pending {
-  record: KafkaRecord;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
+const SENT: Outcome<void> = { ok: true, value: undefined };
 
 /** Broker answers that retrying cannot fix. */
 const PERMANENT = new Set([
@@ -54,8 +51,12 @@ export class KafkaSink extends Sink<KafkaRecord> {
   private readonly kafka: Kafka;
   private producer?: Producer;
   private connecting?: Promise<Producer>;
-  private pending: Pending[] = [];
-  private flushing = false;
+  /** Sends started in one turn (and those started while a batch is out) go together. */
+  private readonly batcher = new Batcher<KafkaRecord, void>({
+    // Let every delivery claimed in this turn join the batch.
+    gather: () => new Promise((resolve) => setImmediate(resolve)),
+    flush: (records) => this.produceBatch(records),
+  });
 
   constructor(name: string, templates: TemplateSet, private readonly config: KafkaSinkConfig) {
     super(name, templates);
@@ -98,10 +99,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
     // before it can make the broker refuse the whole batch.
     const problem = topicProblem(record.topic);
     if (problem) return Promise.reject(new PermanentSinkError(problem));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
+    return this.batcher.add(record);
   }
 
   /** Sends started in one turn go out in one produce request; a key's records share a partition and its fate. */
@@ -132,57 +130,46 @@ export class KafkaSink extends Sink<KafkaRecord> {
     await producer?.disconnect().catch(() => undefined);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    // Let every delivery claimed in this turn join the batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.pending.length) {
-      const batch = this.pending;
-      this.pending = [];
-      const failure = await this.produce(batch);
-      // A permanent refusal of a batch may be one record's fault (too large, say): each record then goes
-      // alone, in order, so only the records the broker refuses fail (at least once: a record of another
-      // partition that the broker had taken may be written twice).
-      if (failure instanceof PermanentSinkError && batch.length > 1) await this.produceOneByOne(batch);
-    }
-    this.flushing = false;
+  /**
+   * One batch, each record's own outcome. A permanent refusal of a batch may be one record's fault (too large,
+   * say): each record then goes alone, in order, so only the records the broker refuses fail (at least once: a
+   * record of another partition that the broker had taken may be written twice).
+   */
+  private async produceBatch(records: readonly KafkaRecord[]): Promise<Outcome<void>[]> {
+    const failure = await this.produce(records);
+    if (failure instanceof PermanentSinkError && records.length > 1) return this.produceOneByOne(records);
+    return records.map(() => (failure ? { ok: false, error: failure } : SENT));
   }
 
   /**
    * Each record alone, in order; once a record of a key failed for a reason that may pass (it will be retried),
    * the later records of that key fail with it, so they are never written ahead of it.
    */
-  private async produceOneByOne(batch: Pending[]): Promise<void> {
+  private async produceOneByOne(records: readonly KafkaRecord[]): Promise<Outcome<void>[]> {
     const held = new Map<string, Error>();
-    for (const one of batch) {
-      const earlier = held.get(one.record.key);
-      if (earlier) {
-        one.reject(earlier);
-        continue;
-      }
-      const failure = await this.produce([one]);
-      if (failure instanceof TransientSinkError) held.set(one.record.key, failure);
+    const outcomes: Outcome<void>[] = [];
+    for (const record of records) {
+      const failure = held.get(record.key) ?? (await this.produce([record]));
+      if (failure instanceof TransientSinkError) held.set(record.key, failure);
+      outcomes.push(failure ? { ok: false, error: failure } : SENT);
     }
+    return outcomes;
   }
 
-  /** Sends one batch and settles its promises; a permanent failure of a batch of several is returned unsettled. */
-  private async produce(batch: Pending[]): Promise<Error | undefined> {
+  /** Sends one batch; what it failed with (classified), or undefined when the broker took it. */
+  private async produce(records: readonly KafkaRecord[]): Promise<Error | undefined> {
     try {
       const producer = await this.connect();
       await producer.sendBatch({
         acks: -1,
         compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        topicMessages: groupByTopic(batch.map((p) => p.record)),
+        topicMessages: groupByTopic(records),
       });
-      this.stats.records += batch.length;
-      batch.forEach((p) => p.resolve());
+      this.stats.records += records.length;
       return undefined;
     } catch (error) {
-      const failure = classify(error);
       if (PRODUCER_STATE_LOST.has((rootCause(error) as { type?: string }).type ?? '')) await this.reset();
-      if (failure instanceof PermanentSinkError && batch.length > 1) return failure;
-      batch.forEach((p) => p.reject(failure));
-      return failure;
+      return classify(error);
     }
   }
 
@@ -219,7 +206,7 @@ export class KafkaSink extends Sink<KafkaRecord> {
   }
 }
 
-function groupByTopic(records: KafkaRecord[]): { topic: string; messages: Message[] }[] {
+function groupByTopic(records: readonly KafkaRecord[]): { topic: string; messages: Message[] }[] {
   const topics = new Map<string, Message[]>();
   for (const record of records) {
     const messages = topics.get(record.topic) ?? [];

@@ -1,5 +1,29 @@
+import { ClientBase } from 'pg';
+import { Migration, MigrationDriver } from '../migrate';
+
+/** The runner's hands on PostgreSQL: one session (holding the migration lock), one transaction per migration. */
+export function postgresMigrationDriver(client: ClientBase): MigrationDriver {
+  return {
+    async appliedVersions() {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+      return (await client.query('SELECT version FROM schema_migrations')).rows.map((r) => r.version as number);
+    },
+    async apply(migration, appliedAt) {
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, appliedAt]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
 /** Versioned schema for PostgreSQL; append only. Applied under an advisory lock, so instances starting together do not race. */
-export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'events, deliveries, attempts, endpoint secrets, rotations',
@@ -123,11 +147,30 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
     `,
   },
   {
+    version: 7,
+    name: 'console: events by resource id, by name, by delivery state',
+    // jb_resource_id: the id of the thing an event is about (video, task, avatar...), as resourceId() reads it,
+    // indexed as an expression. A body that is not JSON (the ingress refuses those) gives NULL, never a failed write.
+    sql: `
+      CREATE FUNCTION jb_resource_id(body TEXT) RETURNS TEXT LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+      DECLARE data JSONB;
+      BEGIN
+        data := body::jsonb -> 'data';
+        RETURN COALESCE(data ->> 'video_id', data ->> 'project_id', data ->> 'avatar_id', data ->> 'task_id', data ->> 'photo_id', data ->> 'motion_id');
+      EXCEPTION WHEN others THEN
+        RETURN NULL;
+      END $$;
+      CREATE INDEX events_resource ON events (jb_resource_id(body)) WHERE jb_resource_id(body) IS NOT NULL;
+      CREATE INDEX events_event ON events(event, id);
+      CREATE INDEX deliveries_status_event ON deliveries(status, event_pk);
+    `,
+  },
+  {
     version: 8,
     name: 'alerting: alert groups (a grouped route\'s events are members of a group sent as one delivery); silences',
     // One open group per (sink, route, key) (a unique index: instances ingesting the same key at once join one group);
     // members are stored at ingest with the event; a flush closes the group and creates its delivery
-    // (deliveries.group_id) in one transaction. Version 7 is taken by other work.
+    // (deliveries.group_id) in one transaction.
     sql: `
       CREATE TABLE alert_groups (
         id BIGSERIAL PRIMARY KEY,

@@ -1,9 +1,7 @@
 import { PoolClient } from 'pg';
-import { AlertGroup, AlertGroups, DIGEST_ROUTE, GroupMember, GroupMembership, GroupQuery } from '../alert-groups';
-import { dueAt, GroupRow, toGroup } from '../sqlite/sqlite-groups';
-
-type Read = <R>(sql: string, params?: unknown[]) => Promise<R[]>;
-type Write = <T>(op: (client: PoolClient) => Promise<T>) => Promise<T>;
+import { AlertGroup, AlertGroups, DIGEST_ROUTE, dueAt, GroupMember, GroupMembership, GroupQuery } from '../ports/alert-groups';
+import { GroupRow, toGroup } from '../row-mapper';
+import { PgEngine } from './pg-engine';
 
 /** alerting: joins the event's group inside the ingest transaction (the group row locked, so a flush cannot close it meanwhile). */
 export async function joinGroup(c: PoolClient, eventPk: number, route: string, sink: string, membership: GroupMembership, now: number): Promise<void> {
@@ -27,8 +25,16 @@ export async function joinGroup(c: PoolClient, eventPk: number, route: string, s
 
 /** The groups port on PostgreSQL: flushes lock due groups with SKIP LOCKED, so instances never flush one group twice. */
 export class PgAlertGroups extends AlertGroups {
-  constructor(private readonly read: Read, private readonly write: Write) {
+  constructor(private readonly engine: PgEngine) {
     super();
+  }
+
+  private write<T>(op: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.engine.write(op);
+  }
+
+  private read<R>(sql: string, params?: unknown[]): Promise<R[]> {
+    return this.engine.read<R>(sql, params);
   }
 
   flushDue(now: number): Promise<AlertGroup[]> {

@@ -1,13 +1,20 @@
 import { PoolClient } from 'pg';
-import { NewSilence, Silence, SilenceRow, Silences, toSilence } from '../silences';
-
-type Read = <R>(sql: string, params?: unknown[]) => Promise<R[]>;
-type Write = <T>(op: (client: PoolClient) => Promise<T>) => Promise<T>;
+import { NewSilence, Silence, Silences } from '../ports/silences';
+import { SilenceRow, toSilence } from '../row-mapper';
+import { PgEngine } from './pg-engine';
 
 /** The silences port on PostgreSQL. */
 export class PgSilences extends Silences {
-  constructor(private readonly read: Read, private readonly write: Write) {
+  constructor(private readonly engine: PgEngine) {
     super();
+  }
+
+  private write<T>(op: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.engine.write(op);
+  }
+
+  private read<R>(sql: string, params?: unknown[]): Promise<R[]> {
+    return this.engine.read<R>(sql, params);
   }
 
   addSilence(silence: NewSilence, now: number): Promise<Silence> {

@@ -1,7 +1,33 @@
 import { Database as Db } from 'better-sqlite3';
+import { Migration, MigrationDriver } from '../migrate';
 
-/** Versioned schema; append only. Each entry runs once, in its own transaction (`sql`, then `run`). */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string; run?: (db: Db) => void }[] = [
+/**
+ * A SQLite migration may add a step in code after its SQL, in the same transaction: what SQL alone cannot do on
+ * SQLite (version 8 widens a CHECK constraint in the stored schema text).
+ */
+export interface SqliteMigration extends Migration {
+  run?: (db: Db) => void;
+}
+
+/** The runner's hands on SQLite: an IMMEDIATE transaction per migration (one writer at a time anyway). */
+export function sqliteMigrationDriver(db: Db): MigrationDriver<SqliteMigration> {
+  return {
+    async appliedVersions() {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+      return (db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map((r) => r.version);
+    },
+    async apply(migration, appliedAt) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        migration.run?.(db);
+        db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, appliedAt);
+      }).immediate();
+    },
+  };
+}
+
+/** Versioned schema; append only. Each entry runs once, in its own transaction (see ../migrate.ts): `sql`, then `run`. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'events, deliveries, attempts',
@@ -91,10 +117,25 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
   {
+    version: 7,
+    name: 'console: events by resource id, by name, by delivery state',
+    // resource_id: the id of the thing an event is about (video, task, avatar...), as resourceId() reads it; a
+    // virtual column (computed, not stored) with an index, so finding "what happened to video X" is one seek.
+    // Bodies are always JSON (the ingress refuses others); json_valid keeps a stray row from failing a write.
+    sql: `
+      ALTER TABLE events ADD COLUMN resource_id TEXT GENERATED ALWAYS AS (CASE WHEN json_valid(body) THEN CAST(COALESCE(
+        json_extract(body, '$.data.video_id'), json_extract(body, '$.data.project_id'), json_extract(body, '$.data.avatar_id'),
+        json_extract(body, '$.data.task_id'), json_extract(body, '$.data.photo_id'), json_extract(body, '$.data.motion_id')) AS TEXT) END) VIRTUAL;
+      CREATE INDEX events_resource ON events(resource_id) WHERE resource_id IS NOT NULL;
+      CREATE INDEX events_event ON events(event);
+      CREATE INDEX deliveries_status_event ON deliveries(status, event_pk);
+    `,
+  },
+  {
     version: 8,
     name: 'alerting: alert groups (a grouped route\'s events are members of a group sent as one delivery); silences',
     // One open group per (sink, route, key); members are stored at ingest with the event; a flush closes the group
-    // and creates its delivery (deliveries.group_id) in one transaction. Version 7 is taken by other work.
+    // and creates its delivery (deliveries.group_id) in one transaction.
     sql: `
       CREATE TABLE alert_groups (
         id INTEGER PRIMARY KEY,

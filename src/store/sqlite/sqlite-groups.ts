@@ -1,24 +1,7 @@
 import { Database as Db, Statement } from 'better-sqlite3';
-import { AlertGroup, AlertGroups, DIGEST_ROUTE, GroupMember, GroupMembership, GroupQuery } from '../alert-groups';
-
-export interface GroupRow {
-  id: number; sink: string; route: string; group_key: string; state: AlertGroup['state']; opened_at: number; due_at: number;
-  flushed_at: number | null; members: number; delivery_id: number | null;
-}
-
-export function toGroup(row: GroupRow): AlertGroup {
-  return {
-    id: Number(row.id), sink: row.sink, route: row.route, key: row.group_key, state: row.state, openedAt: Number(row.opened_at),
-    dueAt: Number(row.due_at), flushedAt: row.flushed_at === null ? null : Number(row.flushed_at), members: Number(row.members),
-    deliveryId: row.delivery_id === null ? null : Number(row.delivery_id),
-  };
-}
-
-/** When a new group of a key is due: after `wait`, but no sooner than `interval` after the key's last flush. */
-export function dueAt(now: number, membership: GroupMembership, lastFlushedAt: number | null): number {
-  const waited = Math.max(now + membership.waitMs, membership.notBefore ?? 0);
-  return lastFlushedAt === null ? waited : Math.max(waited, lastFlushedAt + membership.intervalMs);
-}
+import { AlertGroup, AlertGroups, DIGEST_ROUTE, dueAt, GroupMember, GroupMembership, GroupQuery } from '../ports/alert-groups';
+import { GroupRow, toGroup } from '../row-mapper';
+import { SqliteEngine } from './sqlite-engine';
 
 /** The writer thread's side: joining groups inside the ingest transaction, and flushing. */
 export class SqliteGroupWriter {
@@ -90,22 +73,22 @@ function prepare(db: Db) {
   };
 }
 
-/** Reads on the main thread's connection; the flush goes through the store's writer. */
+/** The groups port on SQLite: reads on the main thread's connection; flushes and digests go to the writer thread. */
 export class SqliteAlertGroups extends AlertGroups {
-  constructor(
-    private readonly db: Db,
-    private readonly flush: (now: number) => Promise<AlertGroup[]>,
-    private readonly writeEmptyDigest: (sink: string, key: string, periodEnd: number, now: number) => Promise<AlertGroup | null>,
-  ) {
+  constructor(private readonly engine: SqliteEngine) {
     super();
   }
 
+  private get db(): Db {
+    return this.engine.db;
+  }
+
   flushDue(now: number): Promise<AlertGroup[]> {
-    return this.flush(now);
+    return this.engine.write({ kind: 'flushGroups', now });
   }
 
   emptyDigest(sink: string, key: string, periodEnd: number, now: number): Promise<AlertGroup | null> {
-    return this.writeEmptyDigest(sink, key, periodEnd, now);
+    return this.engine.write({ kind: 'emptyDigest', sink, key, periodEnd, now });
   }
 
   async nextDueAt(): Promise<number | null> {

@@ -1,5 +1,7 @@
 import { Database as Db } from 'better-sqlite3';
-import { NewSilence, Silence, SilenceRow, Silences, toSilence } from '../silences';
+import { NewSilence, Silence, Silences } from '../ports/silences';
+import { SilenceRow, toSilence } from '../row-mapper';
+import { SqliteEngine } from './sqlite-engine';
 
 /** The writer thread's side of silences. */
 export function addSilence(db: Db, silence: NewSilence, now: number): Silence {
@@ -13,21 +15,22 @@ export function expireSilence(db: Db, id: number, now: number): boolean {
   return db.prepare(`UPDATE silences SET ends_at = ? WHERE id = ? AND ends_at > ?`).run(now, id, now).changes > 0;
 }
 
-/** Reads on the main thread's connection; writes through the store's writer. */
+/** The silences port on SQLite: reads on the main thread's connection; writes go to the writer thread. */
 export class SqliteSilences extends Silences {
-  constructor(
-    private readonly db: Db,
-    private readonly writes: { add: (s: NewSilence, now: number) => Promise<Silence>; expire: (id: number, now: number) => Promise<boolean> },
-  ) {
+  constructor(private readonly engine: SqliteEngine) {
     super();
   }
 
+  private get db(): Db {
+    return this.engine.db;
+  }
+
   addSilence(silence: NewSilence, now: number): Promise<Silence> {
-    return this.writes.add(silence, now);
+    return this.engine.write({ kind: 'addSilence', silence, now });
   }
 
   expireSilence(id: number, now: number): Promise<boolean> {
-    return this.writes.expire(id, now);
+    return this.engine.write({ kind: 'expireSilence', id, now });
   }
 
   async getSilence(id: number): Promise<Silence | undefined> {

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database, { Database as Db, Statement } from 'better-sqlite3';
-import { ClaimedDelivery, IngestResult, NewEvent, ReplayFilter, Settlement } from '../event-store';
-import { SQLITE_MIGRATIONS } from './migrations';
-import { DeliveryRow, EventRow, toDelivery, toEvent } from './sqlite.mapper';
+import { Database as Db, Statement } from 'better-sqlite3';
+import { DeliveryRow, EventRow, toDelivery, toEvent } from '../row-mapper';
+import { ClaimedDelivery, IngestResult, NewEvent, ReplayFilter, Settlement } from '../store.types';
+import { NewSilence } from '../ports/silences';
 import { SqliteGroupWriter } from './sqlite-groups';
 import { addSilence, expireSilence } from './sqlite-silences';
-import { NewSilence } from '../silences';
 
 export const WAITING = `status IN ('pending', 'retrying')`;
 /** alerting: the event is a member of a group whose delivery is not yet delivered (or not yet created). */
@@ -37,30 +34,6 @@ export type WriteOp =
   | { kind: 'expireSilence'; id: number; now: number };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
-
-export function openDatabase(path: string, pragmas: readonly string[] = []): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  for (const pragma of pragmas) db.pragma(pragma);
-  return db;
-}
-
-export function migrate(db: Db): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = new Set((db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map((r) => r.version));
-  for (const migration of SQLITE_MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      migration.run?.(db);
-      db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, Date.now());
-    }).immediate();
-  }
-}
 
 /**
  * Runs writes against one connection: a batch is one transaction (one fsync), each write in its own

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase, SqliteWriter, WriteOp } from './sqlite-writer';
+import { openDatabase } from './sqlite-connection';
+import { SqliteWriter, WriteOp } from './sqlite-writer';
 
 /**
  * The writer thread: owns the connection that writes, so the fsync of each group commit happens here

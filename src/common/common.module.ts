@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Clock } from './clock';
+import { DomainEvents } from './domain-events';
+
+/** What every module may use: the clock and the application's event bus (one of each per application). */
+@Module({
+  providers: [Clock, DomainEvents],
+  exports: [Clock, DomainEvents],
+})
+export class CommonModule {}
+
+/**
+ * A module built from a key (the application's setup): built once per key, so every importer gets the same object
+ * and Nest, which identifies modules by reference here (`moduleIdGeneratorAlgorithm: 'reference'`), makes one
+ * instance of it per application. This is how modules share the one config without a global module.
+ */
+export function oncePer<K extends object>(build: (key: K) => DynamicModule): (key: K) => DynamicModule {
+  const built = new WeakMap<K, DynamicModule>();
+  return (key) => {
+    let module = built.get(key);
+    if (!module) built.set(key, (module = build(key)));
+    return module;
+  };
+}

@@ -1,0 +1,43 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { SignInRequired } from './console.guard';
+import { html } from './html';
+import { layout } from './views/layout';
+import { SECURITY_HEADERS } from './security';
+
+/** Console errors as pages: sign-in redirects, 4xx with their reason, 5xx with an id that is logged. */
+@Catch()
+export class ConsoleExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Console');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (reply.sent) return;
+    reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
+    if (exception instanceof SignInRequired) {
+      if (request.method === 'GET') {
+        const next = request.url.startsWith('/console') && !request.url.startsWith('/console/events/live') ? request.url : '/console';
+        reply.status(303).header('location', `/console/login?next=${encodeURIComponent(next)}`).send();
+      } else {
+        reply.status(401).type('text/html; charset=utf-8').send(page('Signed out', 'Your session has ended. Sign in again, then repeat the action.').text);
+      }
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : [(body as { message?: string | string[] }).message].flat().join('; ');
+      reply.status(status).type('text/html; charset=utf-8').send(page(status === 404 ? 'Not found' : `Error ${status}`, message).text);
+      return;
+    }
+    const id = randomUUID();
+    this.logger.error(`console error ${id}: ${(exception as Error)?.stack ?? String(exception)}`);
+    reply.status(500).type('text/html; charset=utf-8').send(page('Something went wrong', `The error was logged with id ${id}.`).text);
+  }
+}
+
+function page(title: string, message: string) {
+  return layout(title, {}, html`<p class="flash error" role="alert">${message}</p><p><a href="/console">Back to the console</a></p>`);
+}

@@ -1,0 +1,75 @@
+import { Overview } from '../console.service';
+import { html, Html, jsonData } from '../html';
+import { badge, duration, layout, PageContext, when } from './layout';
+
+export function overviewPage(ctx: PageContext, o: Overview): Html {
+  return layout('Overview', { ...ctx, active: 'overview' }, html`
+<section aria-labelledby="h-traffic" class="grid">
+  <h2 id="h-traffic" class="wide">Traffic</h2>
+  ${o.windows.map(({ label, counts }) => {
+    const totals = sumBy(counts.deliveries.map((d) => [d.status, d.count]));
+    return html`<div class="card stat">
+      <h3>${label}</h3>
+      <p class="big">${counts.accepted}<span> events accepted</span></p>
+      <p>${['delivered', 'pending', 'retrying', 'dead'].map((s) => badge(s, totals.get(s) ?? 0))}</p>
+    </div>`;
+  })}
+  <div class="card stat">
+    <h3>Webhook answers</h3>
+    <p class="hint">This instance, since it started (duplicates and refusals are counted, not stored).</p>
+    ${o.outcomes.length ? html`<table><thead><tr><th scope="col">Outcome</th><th scope="col" class="num">Count</th></tr></thead><tbody>
+      ${o.outcomes.map((r) => html`<tr><td>${r.outcome.replace(/_/g, ' ')}</td><td class="num">${r.count}</td></tr>`)}</tbody></table>` : html`<p>None yet.</p>`}
+  </div>
+</section>
+<section aria-labelledby="h-charts" class="grid">
+  <h2 id="h-charts" class="wide">Over time</h2>
+  ${chart('chart-hour', 'Last hour, per minute', o.series.hour)}
+  ${chart('chart-day', 'Last 24 hours, per 15 minutes', o.series.day)}
+</section>
+<section aria-labelledby="h-sinks">
+  <h2 id="h-sinks">Sinks</h2>
+  <table>
+    <caption>Health now, deliveries of the events received in each window, and receipt-to-delivery time (latest ${'20,000'} deliveries)</caption>
+    <thead><tr><th scope="col">Sink</th><th scope="col">Health</th>${o.windows.map((w) => html`<th scope="col">${w.label}</th><th scope="col" class="num">p50 / p99</th>`)}<th scope="col" class="num">Dead waiting</th></tr></thead>
+    <tbody>
+    ${Object.entries(o.readiness.checks.sinks).map(([sink, check]) => html`<tr>
+      <th scope="row">${sink}</th>
+      <td>${badge(check.status === 'up' ? 'up' : 'down')}${check.circuit && check.circuit !== 'closed' ? html` <span class="hint">circuit ${check.circuit}</span>` : ''}${check.error ? html`<div class="hint">${check.error}</div>` : ''}</td>
+      ${o.windows.map((w) => {
+        const rows = w.counts.deliveries.filter((d) => d.sink === sink);
+        const latency = w.counts.latency.find((l) => l.sink === sink);
+        return html`<td>${rows.length ? rows.map((r) => badge(r.status, r.count)) : '—'}</td><td class="num">${latency ? `${duration(latency.p50)} / ${duration(latency.p99)}` : '—'}</td>`;
+      })}
+      <td class="num">${deadLink(sink, o.deadWaiting.find((d) => d.sink === sink)?.count ?? 0)}</td>
+    </tr>`)}
+    </tbody>
+  </table>
+</section>
+<section aria-labelledby="h-sync">
+  <h2 id="h-sync">JoggAI sync</h2>
+  <p>Sync ${badge(o.readiness.checks.sync?.status ?? 'off')}${o.readiness.checks.sync?.lastSuccessAt ? html` · last success ${when(o.readiness.checks.sync.lastSuccessAt)}` : ''}${o.readiness.checks.sync?.error ? html` · <span class="error-text">${o.readiness.checks.sync.error}</span>` : ''}</p>
+  ${o.endpoints.length ? html`<table><caption>Endpoints in the config</caption>
+    <thead><tr><th scope="col">Endpoint</th><th scope="col">Status</th><th scope="col">Events</th><th scope="col" class="num">Secrets known</th></tr></thead>
+    <tbody>${o.endpoints.map((e) => html`<tr><th scope="row">${e.name}</th><td>${e.status}</td><td>${e.events}</td><td class="num">${e.secrets}</td></tr>`)}</tbody></table>`
+    : html`<p class="hint">No JoggAI endpoints are configured (jogg.endpoints); webhooks are verified with jogg.secrets.</p>`}
+</section>`, ['charts']);
+}
+
+function chart(id: string, title: string, series: Overview['series']['hour']): Html {
+  const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return html`<figure class="card chart">
+  <figcaption>${title}: ${total(series.received)} received, ${total(series.delivered)} delivered, ${total(series.dead)} dead-lettered</figcaption>
+  <div class="plot" data-series="${id}-data" role="img" aria-label="${title}: events received, deliveries delivered and dead-lettered"></div>
+  ${jsonData(`${id}-data`, series)}
+</figure>`;
+}
+
+function deadLink(sink: string, count: number): Html {
+  return count ? html`<a href="/console/dead?sink=${encodeURIComponent(sink)}">${count}</a>` : html`0`;
+}
+
+function sumBy(pairs: [string, number][]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const [key, n] of pairs) totals.set(key, (totals.get(key) ?? 0) + Number(n));
+  return totals;
+}

@@ -52,14 +52,14 @@ describe('the module graphs', () => {
   it('serves from one module per folder, each once, none global, none with an optional dependency', async () => {
     const modules = await graphOf(AppModule.forRoot(config));
     expect(names(modules)).toEqual([
-      'AdminModule', 'AppModule', 'BridgeConfigModule', 'CommonModule', 'ConsoleModule', 'ConsoleQueriesModule', 'DeliveryModule', 'DispatchModule', 'IngressModule', 'MetricsModule',
+      'AdminModule', 'AlertingModule', 'AppModule', 'BridgeConfigModule', 'CommonModule', 'ConsoleModule', 'ConsoleQueriesModule', 'DeliveryModule', 'DispatchModule', 'IngressModule', 'MetricsModule',
       'OpsModule', 'RulesModule', 'SinksModule', 'StoreModule', 'SyncLoopModule', 'SyncModule',
     ]);
     expect(modules.filter((module) => module.isGlobal).map((module) => module.metatype.name)).toEqual([]);
     expect(modules.flatMap(optionalDependencies)).toEqual([]);
   });
 
-  it('gives the CLI the same modules, minus what runs (no HTTP, dispatcher or sync loop)', async () => {
+  it('gives the CLI the same modules, minus what runs (no HTTP, dispatcher, sync loop or alerting)', async () => {
     const modules = await graphOf(ToolsModule.forRoot(config));
     expect(names(modules)).toEqual(['BridgeConfigModule', 'CommonModule', 'DeliveryModule', 'RulesModule', 'SinksModule', 'StoreModule', 'SyncModule', 'ToolsModule']);
     expect(modules.filter((module) => module.isGlobal)).toEqual([]);

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards, UseInterceptors, ValidationPipe } from '@nestjs/common';
-import { DeliveriesQuery, EventSearchQuery, EventsQuery, ReplayRequest } from './admin.dto';
+import { DeliveriesQuery, EventSearchQuery, EventsQuery, ReplayRequest, SilenceBody, SilencesQuery } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 import { ADMIN_OPENAPI } from './openapi';
@@ -48,6 +48,23 @@ export class AdminController {
   @HttpCode(200)
   routesTest(@JsonText() body: string) {
     return this.admin.routesTest(body);
+  }
+
+  @Get('silences')
+  silences(@Query(query) filter: SilencesQuery) {
+    return this.admin.listSilences(filter.all === 'true');
+  }
+
+  @Post('silences')
+  @HttpCode(201)
+  addSilence(@JsonBody(SilenceBody) body: SilenceBody) {
+    return this.admin.addSilence(body);
+  }
+
+  @Post('silences/:id/expire')
+  @HttpCode(200)
+  expireSilence(@Param('id', ParseIntPipe) id: number) {
+    return this.admin.expireSilence(id);
   }
 
   @Get('config')

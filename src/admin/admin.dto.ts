@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../store/store.types';
 
 export class PageQuery {
@@ -47,4 +47,21 @@ export class EventSearchQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit = 50;
+}
+
+/** Alerting: a new silence (`matchers` as the CLI's --match: `event=generated_video_failed`). */
+export class SilenceBody {
+  @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MaxLength(500, { each: true }) matchers!: string[];
+
+  @IsOptional() @IsString() for?: string;
+
+  @IsOptional() @IsString() until?: string;
+
+  @IsString() @MaxLength(2000) comment!: string;
+
+  @IsOptional() @IsString() @MaxLength(200) createdBy?: string;
+}
+
+export class SilencesQuery {
+  @IsOptional() @IsIn(['true', 'false']) all?: string;
 }

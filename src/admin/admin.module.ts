@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertingModule } from '../alerting/alerting.module';
 import { oncePer } from '../common/common.module';
 import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeSetup } from '../config/bridge-setup';
@@ -15,7 +16,8 @@ import { AdminService } from './admin.service';
 export class AdminModule {
   static readonly forRoot = oncePer((setup: BridgeSetup) => ({
     module: AdminModule,
-    imports: [BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), DeliveryModule.forRoot(setup), ConsoleQueriesModule.forRoot(setup)],
+    imports: [BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), DeliveryModule.forRoot(setup), ConsoleQueriesModule.forRoot(setup),
+      AlertingModule.forRoot(setup)],
     controllers: [AdminController],
     providers: [AdminService, AdminGuard, RedactingInterceptor],
     exports: [AdminService],

@@ -9,10 +9,16 @@ import { EnvelopeError, parseEnvelope } from '../ingress/envelope';
 import { DeliveryQueue } from '../store/ports/delivery-queue';
 import { EventInbox } from '../store/ports/event-inbox';
 import { Attempt, Delivery, StoredEvent } from '../store/store.types';
-import { DeliveriesQuery, EventSearchQuery, EventsQuery, ReplayRequest } from './admin.dto';
+import { DeliveriesQuery, EventSearchQuery, EventsQuery, ReplayRequest, SilenceBody } from './admin.dto';
 import { JOGG_EVENTS } from '../common/jogg-event';
 import { compileGlob, RuleError } from '../rules/glob';
 import { ConsoleQueries, EventPage } from '../store/console-queries';
+import { SilenceService } from '../alerting/silence.service';
+import { newSilence } from '../alerting/silence-input';
+import { MatcherError } from '../alerting/silence-match';
+import { Silence } from '../store/ports/silences';
+import { alertingDecision, withDecisions } from '../alerting/decision';
+import { AlertGroup, AlertGroups } from '../store/ports/alert-groups';
 
 export type EventView = Omit<StoredEvent, 'body'> & { body: unknown };
 
@@ -26,7 +32,28 @@ export class AdminService {
     private readonly dryRun: DryRunService,
     private readonly config: BridgeConfigService,
     private readonly queries: ConsoleQueries,
+    private readonly silences: SilenceService,
+    private readonly groups: AlertGroups,
   ) {}
+
+  listSilences(all: boolean): Promise<Silence[]> {
+    return this.silences.list(all);
+  }
+
+  /** Takes effect on this instance at once, on others within a second. */
+  async addSilence(body: SilenceBody): Promise<Silence> {
+    try {
+      return await this.silences.add(newSilence(body, Date.now()));
+    } catch (error) {
+      if (error instanceof MatcherError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
+  async expireSilence(id: number): Promise<{ id: number; expired: true }> {
+    if (!(await this.silences.expire(id))) throw new NotFoundException(`no silence ${id} in force`);
+    return { id, expired: true };
+  }
 
   /** Events by name or glob, time range, delivery state, resource id and text: an index in id order for each. */
   searchEvents(search: EventSearchQuery): Promise<EventPage> {
@@ -47,10 +74,11 @@ export class AdminService {
     return events.map(view);
   }
 
-  async event(id: number): Promise<EventView & { deliveries: Delivery[] }> {
+  async event(id: number): Promise<EventView & { deliveries: Delivery[]; groups: AlertGroup[] }> {
     const event = await this.inbox.getEvent(id);
     if (!event) throw new NotFoundException(`no event ${id}`);
-    return { ...view(event), deliveries: await this.queue.listDeliveries({ eventPk: id, limit: 1000 }) };
+    // alerting: the group messages it went (or goes) out in
+    return { ...view(event), deliveries: await this.queue.listDeliveries({ eventPk: id, limit: 1000 }), groups: await this.groups.listGroups({ eventPk: id, limit: 1000 }) };
   }
 
   deliveries(query: DeliveriesQuery): Promise<Delivery[]> {
@@ -70,7 +98,7 @@ export class AdminService {
   }
 
   /** The dry run of a webhook body, given as the text that was sent: checked as the ingress checks it. */
-  routesTest(body: string): DryRunResult {
+  async routesTest(body: string): Promise<DryRunResult> {
     let envelope: JoggEnvelope;
     try {
       envelope = parseEnvelope(body);
@@ -78,7 +106,11 @@ export class AdminService {
       if (error instanceof EnvelopeError) throw new BadRequestException(error.message);
       throw error;
     }
-    return this.dryRun.run(envelope);
+    // alerting: grouping, silences and active time, as this instance would decide them now
+    const now = Date.now();
+    const current = this.config.current;
+    const input = { groups: current.groups, silences: this.silences.snapshot(), openGroups: await this.groups.listGroups({ state: 'open', limit: 1000 }) };
+    return withDecisions(this.dryRun.run(envelope), (route, sink) => alertingDecision(input, route, current.sinks.get(sink)!, envelope, now));
   }
 
   /** The config in use, with every secret it holds replaced by "[redacted]" (value by value, not by text search). */

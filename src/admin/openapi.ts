@@ -62,7 +62,7 @@ export const ADMIN_OPENAPI = {
               schema: {
                 type: 'object',
                 properties: {
-                  ids: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'delivery ids (dead or delivered)' },
+                  ids: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'delivery ids (dead, delivered or silenced)' },
                   dead: { type: 'boolean', description: 'every dead letter (narrow with sink and since)' },
                   sink: { type: 'string' },
                   since: { type: 'string', description: 'with dead: only dead-lettered since then (30m, 1h, or a date)' },
@@ -81,6 +81,36 @@ export const ADMIN_OPENAPI = {
         responses: answers('the matching routes and each rendered message'),
       },
     },
+    '/admin/silences': {
+      get: {
+        summary: 'silences in force or to come (all=true: expired ones too), newest first',
+        parameters: [{ name: 'all', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+        responses: answers('silences', 'array'),
+      },
+      post: {
+        summary: 'silence matching deliveries for a while: they are recorded "silenced" (replayable), not sent',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['matchers', 'comment'],
+                properties: {
+                  matchers: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'field=value, field!=value or field=~regex (event, data.error.code, route, sink, …); all must hold' },
+                  for: { type: 'string', description: 'how long: 30m, 2h, 1d (or until)' },
+                  until: { type: 'string', description: 'until this date (or for)' },
+                  comment: { type: 'string' },
+                  createdBy: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: { 201: json('the silence'), 400: answers('')[400], 401: answers('')[401] },
+      },
+    },
+    '/admin/silences/{id}/expire': { post: { summary: 'end a silence now', parameters: id, responses: { ...answers('`{id, expired}`'), 404: json('no such silence in force') } } },
     '/admin/config': { get: { summary: 'the config in use, every configured secret shown as "[redacted]"', responses: answers('`{file, config}`') } },
     '/admin/openapi.json': { get: { summary: 'this document', responses: answers('OpenAPI 3.0') } },
   },

@@ -6,7 +6,7 @@ import { LoadedConfig } from '../config/loaded-config';
 import { DryRunService } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { openStore } from '../store/open-store';
-import { StorePorts } from '../store/ports';
+import { AlertGroups, Silences, StorePorts } from '../store/ports';
 import { SyncService } from '../sync/sync.service';
 import { ToolsModule } from './tools.module';
 import { CliError } from './cli-error';
@@ -17,6 +17,9 @@ export interface Tools {
   dryRun: DryRunService;
   replay: ReplayService;
   sync: SyncService;
+  /** Alerting: `routes test` shows the open group an event would join and the silence that would hold it. */
+  groups: AlertGroups;
+  silences: Silences;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,8 @@ export async function openTools(configPath?: string): Promise<Tools> {
     dryRun: app.get(DryRunService),
     replay: app.get(ReplayService),
     sync: app.get(SyncService),
+    groups: app.get(AlertGroups),
+    silences: app.get(Silences),
     close: () => app.close(),
   };
 }

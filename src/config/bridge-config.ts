@@ -6,6 +6,7 @@ import {
 import { RetryConfig } from '../sinks/core/sink-config';
 import { SINK_DEFINITIONS } from '../sinks/definitions';
 import { IsDuration, IsEventList, IsSize } from '../common/validators';
+import { ActiveTimeConfig, GroupConfig } from '../common/group-config';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -109,6 +110,10 @@ export class RouteConfig {
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) to!: string[];
   /** false: routes after this one are not evaluated when this one matches. */
   @IsBoolean() continue = true;
+  /** Alerting: send this route's events as one message per group (overrides the sink's own `group`). */
+  @IsOptional() @ValidateNested() @Type(() => GroupConfig) group?: GroupConfig;
+  /** Alerting: when this route's alerts may go out; outside it they are held, then sent grouped when it opens. */
+  @IsOptional() @ValidateNested() @Type(() => ActiveTimeConfig) active_time?: ActiveTimeConfig;
   // and one key per sink type (`http:`, `slack:`, ...) overriding its templates: declared below, see templateOverrides
 }
 

@@ -13,6 +13,7 @@ import { interpolate, InterpolationError } from './interpolate';
 import { LoadedConfig, LoadedSink } from './loaded-config';
 import { parseDuration, parseSize } from '../common/units';
 import { templateWarnings } from './template-warnings';
+import { loadGroups } from './groups';
 import { excerptAt, locate } from './yaml-locator';
 
 export const DEFAULT_CONFIG_PATH = 'config/bridge.yaml';
@@ -115,9 +116,11 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   routes.problems.forEach((p) => problems.add(['routes', ...p.path], p.message));
   checkEndpoints(source, problems);
   if (source.store) checkStore(source.store, problems);
+  const groups = loadGroups(source, sinks, (path, message) => problems.add(path, message));
   if (problems.count) throw problems.error();
   const loaded: LoadedConfig = {
     ...resolve(file, source, sinks, routes.routes),
+    groups,
     warnings: [...templateWarnings(source, sinks), ...retryWarnings(source)].map((w) => problems.locate(w.path, w.message)),
     admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
     reload: () => loadConfig({ path: file, env }),
@@ -243,7 +246,7 @@ function checkEndpoints(source: BridgeConfigFile, problems: ProblemList): void {
   });
 }
 
-function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin' | 'reload' | 'warnings'> {
+function resolve(file: string, source: BridgeConfigFile, sinks: Map<string, LoadedSink>, routes: LoadedConfig['routes']): Omit<LoadedConfig, 'admin' | 'reload' | 'warnings' | 'groups'> {
   const secrets = (list: string[]) => list.filter((secret) => secret !== '');
   return {
     file,

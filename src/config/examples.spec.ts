@@ -49,4 +49,24 @@ describe('shipped configs', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(`\n${text}\n`);
     expect(readFileSync('config/examples/slack.yaml', 'utf8')).toContain(text);
   });
+
+  it('the group message the README shows is the one the default group templates send', () => {
+    const config = loadConfig({ path: 'config/examples/slack.yaml', env: {} });
+    expect(config.groups.routes.get('video-failures')).toEqual({ by: ['event', 'data.error.code'], waitMs: 30_000, intervalMs: 300_000, max: 20 });
+    const sink = new SinkFactory().create(config.sinks.get('ops-channel')!);
+    const envelope = JSON.parse(readFileSync(join(FIXTURES, 'generated_video_failed.json'), 'utf8')) as JoggEnvelope;
+    const members = Array.from({ length: 20 }, (_, i) => ({ envelope, receivedAt: 0, bridgeId: i + 1 }));
+    const message = sink.renderGroup!({
+      id: 17, deliveryId: 1, route: 'video-failures', labels: {}, count: 500, counts: [{ event: 'generated_video_failed', count: 500 }],
+      members, openedAt: 0, flushedAt: 30_000, cli: 'jogg-bridge groups show 17',
+    }) as SlackMessage;
+    const blocks = message.blocks as { text?: { text: string }; elements?: { text: string }[] }[];
+    const shown = [blocks[0].text!.text, blocks[1].text!.text.split('\n')[0], blocks[blocks.length - 1].elements![0].text];
+    expect(shown).toEqual([
+      '500 × generated_video_failed in 30 s',
+      '• `ba25c1984f72606f56de166b4c82aefb` code 50000: Video generation failed',
+      '*+480 more* · group 17 · route video-failures · `jogg-bridge groups show 17`',
+    ]);
+    for (const line of shown) expect(readFileSync('README.md', 'utf8')).toContain(`\n${line}\n`);
+  });
 });

@@ -2,6 +2,7 @@ import { CompiledRoute, TemplateSet } from '../rules/route';
 import { BridgeConfigFile } from './bridge-config';
 import { ConfigProblem } from './config.error';
 import { SinkConfig } from '../sinks/definitions';
+import { LoadedGroups } from './groups';
 
 export interface LoadedSink {
   readonly name: string;
@@ -40,6 +41,8 @@ export interface LoadedConfig {
   /** Loads the same file again with the same environment (hot reload); throws ConfigError. */
   readonly reload: () => LoadedConfig;
   readonly routes: readonly CompiledRoute[];
+  /** Alerting: which deliveries are sent as group messages, and how. */
+  readonly groups: LoadedGroups;
   /** What works but is risky (e.g. a JSON string template open to injection): printed by `check`, logged at start and reload. */
   readonly warnings: readonly ConfigProblem[];
 }

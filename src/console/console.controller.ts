@@ -130,11 +130,11 @@ export class ConsoleController {
   }
 
   @Post('routes/test')
-  routesTest(@Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
+  async routesTest(@Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const body = String((req.body as Form).body ?? '');
     const view = { ...this.console.currentConfig(), body, sample: /"event"\s*:\s*"([a-z_]+)"/.exec(body)?.[1] };
     try {
-      send(reply, 200, routesPage(this.ctx(req), { ...view, result: this.console.dryRun(body) }));
+      send(reply, 200, routesPage(this.ctx(req), { ...view, result: await this.console.dryRun(body) }));
     } catch (error) {
       if (!(error instanceof BadRequestException)) throw error;
       send(reply, 400, routesPage(this.ctx(req), { ...view, error: `Not a webhook body: ${error.message}` }));

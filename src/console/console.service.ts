@@ -179,7 +179,8 @@ export class ConsoleService {
     return this.admin.currentConfig();
   }
 
-  dryRun(body: string): DryRunResult {
+  /** With the alerting decisions (grouping, silence, active time) the admin API's routes test shows. */
+  dryRun(body: string): Promise<DryRunResult> {
     return this.admin.routesTest(body);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertingModule } from '../alerting/alerting.module';
 import { CommonModule, oncePer } from '../common/common.module';
 import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeSetup } from '../config/bridge-setup';
@@ -30,7 +31,8 @@ export class DeliveryModule {
 export class DispatchModule {
   static readonly forRoot = oncePer((setup: BridgeSetup) => ({
     module: DispatchModule,
-    imports: [CommonModule, BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), RulesModule.forRoot(setup), SinksModule.forRoot(setup), MetricsModule.forRoot(setup)],
+    imports: [CommonModule, BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), RulesModule.forRoot(setup), SinksModule.forRoot(setup), MetricsModule.forRoot(setup),
+      AlertingModule.forRoot(setup)],
     providers: [DispatcherService, { provide: SinkCircuits, useExisting: DispatcherService }],
     exports: [SinkCircuits],
   }));

@@ -19,6 +19,7 @@ import { parseDuration } from '../common/units';
 import { CircuitOptions, CircuitState, SinkCircuit } from './circuit';
 import { KeyGate } from './key-gate';
 import { decideRetry, resolvePolicy, RetryPolicy } from './retry-policy';
+import { GroupMessages } from '../alerting/group-messages.service';
 
 interface SinkLane {
   sink: Sink;
@@ -87,6 +88,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly events: DomainEvents,
+    private readonly groupMessages: GroupMessages,
   ) {
     this.redact = redactor(collectSecrets(config.current));
   }
@@ -426,17 +428,24 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     const items: { message: unknown; event: SinkEvent }[] = [];
     const positions: number[] = [];
     const blocked = new Set<string>();
-    batch.forEach((delivery, i) => {
-      if (delivery.orderKey !== null && blocked.has(delivery.orderKey)) return (failures[i] = HELD_BACK);
+    for (const [i, delivery] of batch.entries()) {
+      if (delivery.orderKey !== null && blocked.has(delivery.orderKey)) {
+        failures[i] = HELD_BACK;
+        continue;
+      }
       try {
         const event = this.toSinkEvent(delivery);
-        items.push({ message: this.routing.render(delivery.route, lane.sink, event), event });
+        // alerting: a group's delivery is one message for all its members
+        const message = delivery.groupId !== null
+          ? await this.groupMessages.render(lane.sink, delivery, this.routing.templates(delivery.route, lane.sink.type))
+          : this.routing.render(delivery.route, lane.sink, event);
+        items.push({ message, event });
         positions.push(i);
       } catch (error) {
         failures[i] = failureOf(error);
         if (!(error instanceof PermanentSinkError) && delivery.orderKey !== null) blocked.add(delivery.orderKey);
       }
-    });
+    }
     const held = batch.filter((_, i) => failures[i] === HELD_BACK);
     if (held.length) void this.store.release(held).catch(() => 0);
     if (!items.length) return failures;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertingModule } from '../alerting/alerting.module';
 import { CommonModule, oncePer } from '../common/common.module';
 import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeSetup } from '../config/bridge-setup';
@@ -17,7 +18,8 @@ import { WebhookReceiver } from './webhook-receiver';
 export class IngressModule {
   static readonly forRoot = oncePer((setup: BridgeSetup) => ({
     module: IngressModule,
-    imports: [CommonModule, BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), RulesModule.forRoot(setup), MetricsModule.forRoot(setup)],
+    imports: [CommonModule, BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), RulesModule.forRoot(setup), MetricsModule.forRoot(setup),
+      AlertingModule.forRoot(setup)],
     providers: [IngressService, KeyringService, WebhookReceiver],
     exports: [KeyringService, WebhookReceiver],
   }));

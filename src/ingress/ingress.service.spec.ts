@@ -1,3 +1,4 @@
+import { SilenceService } from '../alerting/silence.service';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
@@ -19,7 +20,8 @@ function ingressWith(ingest: (event: NewEvent) => Promise<{ id: number; duplicat
   const config = new BridgeConfigService({ server: { maxEventAgeMs: HOUR, maxFutureSkewMs: 60_000 }, sinks: new Map() } as unknown as LoadedConfig, events);
   const routing = { plan: () => planned } as unknown as RoutingService;
   const clock = { now: () => NOW } as Clock;
-  const ingress = new IngressService(config, routing, { ingest } as unknown as EventInbox, clock, events);
+  const silences = { match: () => undefined } as unknown as SilenceService;
+  const ingress = new IngressService(config, routing, { ingest } as unknown as EventInbox, clock, events, silences);
   return { ingress, accepted };
 }
 

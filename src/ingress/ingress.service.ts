@@ -5,6 +5,8 @@ import { baseName } from '../common/endpoint-name';
 import { formatDuration } from '../common/units';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { orderKeyOf } from '../sink-registry/order-key';
+import { planAlerting } from '../alerting/membership';
+import { SilenceService } from '../alerting/silence.service';
 import { RoutingService } from '../rules/routing.service';
 import { EventInbox } from '../store/ports/event-inbox';
 import { StoreUnavailableError } from '../store/store.types';
@@ -35,6 +37,7 @@ export class IngressService {
     private readonly store: EventInbox,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly silences: SilenceService,
   ) {}
 
   /** The result of the webhook; throws only for a fault nobody foresaw (a bug). */
@@ -42,11 +45,17 @@ export class IngressService {
     const now = this.clock.now();
     const stale = this.staleness(envelope.timestamp, now);
     if (stale) return { status: 'stale', reason: stale };
-    const sinks = this.config.current.sinks;
+    const { sinks, groups } = this.config.current;
     const endpointName = endpoint === null ? null : baseName(endpoint);
     const deliveries = this.routing.plan(envelope).map(({ route, sink, templates }) => {
       const loaded = sinks.get(sink);
-      return { route, sink, orderKey: loaded ? orderKeyOf(loaded, envelope, templates, endpointName) : null };
+      if (!loaded) return { route, sink, orderKey: null };
+      // alerting: a silenced delivery is recorded 'silenced'; a grouped one joins its group (the group's one message has no order key)
+      const silenceId = this.silences.match({ envelope, route, sink }, now);
+      if (silenceId !== undefined) return { route, sink, silenceId };
+      const { group, notBefore } = planAlerting(groups, route, loaded, envelope, now);
+      if (group) return { route, sink, group };
+      return { route, sink, orderKey: orderKeyOf(loaded, envelope, templates, endpointName), ...(notBefore !== undefined ? { notBefore } : {}) };
     });
     let result;
     try {

@@ -44,6 +44,11 @@ export class RoutingService {
     }));
   }
 
+  /** The route's own templates for a sink type (undefined: the route is gone or overrides nothing). */
+  templates(routeName: string, type: string): TemplateSet | undefined {
+    return this.byName.get(routeName)?.templates[type];
+  }
+
   /** The message `sink` would send for `event` on `routeName` (the route's templates override the sink's). */
   render<E, M>(routeName: string, sink: RenderingSink<E, M>, event: E): M {
     return sink.render(event, this.route(routeName)?.templates[sink.type]);

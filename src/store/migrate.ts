@@ -5,12 +5,12 @@ export interface Migration {
   sql: string;
 }
 
-/** What an engine lends the runner: its bookkeeping table and its transactions. */
-export interface MigrationDriver {
+/** What an engine lends the runner: its bookkeeping table and its transactions (and its own kind of migration, if any). */
+export interface MigrationDriver<M extends Migration = Migration> {
   /** Creates the bookkeeping table (schema_migrations) when missing and returns the versions it lists. */
   appliedVersions(): Promise<readonly number[]>;
   /** Runs the migration's SQL and records its version, name and time, in one transaction: all or nothing. */
-  apply(migration: Migration, appliedAt: number): Promise<void>;
+  apply(migration: M, appliedAt: number): Promise<void>;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface MigrationDriver {
  * A failing migration leaves the database at the version before it and fails the open. The engine keeps other
  * processes out while it runs (PostgreSQL: an advisory lock; SQLite: one writer).
  */
-export async function migrate(migrations: readonly Migration[], driver: MigrationDriver, now: () => number = Date.now): Promise<number[]> {
+export async function migrate<M extends Migration>(migrations: readonly M[], driver: MigrationDriver<M>, now: () => number = Date.now): Promise<number[]> {
   checkList(migrations);
   const applied = new Set(await driver.appliedVersions());
   const done: number[] = [];

@@ -1,5 +1,8 @@
-export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'dead'];
+import { GroupMembership } from './ports/alert-groups';
+
+/** `silenced` (alerting): recorded, not sent, because a silence matched at ingest; replayable. */
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead' | 'silenced';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'delivered', 'dead', 'silenced'];
 
 export interface NewEvent {
   dedupeKey: string;
@@ -11,7 +14,11 @@ export interface NewEvent {
   /** The raw body exactly as received (the signed bytes, as UTF-8). */
   body: string;
   /** `orderKey`: deliveries of one sink with the same key are sent in id order, one key's later ones waiting for its earlier. */
-  deliveries: readonly { route: string; sink: string; orderKey?: string | null }[];
+  /**
+   * Alerting: `group` joins the delivery to its group instead; `silenceId` records it `silenced` by that silence;
+   * `notBefore` holds it until then (the route's active time opens).
+   */
+  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership; silenceId?: number; notBefore?: number }[];
 }
 
 export interface IngestResult {
@@ -49,6 +56,10 @@ export interface Delivery {
   orderKey: string | null;
   /** Time its sink's circuit was open while it waited: not counted toward the policy's maximum age. */
   pausedMs: number;
+  /** Alerting: the group this delivery sends as one message (null: an event's own delivery). */
+  groupId: number | null;
+  /** Alerting: the silence that held it back (status `silenced`, or replayed since). */
+  silenceId: number | null;
   nextAt: number;
   lastError: string | null;
   createdAt: number;

@@ -9,3 +9,4 @@ export { BRIDGE_FILTERS } from './filters';
 export { unsafeJsonTags, UnsafeTag } from './json-tags';
 export { compileStructured, StructuredOptions, StructuredTemplate } from './structured';
 export { compileTemplateSet, TemplatePath, TemplateSet } from './template-set';
+export { GroupInput, GroupMemberInput, groupTemplateContext, humanSpan } from './group-context';

@@ -22,6 +22,9 @@ export class SlackStandIn {
   readonly posts: SlackPost[] = [];
   readonly answers: { path: string; status: number; body: string; at: number }[] = [];
   url = '';
+  /** While true, requests are recorded in `held` and not answered (a send in progress, e.g. to kill the bridge during it). */
+  hold = false;
+  readonly held: { path: string; payload: unknown }[] = [];
   private server?: Server;
   private readonly lastAccepted = new Map<string, number>();
   private readonly tripped = new Set<string>();
@@ -32,6 +35,17 @@ export class SlackStandIn {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (standIn.hold) {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let payload: unknown = text;
+          try {
+            payload = JSON.parse(text);
+          } catch {
+            /* recorded as text */
+          }
+          standIn.held.push({ path: req.url ?? '', payload });
+          return;
+        }
         const [status, body, headers] = standIn.answer(req.url ?? '', req.headers['content-type'], Buffer.concat(chunks).toString('utf8'), req.headers['user-agent']);
         standIn.answers.push({ path: req.url ?? '', status, body, at: Date.now() });
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
 import { JoggEnvelope } from '../../common/jogg-event';
 import { DryRunResult } from '../../delivery/dry-run.service';
+import { AlertingDecision, alertingDecision, describeDecision, withDecisions } from '../../alerting/decision';
 import { EnvelopeError, parseEnvelope } from '../../ingress/envelope';
 import { withTools } from '../cli-context';
 import { CliError } from '../cli-error';
@@ -23,7 +24,17 @@ interface RoutesTestOptions extends BaseOptions {
 export class RoutesTestCommand extends JsonCommand<RoutesTestOptions> {
   async run([fixture]: string[], options: RoutesTestOptions): Promise<void> {
     const envelope = readEvent(fixture, options);
-    const result = await withTools(options.config, async (tools) => tools.dryRun.run(envelope));
+    const result = await withTools(options.config, async (tools) => {
+      const run = tools.dryRun.run(envelope);
+      // alerting: grouping, silences and active time, as the serving bridge would decide them now
+      const now = Date.now();
+      const input = {
+        groups: tools.config.groups,
+        silences: await tools.silences.listSilences({ now }),
+        openGroups: await tools.groups.listGroups({ state: 'open', limit: 1000 }),
+      };
+      return withDecisions(run, (route, sink) => alertingDecision(input, route, tools.config.sinks.get(sink)!, envelope, now));
+    });
     if (options.json) printJson(result);
     else print(describe(result));
     if (options.expect !== undefined) expectRoutes(result, options.expect);
@@ -96,6 +107,8 @@ function describe(result: DryRunResult): string {
   for (const route of result.routes) {
     for (const delivery of route.deliveries) {
       lines.push('', `${route.route} → ${delivery.sink} (${delivery.type})`);
+      const alerting = (delivery as { alerting?: AlertingDecision }).alerting;
+      if (alerting) lines.push(`  [${describeDecision(alerting)}]`);
       const text = typeof delivery.message === 'string' ? delivery.message : JSON.stringify(delivery.message, null, 2);
       lines.push(...text.split('\n').map((line) => `  ${line}`));
     }

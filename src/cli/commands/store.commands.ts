@@ -55,19 +55,26 @@ export class EventsListCommand extends ListCommand {
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one stored event with its body and deliveries' })
 export class EventsShowCommand extends JsonCommand {
   async run([id]: string[], options: BaseOptions): Promise<void> {
-    const { event, deliveries } = await withStore(options.config, async ({ inbox, queue }) => {
+    const { event, deliveries, groups } = await withStore(options.config, async ({ inbox, queue, groups }) => {
       const found = await inbox.getEvent(parseId(id));
       if (!found) throw new CliError(`no event ${id}`);
-      return { event: found, deliveries: await queue.listDeliveries({ eventPk: found.id, limit: 1000 }) };
+      return {
+        event: found,
+        deliveries: await queue.listDeliveries({ eventPk: found.id, limit: 1000 }),
+        // alerting: the group messages it went (or goes) out in
+        groups: await groups.listGroups({ eventPk: found.id, limit: 1000 }),
+      };
     });
     const body = JSON.parse(event.body);
-    if (options.json) return printJson({ ...event, body, deliveries });
+    if (options.json) return printJson({ ...event, body, deliveries, groups });
     print([
       `event ${event.id}: ${event.event}${event.eventId ? ` (event_id ${event.eventId})` : ''}`,
       `received ${isoTime(event.receivedAt)}${event.endpoint ? ` at endpoint ${event.endpoint}` : ''}`,
       JSON.stringify(body, null, 2),
       '',
-      deliveries.length ? deliveryTable(deliveries) : 'unrouted: no route matched',
+      deliveries.length || groups.length ? deliveryTable(deliveries) : 'unrouted: no route matched',
+      ...groups.map((g) => `in group ${g.id} (${g.route} → ${g.sink}, ${g.members} events): ` +
+        (g.deliveryId === null ? `collecting, due ${isoTime(g.dueAt)}` : `sent as delivery ${g.deliveryId} (jogg-bridge groups show ${g.id})`)),
     ].join('\n'));
   }
 
@@ -154,7 +161,7 @@ async function unreplayable(store: DeliveryQueue, ids: number[]): Promise<{ id: 
   for (const id of ids) {
     const delivery = await store.getDelivery(id);
     if (!delivery) refused.push({ id, reason: 'no such delivery' });
-    else if (delivery.status !== 'dead' && delivery.status !== 'delivered') refused.push({ id, reason: `it is ${delivery.status}; only dead or delivered deliveries are replayed` });
+    else if (!['dead', 'delivered', 'silenced'].includes(delivery.status)) refused.push({ id, reason: `it is ${delivery.status}; only dead, delivered or silenced deliveries are replayed` });
   }
   return refused;
 }
@@ -162,7 +169,7 @@ async function unreplayable(store: DeliveryQueue, ids: number[]): Promise<{ id: 
 @Command({
   name: 'replay',
   arguments: '[delivery-ids...]',
-  description: 'queue deliveries again: by id (dead or delivered), or every dead letter with --dead',
+  description: 'queue deliveries again: by id (dead, delivered or silenced), or every dead letter with --dead',
 })
 export class ReplayCommand extends JsonCommand<ReplayOptions> {
   async run(ids: string[], options: ReplayOptions): Promise<void> {

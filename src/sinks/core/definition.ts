@@ -23,6 +23,8 @@ export interface SinkDefinition<C extends BaseSinkConfig = BaseSinkConfig> {
   readonly typedLeafFields?: readonly string[];
   /** With `ordering: key`, the template field that gives the order key; without one, the resource id. */
   readonly orderKeyField?: string;
+  /** Alerting: the sender renders group messages (Sink.renderGroup), so routes to it may set `group`. */
+  readonly groups?: true;
   /** Template fields whose output this sink sends as JSON: string templates in them are checked for injection. */
   jsonFields?(config: C): readonly string[];
   /** Every secret value the settings hold (credentials in URLs, tokens, passwords): never logged or shown. */

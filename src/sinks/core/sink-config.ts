@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { IsDuration } from '../../common/validators';
+import { DigestConfig, GroupConfig } from '../../common/group-config';
 
 /*
  * What the settings of every sink share (BaseSinkConfig: concurrency, rate limit, retry override, ordering,
@@ -57,6 +58,10 @@ export abstract class BaseSinkConfig {
   @IsOptional() @IsIn(['key', 'none']) ordering?: 'key' | 'none';
   /** required: /readyz fails while this sink cannot be reached; optional: reported, not failing. */
   @IsIn(['required', 'optional']) readiness: 'required' | 'optional' = 'optional';
+  /** Alerting: send this sink's deliveries as one message per group (sink types that can render groups: slack, email). */
+  @IsOptional() @ValidateNested() @Type(() => GroupConfig) group?: GroupConfig;
+  /** Alerting: send one summary per period instead of a message per event (slack, email). */
+  @IsOptional() @ValidateNested() @Type(() => DigestConfig) digest?: DigestConfig;
 }
 
 /** A string template, or structured data whose string leaves are templates. */

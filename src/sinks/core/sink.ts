@@ -1,5 +1,5 @@
 import { JoggEnvelope } from '../../common/jogg-event';
-import { templateContext, TemplateRenderError, TemplateSet } from '../../templating';
+import { GroupInput, templateContext, TemplateRenderError, TemplateSet } from '../../templating';
 
 /** A failure worth retrying (network, 5xx, 429); `retryAfterMs` is the server's own wish, if it said one. */
 export class TransientSinkError extends Error {
@@ -42,6 +42,12 @@ export abstract class Sink<M = unknown> {
 
   /** Renders the message for this event; `overrides` are the route's templates for this sink type. */
   abstract render(event: SinkEvent, overrides?: TemplateSet): M;
+
+  /**
+   * Alerting: one message for a group of events (sinks whose definition says `groups: true` implement it); pure,
+   * like render. `overrides` are the route's templates for this sink type.
+   */
+  renderGroup?(group: GroupInput, overrides?: TemplateSet): M;
 
   /** Sends; throws TransientSinkError or PermanentSinkError (anything else counts as transient). */
   abstract send(message: M, event: SinkEvent): Promise<void>;

@@ -7,6 +7,10 @@ export class EmailTemplates {
   @IsOptional() @IsString() subject?: string;
   @IsOptional() @IsString() text?: string;
   @IsOptional() @IsString() html?: string;
+  /** Alerting: the templates of a group mail (see README, Alert grouping). */
+  @IsOptional() @IsString() group_subject?: string;
+  @IsOptional() @IsString() group_text?: string;
+  @IsOptional() @IsString() group_html?: string;
 }
 
 export class EmailTlsConfig {
@@ -57,6 +61,10 @@ export class EmailSinkConfig extends BaseSinkConfig {
   @IsOptional() @IsString() text?: string;
   /** HTML body template; payload values are HTML-escaped. */
   @IsOptional() @IsString() html?: string;
+  @IsOptional() @IsString() group_subject?: string;
+  @IsOptional() @IsString() group_text?: string;
+  /** HTML body of a group mail; payload values are HTML-escaped. */
+  @IsOptional() @IsString() group_html?: string;
   @IsOptional() @ValidateNested() @IsConsistentEmailTls() @Type(() => EmailTlsConfig) tls?: EmailTlsConfig;
   /** Connecting and the server's greeting (220). */
   @IsDuration() timeout: string | number = '30s';

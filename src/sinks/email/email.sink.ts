@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { createTransport, Transporter } from 'nodemailer';
 import { EmailSinkConfig, smtpHasCredentials } from './email.config';
 import { parseDuration } from '../../common/units';
-import { compileTemplate, escapeHtml, TemplateSet } from '../../templating';
+import { compileTemplate, escapeHtml, GroupInput, groupTemplateContext, TemplateSet } from '../../templating';
+import { DEFAULT_GROUP_HTML, DEFAULT_GROUP_SUBJECT, DEFAULT_GROUP_TEXT, groupMessageId } from './email-group';
 import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
 
 export interface EmailMessage {
@@ -72,6 +73,25 @@ export class EmailSink extends Sink<EmailMessage> {
         'X-Jogg-Event': event.envelope.event,
         ...(event.envelope.event_id ? { 'X-Jogg-Event-Id': event.envelope.event_id } : {}),
       },
+    };
+  }
+
+  /** One mail for a group (alerting): `group_subject`, `group_text`, `group_html` (a table by default). */
+  override renderGroup(group: GroupInput, overrides?: TemplateSet): EmailMessage {
+    const context = groupTemplateContext(group);
+    const subject = this.rendering(() => (this.template('group_subject', overrides) ?? DEFAULT_GROUP_SUBJECT).render(context).replace(/[\r\n]+/g, ' '));
+    const text = this.rendering(() => (this.template('group_text', overrides) ?? DEFAULT_GROUP_TEXT).render(context));
+    const html = this.rendering(() => (this.template('group_html', overrides) ?? DEFAULT_GROUP_HTML).render(context, escapeHtml));
+    return {
+      from: this.config.from,
+      to: this.config.to,
+      ...(this.config.cc ? { cc: this.config.cc } : {}),
+      ...(this.config.bcc ? { bcc: this.config.bcc } : {}),
+      subject,
+      text,
+      html,
+      messageId: groupMessageId(this.name, this.config.from, group.id, group.deliveryId),
+      headers: { 'X-Jogg-Group': String(group.id), 'X-Jogg-Group-Count': String(group.count) },
     };
   }
 

@@ -6,7 +6,8 @@ export const slackSink: SinkDefinition<SlackSinkConfig> = {
   type: 'slack',
   configClass: SlackSinkConfig,
   templatesClass: SlackTemplates,
-  templateFields: ['text', 'blocks'],
+  templateFields: ['text', 'blocks', 'group_text', 'group_blocks'],
+  groups: true,
   secrets: ({ url }) => {
     // the URL is the credential; its last path segment is the webhook's token (24 characters)
     const token = new URL(url).pathname.split('/').pop() ?? '';

@@ -7,6 +7,10 @@ export class SlackTemplates {
   @IsOptional() @IsString() text?: string;
   /** Block Kit blocks; every string in them is a template. */
   @IsOptional() @IsArray() blocks?: unknown[];
+  /** Alerting: the text of a group message (see README, Alert grouping). */
+  @IsOptional() @IsString() group_text?: string;
+  /** Alerting: the blocks of a group message. */
+  @IsOptional() @IsArray() group_blocks?: unknown[];
 }
 
 export class SlackSinkConfig extends BaseSinkConfig {
@@ -15,6 +19,8 @@ export class SlackSinkConfig extends BaseSinkConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) url!: string;
   @IsOptional() @IsString() text?: string;
   @IsOptional() @IsArray() blocks?: unknown[];
+  @IsOptional() @IsString() group_text?: string;
+  @IsOptional() @IsArray() group_blocks?: unknown[];
   @IsOptional() @IsString() username?: string;
   @IsOptional() @Matches(/^:[a-z0-9_+-]+:$/, { message: 'icon_emoji must look like :robot_face:' }) icon_emoji?: string;
   @IsDuration() timeout: string | number = '10s';

@@ -2,7 +2,8 @@ import { cutText } from '../../common/cut-text';
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { SlackSinkConfig } from './slack.config';
 import { parseDuration } from '../../common/units';
-import { compileTemplate, StructuredTemplate, TemplateSet } from '../../templating';
+import { compileTemplate, GroupInput, groupTemplateContext, StructuredTemplate, TemplateSet } from '../../templating';
+import { DEFAULT_GROUP_BLOCKS, DEFAULT_GROUP_TEXT, dropEmptySections } from './slack-group';
 import { describeNetworkError } from '../core/network-error';
 import { parseRetryAfter } from '../core/retry-after';
 import { PermanentSinkError, Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
@@ -42,6 +43,19 @@ export class SlackSink extends Sink<SlackMessage> {
     const blocks = this.rendering(() => (this.template('blocks', overrides) as StructuredTemplate | undefined)?.renderValue(context, escapeSlack) as unknown[] | undefined);
     // cut here, not when sending, so a dry run shows what Slack will get
     return fitSlack(blocks ? { text, blocks } : { text });
+  }
+
+  /**
+   * One message for a group (alerting): `group_text` and `group_blocks` from the route, then the sink, then the
+   * defaults (blocks listing the first members). A `group_text` given without `group_blocks` sends text alone.
+   */
+  override renderGroup(group: GroupInput, overrides?: TemplateSet): SlackMessage {
+    const context = groupTemplateContext(group);
+    const ownText = this.template('group_text', overrides);
+    const text = this.rendering(() => (ownText ?? DEFAULT_GROUP_TEXT).render(context, escapeSlack));
+    const template = (this.template('group_blocks', overrides) as StructuredTemplate | undefined) ?? (ownText ? undefined : DEFAULT_GROUP_BLOCKS);
+    const blocks = this.rendering(() => template?.renderValue(context, escapeSlack) as unknown[] | undefined);
+    return fitSlack(blocks ? { text, blocks: dropEmptySections(blocks) } : { text });
   }
 
   async send(message: SlackMessage): Promise<void> {

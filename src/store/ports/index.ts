@@ -1,10 +1,12 @@
+import { AlertGroups } from './alert-groups';
 import { DeliveryQueue } from './delivery-queue';
 import { EventInbox } from './event-inbox';
 import { Housekeeping } from './housekeeping';
 import { KeyringStore } from './keyring-store';
 import { LeaderLock } from './leader-lock';
+import { Silences } from './silences';
 
-export { DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock };
+export { AlertGroups, DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock, Silences };
 
 /** One engine's adapters, one per port, sharing its connection (or writer thread); `close` ends them all. */
 export interface StorePorts {
@@ -13,5 +15,7 @@ export interface StorePorts {
   readonly keyring: KeyringStore;
   readonly leader: LeaderLock;
   readonly housekeeping: Housekeeping;
+  readonly groups: AlertGroups;
+  readonly silences: Silences;
   close(): Promise<void>;
 }

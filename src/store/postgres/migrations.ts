@@ -165,4 +165,48 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_status_event ON deliveries(status, event_pk);
     `,
   },
+  {
+    version: 8,
+    name: 'alerting: alert groups (a grouped route\'s events are members of a group sent as one delivery); silences',
+    // One open group per (sink, route, key) (a unique index: instances ingesting the same key at once join one group);
+    // members are stored at ingest with the event; a flush closes the group and creates its delivery
+    // (deliveries.group_id) in one transaction.
+    sql: `
+      CREATE TABLE alert_groups (
+        id BIGSERIAL PRIMARY KEY,
+        sink TEXT NOT NULL,
+        route TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'flushed')),
+        opened_at BIGINT NOT NULL,
+        due_at BIGINT NOT NULL,
+        flushed_at BIGINT,
+        members INTEGER NOT NULL DEFAULT 0,
+        delivery_id BIGINT
+      );
+      CREATE UNIQUE INDEX alert_groups_open ON alert_groups(sink, route, group_key) WHERE state = 'open';
+      CREATE INDEX alert_groups_due ON alert_groups(due_at) WHERE state = 'open';
+      CREATE INDEX alert_groups_last ON alert_groups(sink, route, group_key, flushed_at) WHERE state = 'flushed';
+      CREATE TABLE group_members (
+        group_id BIGINT NOT NULL REFERENCES alert_groups(id) ON DELETE CASCADE,
+        event_pk BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        PRIMARY KEY (group_id, event_pk)
+      );
+      CREATE INDEX group_members_event ON group_members(event_pk);
+      ALTER TABLE deliveries ADD COLUMN group_id BIGINT;
+      CREATE TABLE silences (
+        id BIGSERIAL PRIMARY KEY,
+        matchers TEXT NOT NULL,
+        starts_at BIGINT NOT NULL,
+        ends_at BIGINT NOT NULL,
+        comment TEXT NOT NULL,
+        created_by TEXT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX silences_ends ON silences(ends_at);
+      ALTER TABLE deliveries ADD COLUMN silence_id BIGINT;
+      ALTER TABLE deliveries DROP CONSTRAINT deliveries_status_check;
+      ALTER TABLE deliveries ADD CONSTRAINT deliveries_status_check CHECK (status IN ('pending', 'retrying', 'delivered', 'dead', 'silenced'));
+    `,
+  },
 ];

@@ -91,7 +91,7 @@ export class PgDeliveryQueue extends DeliveryQueue {
     return this.engine.write(async (c) => {
       const reset = `status = 'pending', attempts_before_replay = attempts, next_at = $1, lease_until = NULL, lease_token = NULL, updated_at = $1`;
       if (filter.ids) {
-        return (await c.query(`UPDATE deliveries SET ${reset} WHERE id = ANY($2) AND status IN ('dead', 'delivered')`, [now, filter.ids])).rowCount ?? 0;
+        return (await c.query(`UPDATE deliveries SET ${reset} WHERE id = ANY($2) AND status IN ('dead', 'delivered', 'silenced')`, [now, filter.ids])).rowCount ?? 0;
       }
       return (await c.query(
         `UPDATE deliveries SET ${reset} WHERE status = 'dead' AND ($2::text IS NULL OR sink = $2) AND ($3::bigint IS NULL OR updated_at >= $3)`,
@@ -151,7 +151,7 @@ export class PgDeliveryQueue extends DeliveryQueue {
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0, silenced: 0 };
     for (const row of await this.engine.read('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')) counts[row.status as DeliveryStatus] = Number(row.n);
     return counts;
   }

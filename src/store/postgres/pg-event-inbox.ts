@@ -3,6 +3,7 @@ import { EventRow, toEvent } from '../row-mapper';
 import { EventInbox } from '../ports/event-inbox';
 import { EventQuery, IngestResult, NewEvent, StoredEvent } from '../store.types';
 import { PgEngine } from './pg-engine';
+import { joinGroup } from './pg-groups';
 
 /** The inbox on PostgreSQL: the ingests of one group commit share one multi-row INSERT; dedupe by a unique key. */
 export class PgEventInbox extends EventInbox {
@@ -42,23 +43,36 @@ export class PgEventInbox extends EventInbox {
     if (missing.length) {
       for (const r of (await c.query('SELECT id, dedupe_key FROM events WHERE dedupe_key = ANY($1)', [missing])).rows) ids.set(r.dedupe_key, r.id);
     }
-    const rows = { event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[], key: [] as (string | null)[] };
+    const rows = {
+      event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[], key: [] as (string | null)[],
+      status: [] as string[], silence: [] as (number | null)[], next: [] as number[],
+    };
     for (const e of candidates) {
       if (!fresh.has(e.dedupeKey)) continue;
       for (const d of e.deliveries) {
+        // alerting: a grouped route's delivery is a membership of its group, sent with the group's one delivery
+        if (d.group && d.silenceId === undefined) {
+          await joinGroup(c, ids.get(e.dedupeKey)!, d.route, d.sink, d.group, e.receivedAt);
+          continue;
+        }
         rows.event.push(ids.get(e.dedupeKey)!);
         rows.route.push(d.route);
         rows.sink.push(d.sink);
         rows.at.push(e.receivedAt);
         rows.key.push(d.orderKey ?? null);
+        // alerting: a silenced delivery is recorded, not sent; active time holds it until `notBefore`
+        rows.status.push(d.silenceId !== undefined ? 'silenced' : 'pending');
+        rows.silence.push(d.silenceId ?? null);
+        rows.next.push(d.notBefore ?? e.receivedAt);
       }
     }
     if (rows.event.length) {
       await c.query(
-        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key)
-         SELECT e, r, s, 'pending', 0, t, t, t, k FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS x(e, r, s, t, k)
+        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key, silence_id)
+         SELECT e, r, s, st, 0, n, t, t, k, si
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bigint[]) AS x(e, r, s, t, k, st, si, n)
          ON CONFLICT DO NOTHING`,
-        [rows.event, rows.route, rows.sink, rows.at, rows.key],
+        [rows.event, rows.route, rows.sink, rows.at, rows.key, rows.status, rows.silence, rows.next],
       );
     }
     return events.map((e, i) => {

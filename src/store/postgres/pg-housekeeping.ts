@@ -10,7 +10,10 @@ export class PgHousekeeping extends Housekeeping {
   purgeDelivered(before: number): Promise<number> {
     return this.engine.write(async (c) => (await c.query(
       `DELETE FROM events WHERE received_at < $1
-       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')`,
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status NOT IN ('delivered', 'silenced'))
+       -- alerting: nor while a group it is a member of has not been delivered
+       AND NOT EXISTS (SELECT 1 FROM group_members m JOIN alert_groups g ON g.id = m.group_id LEFT JOIN deliveries gd ON gd.id = g.delivery_id
+                       WHERE m.event_pk = events.id AND (gd.id IS NULL OR gd.status <> 'delivered'))`,
       [before],
     )).rowCount ?? 0);
   }

@@ -2,9 +2,11 @@ import { StorePorts } from '../ports';
 import { PgDeliveryQueue } from './pg-delivery-queue';
 import { PgEngine, PostgresOptions } from './pg-engine';
 import { PgEventInbox } from './pg-event-inbox';
+import { PgAlertGroups } from './pg-groups';
 import { PgHousekeeping } from './pg-housekeeping';
 import { PgKeyringStore } from './pg-keyring.store';
 import { PgLeaderLock } from './pg-leader-lock';
+import { PgSilences } from './pg-silences';
 
 export interface PgPorts extends StorePorts {
   readonly engine: PgEngine;
@@ -25,6 +27,8 @@ export function openPostgresStore(options: PostgresOptions): PgPorts {
     keyring: new PgKeyringStore(engine),
     leader: new PgLeaderLock(engine),
     housekeeping: new PgHousekeeping(engine),
+    groups: new PgAlertGroups(engine),
+    silences: new PgSilences(engine),
     close: () => engine.close(),
   };
 }

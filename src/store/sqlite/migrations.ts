@@ -1,8 +1,16 @@
 import { Database as Db } from 'better-sqlite3';
 import { Migration, MigrationDriver } from '../migrate';
 
+/**
+ * A SQLite migration may add a step in code after its SQL, in the same transaction: what SQL alone cannot do on
+ * SQLite (version 8 widens a CHECK constraint in the stored schema text).
+ */
+export interface SqliteMigration extends Migration {
+  run?: (db: Db) => void;
+}
+
 /** The runner's hands on SQLite: an IMMEDIATE transaction per migration (one writer at a time anyway). */
-export function sqliteMigrationDriver(db: Db): MigrationDriver {
+export function sqliteMigrationDriver(db: Db): MigrationDriver<SqliteMigration> {
   return {
     async appliedVersions() {
       db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
@@ -11,14 +19,15 @@ export function sqliteMigrationDriver(db: Db): MigrationDriver {
     async apply(migration, appliedAt) {
       db.transaction(() => {
         db.exec(migration.sql);
+        migration.run?.(db);
         db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, appliedAt);
       }).immediate();
     },
   };
 }
 
-/** Versioned schema; append only. Each entry runs once, in its own transaction (see ../migrate.ts). */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
+/** Versioned schema; append only. Each entry runs once, in its own transaction (see ../migrate.ts): `sql`, then `run`. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'events, deliveries, attempts',
@@ -122,4 +131,68 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_status_event ON deliveries(status, event_pk);
     `,
   },
+  {
+    version: 8,
+    name: 'alerting: alert groups (a grouped route\'s events are members of a group sent as one delivery); silences',
+    // One open group per (sink, route, key); members are stored at ingest with the event; a flush closes the group
+    // and creates its delivery (deliveries.group_id) in one transaction.
+    sql: `
+      CREATE TABLE alert_groups (
+        id INTEGER PRIMARY KEY,
+        sink TEXT NOT NULL,
+        route TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'flushed')),
+        opened_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        flushed_at INTEGER,
+        members INTEGER NOT NULL DEFAULT 0,
+        delivery_id INTEGER
+      );
+      CREATE UNIQUE INDEX alert_groups_open ON alert_groups(sink, route, group_key) WHERE state = 'open';
+      CREATE INDEX alert_groups_due ON alert_groups(due_at) WHERE state = 'open';
+      CREATE INDEX alert_groups_last ON alert_groups(sink, route, group_key, flushed_at) WHERE state = 'flushed';
+      CREATE TABLE group_members (
+        group_id INTEGER NOT NULL REFERENCES alert_groups(id) ON DELETE CASCADE,
+        event_pk INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        PRIMARY KEY (group_id, event_pk)
+      );
+      CREATE INDEX group_members_event ON group_members(event_pk);
+      ALTER TABLE deliveries ADD COLUMN group_id INTEGER;
+      CREATE TABLE silences (
+        id INTEGER PRIMARY KEY,
+        matchers TEXT NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        comment TEXT NOT NULL,
+        created_by TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX silences_ends ON silences(ends_at);
+      ALTER TABLE deliveries ADD COLUMN silence_id INTEGER;
+    `,
+    run: allowSilencedStatus,
+  },
 ];
+
+/**
+ * Deliveries may be 'silenced': the status CHECK is widened in place. SQLite cannot alter a constraint, and
+ * rebuilding the table would copy every delivery and its attempts; widening a CHECK changes nothing stored, which is
+ * the case SQLite documents for editing the schema text (https://www.sqlite.org/lang_altertable.html#otheralter).
+ */
+function allowSilencedStatus(db: Db): void {
+  const { sql } = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'deliveries'`).get() as { sql: string };
+  const old = `CHECK (status IN ('pending', 'retrying', 'delivered', 'dead'))`;
+  if (!sql.includes(old)) throw new Error('deliveries.status has an unexpected CHECK constraint');
+  const version = db.pragma('schema_version', { simple: true }) as number;
+  db.unsafeMode(true);
+  try {
+    db.pragma('writable_schema = ON');
+    db.prepare(`UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'deliveries'`)
+      .run(sql.replace(old, `CHECK (status IN ('pending', 'retrying', 'delivered', 'dead', 'silenced'))`));
+    db.pragma(`schema_version = ${version + 1}`);
+    db.pragma('writable_schema = OFF');
+  } finally {
+    db.unsafeMode(false);
+  }
+}

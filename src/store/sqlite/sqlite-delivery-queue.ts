@@ -72,7 +72,7 @@ export class SqliteDeliveryQueue extends DeliveryQueue {
   }
 
   async countDeliveries(): Promise<Record<DeliveryStatus, number>> {
-    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0 };
+    const counts: Record<DeliveryStatus, number> = { pending: 0, retrying: 0, delivered: 0, dead: 0, silenced: 0 };
     const rows = this.engine.db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`).all() as { status: DeliveryStatus; n: number }[];
     for (const row of rows) counts[row.status] = row.n;
     return counts;

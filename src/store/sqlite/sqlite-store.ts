@@ -2,9 +2,11 @@ import { StorePorts } from '../ports';
 import { SqliteDeliveryQueue } from './sqlite-delivery-queue';
 import { SqliteEngine, SqliteOptions } from './sqlite-engine';
 import { SqliteEventInbox } from './sqlite-event-inbox';
+import { SqliteAlertGroups } from './sqlite-groups';
 import { SqliteHousekeeping } from './sqlite-housekeeping';
 import { SqliteKeyringStore } from './sqlite-keyring.store';
 import { SqliteLeaderLock } from './sqlite-leader-lock';
+import { SqliteSilences } from './sqlite-silences';
 
 export interface SqlitePorts extends StorePorts {
   readonly engine: SqliteEngine;
@@ -20,6 +22,8 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     keyring: new SqliteKeyringStore(engine),
     leader: new SqliteLeaderLock(),
     housekeeping: new SqliteHousekeeping(engine),
+    groups: new SqliteAlertGroups(engine),
+    silences: new SqliteSilences(engine),
     close: () => engine.close(),
   };
 }

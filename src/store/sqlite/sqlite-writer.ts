@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Database as Db, Statement } from 'better-sqlite3';
 import { DeliveryRow, EventRow, toDelivery, toEvent } from '../row-mapper';
 import { ClaimedDelivery, IngestResult, NewEvent, ReplayFilter, Settlement } from '../store.types';
+import { NewSilence } from '../ports/silences';
+import { SqliteGroupWriter } from './sqlite-groups';
+import { addSilence, expireSilence } from './sqlite-silences';
 
 export const WAITING = `status IN ('pending', 'retrying')`;
+/** alerting: the event is a member of a group whose delivery is not yet delivered (or not yet created). */
+const GROUPED_UNSENT = `SELECT 1 FROM group_members m JOIN alert_groups g ON g.id = m.group_id
+  LEFT JOIN deliveries gd ON gd.id = g.delivery_id WHERE m.event_pk = events.id AND (gd.id IS NULL OR gd.status <> 'delivered')`;
 
 export type SettleOp = { kind: 'settle'; id: number; token: string; startedAt: number; finishedAt: number; nextAt: number; result: Settlement };
 
@@ -23,7 +29,12 @@ export type WriteOp =
   | { kind: 'forgetSecrets'; endpointIds: readonly string[] }
   | { kind: 'saveRotation'; name: string; until: number }
   | { kind: 'endRotation'; name: string }
-  | { kind: 'purge'; before: number };
+  | { kind: 'purge'; before: number }
+  // alerting: close due groups, each with its one delivery
+  | { kind: 'flushGroups'; now: number }
+  | { kind: 'emptyDigest'; sink: string; key: string; periodEnd: number; now: number }
+  | { kind: 'addSilence'; silence: NewSilence; now: number }
+  | { kind: 'expireSilence'; id: number; now: number };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -36,9 +47,11 @@ export class SqliteWriter {
   private readonly stmts: ReturnType<typeof prepare>;
   private readonly together: (ops: readonly WriteOp[]) => WriteResult[];
   private readonly alone: (op: WriteOp) => unknown;
+  private readonly groups: SqliteGroupWriter;
 
   constructor(private readonly db: Db) {
     this.stmts = prepare(db);
+    this.groups = new SqliteGroupWriter(db);
     this.alone = db.transaction((op: WriteOp) => this.apply(op));
     this.together = db.transaction((ops: readonly WriteOp[]) => ops.map((op): WriteResult => ({ ok: true, value: this.apply(op) })));
   }
@@ -103,6 +116,14 @@ export class SqliteWriter {
         return this.stmts.endRotation.run(op.name).changes;
       case 'purge':
         return this.stmts.purge.run({ before: op.before }).changes;
+      case 'flushGroups':
+        return this.groups.flushDue(op.now);
+      case 'emptyDigest':
+        return this.groups.emptyDigest(op.sink, op.key, op.periodEnd, op.now);
+      case 'addSilence':
+        return addSilence(this.db, op.silence, op.now);
+      case 'expireSilence':
+        return expireSilence(this.db, op.id, op.now);
       case 'release':
         return op.claims.reduce((n, claim) => n + this.stmts.release.run({ id: claim.id, token: claim.leaseToken }).changes, 0);
     }
@@ -115,7 +136,18 @@ export class SqliteWriter {
     }) as { id: number } | undefined;
     if (!inserted) return { id: (this.stmts.eventByKey.get(event.dedupeKey) as { id: number }).id, duplicate: true };
     for (const d of event.deliveries) {
-      this.stmts.insertDelivery.run({ event_pk: inserted.id, route: d.route, sink: d.sink, order_key: d.orderKey ?? null, now: event.receivedAt });
+      // alerting: a silenced delivery is recorded, not sent; a grouped route's delivery is a membership of its group, sent with the group's one delivery
+      if (d.silenceId !== undefined) {
+        this.stmts.insertSilenced.run({ event_pk: inserted.id, route: d.route, sink: d.sink, silence_id: d.silenceId, now: event.receivedAt });
+        continue;
+      }
+      if (d.group) {
+        this.groups.join(inserted.id, d.route, d.sink, d.group, event.receivedAt);
+        continue;
+      }
+      this.stmts.insertDelivery.run({
+        event_pk: inserted.id, route: d.route, sink: d.sink, order_key: d.orderKey ?? null, now: event.receivedAt, next_at: d.notBefore ?? event.receivedAt,
+      });
     }
     return { id: inserted.id, duplicate: false };
   }
@@ -175,7 +207,9 @@ function prepare(db: Db) {
     eventByKey: s(`SELECT id FROM events WHERE dedupe_key = ?`),
     eventById: s(`SELECT * FROM events WHERE id = ?`),
     insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key)
-                       VALUES (@event_pk, @route, @sink, 'pending', 0, @now, @now, @now, @order_key) ON CONFLICT DO NOTHING`),
+                       VALUES (@event_pk, @route, @sink, 'pending', 0, @next_at, @now, @now, @order_key) ON CONFLICT DO NOTHING`),
+    insertSilenced: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, silence_id)
+                       VALUES (@event_pk, @route, @sink, 'silenced', 0, @now, @now, @now, @silence_id) ON CONFLICT DO NOTHING`),
     // In id order. A keyed delivery is skipped while an earlier one of its key waits and cannot be claimed with it
     // (not due yet, or leased): one writer, so every earlier claimable one of the key ranks before it in this claim.
     claim: s(`UPDATE deliveries SET lease_until = @lease_until, lease_token = @token
@@ -199,7 +233,7 @@ function prepare(db: Db) {
                       VALUES (@delivery_id, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = @delivery_id),
                               @started_at, @duration_ms, @outcome, @error)`),
     replayOne: s(`UPDATE deliveries SET status = 'pending', attempts_before_replay = attempts, next_at = @now, lease_until = NULL, lease_token = NULL,
-                  updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered')`),
+                  updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered', 'silenced')`),
     replayDead: s(`UPDATE deliveries SET status = 'pending', attempts_before_replay = attempts, next_at = @now, lease_until = NULL, lease_token = NULL,
                    updated_at = @now WHERE status = 'dead' AND (@sink IS NULL OR sink = @sink) AND (@since IS NULL OR updated_at >= @since)`),
     saveSecret: s(`INSERT INTO endpoint_secrets (endpoint_id, endpoint, secret, captured_at) VALUES (@endpoint_id, @endpoint, @secret, @now)
@@ -208,7 +242,8 @@ function prepare(db: Db) {
     saveRotation: s(`INSERT INTO rotations (name, until) VALUES (@name, @until) ON CONFLICT (name) DO UPDATE SET until = excluded.until`),
     endRotation: s(`DELETE FROM rotations WHERE name = ?`),
     purge: s(`DELETE FROM events WHERE received_at < @before
-               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status <> 'delivered')`),
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = events.id AND d.status NOT IN ('delivered', 'silenced'))
+               AND NOT EXISTS (${GROUPED_UNSENT})`),
     release: s(`UPDATE deliveries SET lease_until = NULL, lease_token = NULL WHERE id = @id AND lease_token = @token`),
     ping: s(`INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at`),
     markDead: s(`UPDATE deliveries SET status = 'dead', last_error = @error, lease_until = NULL, lease_token = NULL, updated_at = @now

@@ -22,6 +22,8 @@ export function useStore(open: OpenStore): LiveStore {
     get keyring() { return ports.keyring; },
     get leader() { return ports.leader; },
     get housekeeping() { return ports.housekeeping; },
+    get groups() { return ports.groups; },
+    get silences() { return ports.silences; },
     async reopen() {
       await ports.close();
       ports = await again();

@@ -1,9 +1,11 @@
+import { alertGroupsContract } from './alert-groups.contract';
 import { deliveryQueueContract } from './delivery-queue.contract';
 import { eventInboxContract } from './event-inbox.contract';
 import { OpenStore } from './harness';
 import { housekeepingContract } from './housekeeping.contract';
 import { keyringStoreContract } from './keyring-store.contract';
 import { leaderLockContract } from './leader-lock.contract';
+import { silencesContract } from './silences.contract';
 
 export { OpenStore };
 
@@ -14,4 +16,6 @@ export function storeContract(engine: string, open: OpenStore): void {
   keyringStoreContract(engine, open);
   leaderLockContract(engine, open);
   housekeepingContract(engine, open);
+  alertGroupsContract(engine, open);
+  silencesContract(engine, open);
 }

@@ -1,0 +1,53 @@
+import { GROUP_FIELD } from '../common/group-config';
+import { JoggEnvelope } from '../common/jogg-event';
+import { Silence, SilenceMatcher } from '../store/ports/silences';
+import { fieldValue } from './membership';
+
+export class MatcherError extends Error {}
+
+const MATCHER = /^([^=!~]+?)\s*(=~|!=|=)\s*(.*)$/s;
+
+/** `event=generated_video_failed`, `data.error.code!=18020`, `sink=~ops-.*` (a regular expression, anchored). */
+export function parseMatcher(text: string): SilenceMatcher {
+  const found = MATCHER.exec(text.trim());
+  if (!found) throw new MatcherError(`"${text}" is not a matcher: write field=value, field!=value or field=~regex`);
+  const [, field, op, value] = found;
+  if (!GROUP_FIELD.test(field)) throw new MatcherError(`"${field}" is not a field: use event, data.error.code, route, sink, …`);
+  if (op === '=~') {
+    try {
+      new RegExp(value);
+    } catch (error) {
+      throw new MatcherError(`"${value}" is not a regular expression: ${(error as Error).message}`);
+    }
+  }
+  return { field, op: op as SilenceMatcher['op'], value };
+}
+
+export function formatMatcher(m: SilenceMatcher): string {
+  return `${m.field}${m.op}${m.value}`;
+}
+
+/** What a silence is matched against: the event, and the route and sink of the delivery. */
+export interface SilenceTarget {
+  envelope: JoggEnvelope;
+  route: string;
+  sink: string;
+}
+
+function valueOf(target: SilenceTarget, field: string): string {
+  if (field === 'route') return target.route;
+  if (field === 'sink') return target.sink;
+  return fieldValue(target.envelope, field);
+}
+
+function holds(m: SilenceMatcher, target: SilenceTarget): boolean {
+  const value = valueOf(target, m.field);
+  if (m.op === '=') return value === m.value;
+  if (m.op === '!=') return value !== m.value;
+  return new RegExp(`^(?:${m.value})$`).test(value);
+}
+
+/** The first silence active at `now` whose every matcher holds for the delivery, if any. */
+export function silenceFor(silences: readonly Silence[], target: SilenceTarget, now: number): Silence | undefined {
+  return silences.find((s) => s.startsAt <= now && now < s.endsAt && s.matchers.every((m) => holds(m, target)));
+}

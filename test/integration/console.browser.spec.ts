@@ -266,6 +266,8 @@ routes:
       await page.waitForLoadState('networkidle');
     }
     expect(errors).toEqual([]);
+    // an icon of its own (inline, allowed by the CSP), so a browser does not ask for /favicon.ico and log its 404
+    await expect(page.getAttribute('link[rel=icon]', 'href')).resolves.toBe('data:,');
     page.removeAllListeners('console');
     page.removeAllListeners('response');
     const missing = await page.goto(console_('/nope'));

@@ -87,11 +87,11 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     };
     const timers = [setInterval(poll, POLL_MS), setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS)];
     const expiry = setTimeout(() => end(), Math.max(0, Math.min(opening.sessionEnds - Date.now(), 2 ** 31 - 1)));
-    const end = (last = '') => {
+    const end = (farewell = '') => {
       timers.forEach(clearInterval);
       clearTimeout(expiry);
       this.streams.delete(stop);
-      if (!res.writableEnded) res.end(last);
+      if (!res.writableEnded) res.end(farewell);
     };
     const stop = () => end(STOPPING);
     this.streams.add(stop);

@@ -42,7 +42,7 @@ jogg:
     - { name: videos, secrets: ["${SECRET}-videos"], events: [generated_video_success, generated_video_failed] }
 retry: { attempts: 1 }
 sinks:
-  crm: { type: http, url: "${standIn}/crm/hooks/jogg", headers: { authorization: "Bearer crm-token-not-shown" } }
+  crm: { type: http, url: "${standIn}/crm/hooks/jogg", headers: { authorization: "Bearer crm-token-not-shown" }, sign: { secret: "whsec_c2NyZWVuc2hvdC1zaWduaW5nLWtleQ==" } }
   alerts: { type: slack, url: "${standIn}/slack/services/T0/B0/ok" }
   archive: { type: file, path: "${dir}/events.jsonl" }
 routes:
@@ -108,9 +108,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, 3000)); // the dispatcher sends (and dead-letters) them
     mkdirSync(out, { recursive: true });
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    const shoot = async (name, path, fullPage = true) => {
+    const shoot = async (name, path, fullPage = true, prepare = async () => {}) => {
       await page.goto(`${bridge.url}${path}`);
       await page.waitForLoadState('networkidle');
+      await prepare();
       await page.screenshot({ path: join(out, `${name}.png`), fullPage });
       const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
       const { raw, gzip } = await weight(`${bridge.url}${path}`, cookie);
@@ -120,7 +121,11 @@ async function main() {
     await page.fill('#token', TOKEN);
     await Promise.all([page.waitForURL(/\/console$/), page.click('button[type=submit]')]);
     await shoot('overview', '/console');
-    await shoot('events', '/console/events', false);
+    // live mode on: its status line, and the rows' states kept up to date
+    await shoot('events', '/console/events', false, async () => {
+      await page.click('#live-toggle');
+      await page.waitForSelector('#live-status[data-state="on"]');
+    });
     await page.goto(`${bridge.url}/console/dead`);
     const deadLink = await page.locator('#dead tbody a').first().getAttribute('href');
     await shoot('event-detail', deadLink.replace(/#.*/, ''));

@@ -1,5 +1,6 @@
 import { Controller, Get, Logger, Param, ParseIntPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
+import { JOGG_EVENTS } from '../common/jogg-event';
 import { sampleEvent } from '../common/jogg-samples';
 import { Clock } from '../common/clock';
 import { ConsoleExceptionFilter } from './console.filter';
@@ -81,10 +82,15 @@ export class ConsoleController {
 
   /** Server-sent events: batches of new events (id > after, or the Last-Event-ID the browser resumes from). */
   @Get('events/live')
-  liveEvents(@Req() req: ConsoleRequest, @Res() reply: FastifyReply, @Query('after') after?: string) {
+  liveEvents(@Req() req: ConsoleRequest, @Res() reply: FastifyReply, @Query('after') after?: string, @Query('watch') watch?: string) {
     const resume = req.headers['last-event-id'] ?? after ?? '0';
     const from = /^\d{1,15}$/.test(String(resume)) ? Number(resume) : 0;
-    this.live.open(req, reply, from, req.consoleSession!.exp, (id) => this.console.eventsSince(id));
+    // the rows the page shows whose deliveries still wait: ids, comma-separated (anything else is ignored)
+    const watched = String(watch ?? '').split(',').filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+    this.live.open(req, reply, { after: from, watch: watched, sessionEnds: req.consoleSession!.exp }, {
+      since: (id) => this.console.eventsSince(id),
+      states: (id) => this.console.deliveryStates(id),
+    });
   }
 
   @Get('events/:id')
@@ -131,8 +137,11 @@ export class ConsoleController {
 
   @Post('routes/test')
   async routesTest(@Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
-    const body = String((req.body as Form).body ?? '');
-    const view = { ...this.console.currentConfig(), body, sample: /"event"\s*:\s*"([a-z_]+)"/.exec(body)?.[1] };
+    const form = req.body as Form;
+    const body = String(form.body ?? '');
+    // the sample chosen stays chosen (the form carries it), also when the body is not JSON; else the body's event
+    const chosen = (JOGG_EVENTS as readonly string[]).includes(form.sample ?? '') ? form.sample : undefined;
+    const view = { ...this.console.currentConfig(), body, sample: chosen ?? /"event"\s*:\s*"([a-z_]+)"/.exec(body)?.[1] };
     try {
       send(reply, 200, routesPage(this.ctx(req), { ...view, result: await this.console.dryRun(body) }));
     } catch (error) {

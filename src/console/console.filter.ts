@@ -29,13 +29,18 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : [(body as { message?: string | string[] }).message].flat().join('; ');
-      reply.status(status).type('text/html; charset=utf-8').send(page(status === 404 ? 'Not found' : `Error ${status}`, message).text);
+      reply.status(status).type('text/html; charset=utf-8').send(errorPage(status, message).text);
       return;
     }
     const id = randomUUID();
     this.logger.error(`console error ${id}: ${(exception as Error)?.stack ?? String(exception)}`);
     reply.status(500).type('text/html; charset=utf-8').send(page('Something went wrong', `The error was logged with id ${id}.`).text);
   }
+}
+
+/** A 4xx answered as a page (the console filter's, and the module's for errors raised before any controller). */
+export function errorPage(status: number, message: string) {
+  return page(status === 404 ? 'Not found' : `Error ${status}`, message);
 }
 
 function page(title: string, message: string) {

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit, UnsupportedMediaTypeException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { FastifyInstance } from 'fastify';
+import { FastifyInstance, FastifyReply } from 'fastify';
 import { AdminModule } from '../admin/admin.module';
 import { CommonModule, oncePer } from '../common/common.module';
 import { BridgeConfigModule } from '../config/bridge-config.module';
@@ -14,6 +14,8 @@ import { SinksModule } from '../sink-registry/sinks.module';
 import { ConsoleQueriesModule } from '../store/console-queries.module';
 import { ConsoleAssetsController } from './assets.controller';
 import { ConsoleController } from './console.controller';
+import { errorPage } from './console.filter';
+import { SECURITY_HEADERS } from './security';
 import { ConsoleGuard, ConsoleKeys } from './console.guard';
 import { ConsoleService } from './console.service';
 import { LiveStreams } from './live';
@@ -43,5 +45,25 @@ export class ConsoleModule implements OnModuleInit {
       if (!request.url.startsWith('/console/')) return done(new UnsupportedMediaTypeException('forms are accepted by the console only'), undefined);
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
+    fastify.addHook('onSend', (request, reply, payload, done) => done(null, asConsolePage(request.url, reply, payload)));
   }
+}
+
+/**
+ * Errors answered before a console controller runs (an unknown /console path, a form over the limit, a body
+ * type the console does not take) come as the app's JSON error; under /console they become a page, like the
+ * controllers' own errors. Other paths keep their JSON.
+ */
+function asConsolePage(url: string, reply: FastifyReply, payload: unknown): unknown {
+  if (!/^\/console(\/|\?|$)/.test(url) || reply.statusCode < 400 || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
+  let message = 'The request was refused.';
+  try {
+    const body = JSON.parse(String(payload)) as { message?: unknown };
+    if (body.message) message = [body.message].flat().join('; ');
+  } catch {
+    // not JSON after all: the generic reason
+  }
+  reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' });
+  reply.removeHeader('content-length');
+  return errorPage(reply.statusCode, message).text;
 }

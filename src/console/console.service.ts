@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { JoggEnvelope } from '../common/jogg-event';
-import { SinkEvent } from '../sinks/core/sink';
+import { Sink, SinkEvent } from '../sinks/core/sink';
+import { HttpMessage, HttpSink } from '../sinks/http/http.sink';
 import { Clock } from '../common/clock';
 import { AdminService, eventNames } from '../admin/admin.service';
 import { BridgeConfigService } from '../config/bridge-config.service';
@@ -132,6 +133,13 @@ export class ConsoleService {
     return this.queries.eventsSince(afterId, 100);
   }
 
+  /** One event's deliveries counted by state (live mode refreshes a row's badges with it). */
+  async deliveryStates(id: number): Promise<Partial<Record<DeliveryStatus, number>>> {
+    const counts: Partial<Record<DeliveryStatus, number>> = {};
+    for (const d of await this.queries.deliveriesOf(id)) counts[d.status] = (counts[d.status] ?? 0) + 1;
+    return counts;
+  }
+
   async event(id: number): Promise<EventDetail> {
     // the event and its deliveries from the console's port (by index); each delivery's attempts as the admin API reads them
     const [stored, list] = await Promise.all([this.queries.getEvent(id), this.queries.deliveriesOf(id)]);
@@ -180,8 +188,13 @@ export class ConsoleService {
   }
 
   /** With the alerting decisions (grouping, silence, active time) the admin API's routes test shows. */
-  dryRun(body: string): Promise<DryRunResult> {
-    return this.admin.routesTest(body);
+  async dryRun(body: string): Promise<DryRunResult> {
+    const result = await this.admin.routesTest(body);
+    const event = { id: 0, deliveryId: 0, envelope: { event: result.event } as JoggEnvelope, body, endpoint: null, receivedAt: 0 };
+    const routes = result.routes.map((route) => ({
+      ...route, deliveries: route.deliveries.map((d) => ({ ...d, message: withSendHeaders(this.sinks.get(d.sink), d.message, event) })),
+    }));
+    return { ...result, routes };
   }
 
   sinkNames(): string[] {
@@ -197,7 +210,8 @@ export class ConsoleService {
     if (!sink) return { messageError: `sink "${delivery.sink}" is no longer configured` };
     const redaction = redactionFor(this.config.current);
     try {
-      return { message: redaction.value(this.routing.render(delivery.route, sink, { ...event, attempt: delivery.attempts || undefined })) };
+      const sent = { ...event, attempt: delivery.attempts || undefined };
+      return { message: withSendHeaders(sink, redaction.value(this.routing.render(delivery.route, sink, sent)), sent) };
     } catch (error) {
       return { messageError: redaction.text(`the templates fail on this event: ${(error as Error).message}`) };
     }
@@ -260,4 +274,11 @@ function positive(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw new BadRequestException(`${name} must be a positive whole number`);
   return Number(value);
+}
+
+/** An http sink's message with the headers its send adds per attempt (the signature as a placeholder, never computed here). */
+function withSendHeaders(sink: Sink | undefined, message: unknown, event: SinkEvent): unknown {
+  if (!(sink instanceof HttpSink) || !message || typeof message !== 'object') return message;
+  const rendered = message as HttpMessage;
+  return { ...rendered, headers: { ...rendered.headers, ...sink.headersAddedAtSend(event) } };
 }

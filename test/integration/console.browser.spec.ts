@@ -1,3 +1,5 @@
+import { createServer, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { BridgeProcess } from '../support/bridge-process';
 import { launchChromium, seriousViolations, signIn } from '../support/console';
@@ -8,12 +10,28 @@ import { waitFor } from '../support/wait';
 
 const SECRET = 'console-webhook-secret-41';
 const TOKEN = 'console-admin-token-8f2d';
+const SIGNING = 'whsec_Y29uc29sZS1zaWduaW5nLWtleS0wMTIzNDU2Nzg5';
+
+/** An HTTP receiver that holds every request until released (deliveries stay pending meanwhile). */
+async function heldReceiver(): Promise<{ url: string; release: () => void; waiting: () => number; close: () => Promise<void> }> {
+  const held: ServerResponse[] = [];
+  const server: Server = createServer((req, res) => req.resume().on('end', () => held.push(res)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const release = () => held.splice(0).forEach((res) => res.writeHead(200).end('ok'));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    release,
+    waiting: () => held.length,
+    close: () => (release(), server.closeAllConnections(), new Promise((resolve) => server.close(() => resolve()))),
+  };
+}
 
 /** The web console in headless Chromium against the built bridge (dist/main.js), as a person uses it. */
 describe('web console in a browser', () => {
   let bridge: BridgeProcess;
   let hook: Receiver;
   let slack: SlackStandIn;
+  let held: Awaited<ReturnType<typeof heldReceiver>>;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -23,15 +41,18 @@ describe('web console in a browser', () => {
     hook = await Receiver.start();
     hook.always({ status: 400, body: 'rejected by the CRM' }); // permanent: dead at once
     slack = await SlackStandIn.start();
+    held = await heldReceiver();
     bridge = await BridgeProcess.launch(`
 store: { path: "\${DIR}/bridge.db" }
 jogg: { secrets: ["${SECRET}"] }
 retry: { attempts: 1 }
 sinks:
-  crm: { type: http, url: "${hook.url}/hook", headers: { authorization: "Bearer crm-downstream-secret" } }
+  crm: { type: http, url: "${hook.url}/hook", headers: { authorization: "Bearer crm-downstream-secret" }, sign: { secret: "${SIGNING}" } }
   alerts: { type: slack, url: "${slack.webhook('ok')}" }
+  slow: { type: http, url: "${held.url}/images", timeout: 60s }
 routes:
   - { name: videos, match: { events: ["generated_*video*"] }, to: [crm, alerts], slack: { text: "Video {{ data.video_id }}: {{ event }}" } }
+  - { name: images, match: { events: ["generated_image_*"] }, to: [slow] }
 `, { BRIDGE_ADMIN_TOKEN: TOKEN });
     browser = await launchChromium();
     context = await browser.newContext();
@@ -43,6 +64,7 @@ routes:
     await bridge?.close();
     await hook?.close();
     await slack?.close();
+    await held?.close();
   });
 
   it('refuses a wrong token and says so, then signs in with the right one', async () => {
@@ -79,6 +101,14 @@ routes:
     expect(deliveries).toContain('400');
     expect(await page.content()).not.toContain('crm-downstream-secret');
     await expect(page.textContent('#h-routes + table')).resolves.toContain('the event name matches "generated_*video*"');
+    // the headers the signing sink adds at send time are part of the message shown, the signature as a placeholder
+    const crmId = (await page.getAttribute('#deliveries article:has-text("crm")', 'id'))!.replace('delivery-', '');
+    const headers = await page.textContent('#deliveries article:has-text("crm") pre[aria-label="headers"]');
+    expect(headers).toContain(`"webhook-id": "jb_${crmId}"`);
+    expect(headers).toContain('"webhook-signature": "[computed at send]"');
+    expect(headers).toContain('"webhook-timestamp"');
+    expect(headers).toContain('"webhook-attempt": "1"');
+    expect(await page.content()).not.toContain(SIGNING.slice(6));
   });
 
   it('replays a dead delivery from the dead-letter list and shows it delivered', async () => {
@@ -148,9 +178,23 @@ routes:
     expect(result).toMatch(/Video [0-9a-f]+: generated_avatar_video_success/);
     expect(await page.textContent('pre[aria-label="Running config"]')).toContain('[redacted]');
     expect(await page.content()).not.toContain('crm-downstream-secret');
+    const headers = await page.textContent('#dry-run-result .sink-result:has-text("crm") pre[aria-label="headers"]');
+    expect(headers).toContain('"webhook-id": "jb_<delivery id>"');
+    expect(headers).toContain('"webhook-signature": "[computed at send]"');
+    expect(headers).toContain('"webhook-attempt": "1"');
     await page.fill('#body', '{"event": 1}');
     await page.click('#dry-run button[type=submit]');
     await expect(page.textContent('.flash.error')).resolves.toContain('Not a webhook body');
+  });
+
+  it('keeps the chosen sample selected when the body tested is not JSON', async () => {
+    await page.goto(console_('/routes?sample=generated_image_failed'));
+    await expect(page.inputValue('#sample')).resolves.toBe('generated_image_failed');
+    await page.fill('#body', '{ not json');
+    await Promise.all([page.waitForURL(console_('/routes/test')), page.click('#dry-run button[type=submit]')]);
+    await expect(page.textContent('.flash.error')).resolves.toContain('Not a webhook body');
+    await expect(page.inputValue('#sample')).resolves.toBe('generated_image_failed');
+    await expect(page.inputValue('#body')).resolves.toBe('{ not json');
   });
 
   it('has no serious accessibility violations on any page', async () => {
@@ -171,6 +215,66 @@ routes:
     await page.locator('#chart-hour-data ~ *, .plot canvas').first().waitFor({ timeout: 10_000 });
     await expect(page.locator('.plot canvas').count()).resolves.toBe(2);
     await expect(page.textContent('main')).resolves.toMatch(/\d+ events accepted/);
+  });
+
+  it('updates the delivery states of the rows shown while live, without a reload', async () => {
+    // one event waiting before the page opens (a row the server drew), one arriving live
+    expect((await bridge.webhook(videoEvent('generated_image_success', { video_id: 'img-before' }), SECRET)).status).toBe(200);
+    await waitFor(() => held.waiting() === 1, 10_000, 'the first image delivery to be under way');
+    await page.goto(console_('/events'));
+    const before = page.locator('#events tbody tr', { hasText: 'img-before' });
+    await expect(before.textContent()).resolves.toContain('1 pending');
+    await page.click('#live-toggle');
+    await waitFor(async () => (await page.textContent('#live-status'))?.includes('new events appear'), 10_000, 'the live stream to open');
+    expect((await bridge.webhook(videoEvent('generated_image_success', { video_id: 'img-live' }), SECRET)).status).toBe(200);
+    const live = page.locator('#events tbody tr', { hasText: 'img-live' });
+    await live.locator('.badge.pending').waitFor({ timeout: 10_000 });
+    await expect(live.textContent()).resolves.toContain('1 pending');
+    await waitFor(() => held.waiting() === 2, 10_000, 'the second image delivery to be under way');
+    held.release();
+    await live.locator('.badge.delivered').waitFor({ timeout: 15_000 });
+    await before.locator('.badge.delivered').waitFor({ timeout: 15_000 });
+    await expect(live.textContent()).resolves.toContain('1 delivered');
+    await expect(live.locator('.badge.pending').count()).resolves.toBe(0);
+  });
+
+  it('shows live mode reconnecting while the bridge is down, and on again once it is back', async () => {
+    await page.goto(console_('/events'));
+    await page.click('#live-toggle');
+    const status = page.locator('#live-status');
+    await waitFor(async () => (await status.getAttribute('data-state')) === 'on', 10_000, 'the live stream to open');
+    await expect(status.getAttribute('aria-live')).resolves.toBe('polite');
+    const port = new URL(bridge.url).port;
+    expect(await bridge.stop()).toBe(0);
+    await waitFor(async () => (await status.getAttribute('data-state')) === 'reconnecting', 10_000, 'the page to say it is reconnecting');
+    await expect(status.textContent()).resolves.toContain('reconnecting');
+    const restarted = await BridgeProcess.start(bridge.configPath, { BRIDGE_ADMIN_TOKEN: TOKEN, PORT: port });
+    restarted.dir = bridge.dir;
+    bridge = restarted;
+    await waitFor(async () => (await status.getAttribute('data-state')) === 'on', 20_000, 'the page to reconnect');
+    await expect(status.textContent()).resolves.toContain('Live: on');
+    expect((await bridge.webhook(videoEvent('generated_video_success', { video_id: 'vid-after-restart' }), SECRET)).status).toBe(200);
+    await page.locator('#events tbody tr', { hasText: 'vid-after-restart' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('answers errors under /console as pages, and pages load without a console error', async () => {
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('response', (response) => response.status() >= 400 && errors.push(`${response.status()} ${response.url()}`));
+    for (const path of ['', '/events', '/dead', '/routes']) {
+      await page.goto(console_(path));
+      await page.waitForLoadState('networkidle');
+    }
+    expect(errors).toEqual([]);
+    // an icon of its own (inline, allowed by the CSP), so a browser does not ask for /favicon.ico and log its 404
+    await expect(page.getAttribute('link[rel=icon]', 'href')).resolves.toBe('data:,');
+    page.removeAllListeners('console');
+    page.removeAllListeners('response');
+    const missing = await page.goto(console_('/nope'));
+    expect(missing!.status()).toBe(404);
+    expect(missing!.headers()['content-type']).toContain('text/html');
+    await expect(page.textContent('h1')).resolves.toBe('Not found');
+    await expect(page.locator('nav[aria-label=Console], a[href="/console"]').count()).resolves.toBeGreaterThan(0);
   });
 
   it('signs out, after which no page opens', async () => {

@@ -12,38 +12,74 @@ export const CONSOLE_JS = `(function () {
   }
   function when(ms) { return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'; }
 
+  function badges(td, deliveries) {
+    td.textContent = '';
+    Object.keys(deliveries).forEach(function (state) {
+      var span = document.createElement('span');
+      span.className = 'badge ' + state;
+      span.textContent = deliveries[state] + ' ' + state;
+      td.appendChild(span);
+      td.appendChild(document.createTextNode(' '));
+    });
+  }
+
   var toggle = document.getElementById('live-toggle');
   if (toggle) {
     var source = null;
+    var retry = null;
     var after = Number(toggle.getAttribute('data-after')) || 0;
     var status = document.getElementById('live-status');
     var body = document.querySelector('#events tbody');
+    var say = function (state, text) { status.setAttribute('data-state', state); status.textContent = text; };
     var add = function (e) {
       after = Math.max(after, e.id);
       var tr = document.createElement('tr');
       tr.className = 'new';
+      tr.setAttribute('data-event', String(e.id));
       cell(tr, String(e.id), '/console/events/' + e.id);
       cell(tr, when(e.receivedAt));
       cell(tr, e.event);
       cell(tr, e.resourceId || '\\u2014');
       cell(tr, e.endpoint || 'shared');
-      cell(tr, e.routed ? e.routed + ' queued' : 'no route matched');
+      var td = document.createElement('td');
+      td.className = 'states';
+      if (e.routed) { badges(td, e.deliveries); if (!td.firstChild) td.textContent = e.routed + ' queued'; } else { var none = document.createElement('span'); none.className = 'hint'; none.textContent = 'no route matched'; td.appendChild(none); }
+      tr.appendChild(td);
       body.insertBefore(tr, body.firstChild);
-      var none = document.getElementById('no-events');
-      if (none) none.remove();
+      var empty = document.getElementById('no-events');
+      if (empty) empty.remove();
+    };
+    var update = function (row) {
+      var td = document.querySelector('#events tr[data-event="' + row.id + '"] td.states');
+      if (td) badges(td, row.deliveries);
+    };
+    // the rows shown whose deliveries still wait: the stream refreshes their states
+    var waiting = function () {
+      return Array.prototype.map.call(document.querySelectorAll('#events tr[data-waiting]'), function (tr) { return tr.getAttribute('data-event'); }).slice(0, 100).join(',');
+    };
+    var open = function () {
+      retry = null;
+      source = new EventSource('/console/events/live?after=' + after + '&watch=' + waiting());
+      source.onopen = function () { say('on', 'Live: on \u2014 new events appear at the top.'); };
+      source.onerror = function () {
+        say('reconnecting', 'Live: connection lost, reconnecting\u2026');
+        // a refused answer (not a dropped connection) ends the browser's own retries: try again later ourselves
+        if (source && source.readyState === 2 && !retry) { source = null; retry = setTimeout(open, 3000); }
+      };
+      source.addEventListener('stopping', function () { say('reconnecting', 'Live: the bridge is stopping, reconnecting\u2026'); });
+      source.addEventListener('events', function (m) { JSON.parse(m.data).forEach(add); });
+      source.addEventListener('states', function (m) { JSON.parse(m.data).forEach(update); });
     };
     toggle.addEventListener('click', function () {
-      if (source) {
-        source.close(); source = null;
-        toggle.setAttribute('aria-pressed', 'false'); toggle.textContent = 'Live: off'; status.textContent = 'Live mode is off.';
+      if (source || retry) {
+        if (source) source.close();
+        clearTimeout(retry); source = null; retry = null;
+        toggle.setAttribute('aria-pressed', 'false'); toggle.textContent = 'Live: off'; say('off', 'Live mode is off.');
         return;
       }
-      source = new EventSource('/console/events/live?after=' + after);
       toggle.setAttribute('aria-pressed', 'true'); toggle.textContent = 'Live: on';
-      status.textContent = 'Connecting…';
-      source.onopen = function () { status.textContent = 'Live: new events appear at the top.'; };
-      source.onerror = function () { status.textContent = 'Live: connection lost, reconnecting…'; };
-      source.addEventListener('events', function (m) { JSON.parse(m.data).forEach(add); });
+      say('connecting', 'Connecting\u2026');
+      open();
     });
   }
 

@@ -2,6 +2,7 @@ import { EventFilter } from '../console.service';
 import { html, Html, query } from '../html';
 import { EventPage, EventRowSummary } from '../../store/console-queries';
 import { DELIVERY_STATUSES } from '../../store/store.types';
+import { settled } from '../live';
 import { badge, layout, PageContext, when } from './layout';
 
 export function eventsPage(ctx: PageContext, filter: EventFilter, page: EventPage): Html {
@@ -19,7 +20,7 @@ export function eventsPage(ctx: PageContext, filter: EventFilter, page: EventPag
   <div class="actions"><button type="submit">Filter</button> <a href="/console/events">Clear</a></div>
 </form>
 ${live ? html`<p class="live"><button type="button" id="live-toggle" aria-pressed="false" data-after="${page.events[0]?.id ?? 0}">Live: off</button>
-  <span id="live-status" role="status" class="hint">Turn on to see new events as they arrive.</span></p>` : ''}
+  <span id="live-status" role="status" aria-live="polite" class="hint">Turn on to see new events as they arrive.</span></p>` : ''}
 ${page.searchedFrom !== undefined ? html`<p class="hint">Text search looks through 200,000 events per page; this page searched event ids from ${page.searchedFrom} up.</p>` : ''}
 <table id="events">
   <caption class="sr-only">Events, newest first</caption>
@@ -39,12 +40,12 @@ function field(name: string, label: string, value: string | undefined, placehold
 
 function row(e: EventRowSummary): Html {
   const statuses = Object.entries(e.deliveries);
-  return html`<tr>
+  return html`<tr data-event="${e.id}"${settled(e.deliveries) ? '' : html` data-waiting`}>
   <td><a href="/console/events/${e.id}">${e.id}</a></td>
   <td>${when(e.receivedAt)}</td>
   <td>${e.event}</td>
   <td>${e.resourceId ?? '—'}</td>
   <td>${e.endpoint ?? 'shared'}</td>
-  <td>${e.routed === 0 ? html`<span class="hint">no route matched</span>` : statuses.map(([s, n]) => badge(s, n))}</td>
+  <td class="states">${e.routed === 0 ? html`<span class="hint">no route matched</span>` : statuses.map(([s, n]) => badge(s, n))}</td>
 </tr>`;
 }

@@ -22,6 +22,7 @@ export function layout(title: string, ctx: PageContext, body: Part, scripts: str
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · jogg-bridge console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/console.css">
 ${scripts.includes('charts') ? html`<link rel="stylesheet" href="/console/assets/uplot.css">` : ''}
 ${scripts.includes('charts') ? html`<script src="/console/assets/uplot.js" defer></script>` : ''}

@@ -26,6 +26,7 @@ export function routesPage(ctx: PageContext, v: RoutesView): Html {
   </form>
   <form method="post" action="/console/routes/test" id="dry-run">
     <input type="hidden" name="_csrf" value="${ctx.csrf}">
+    ${v.sample ? html`<input type="hidden" name="sample" value="${v.sample}">` : ''}
     <label for="body">Webhook body (JSON)</label>
     <textarea id="body" name="body" rows="12" spellcheck="false">${v.body}</textarea>
     <button type="submit">Test</button>

@@ -41,6 +41,23 @@ describe('HttpSink over a real port', () => {
   });
 
   it.each([
+    ['signed', { sign: { secret: 'whsec_c2lnbmluZy1rZXktZm9yLXRlc3Rz' } }],
+    ['unsigned', {}],
+  ])('describes for previews exactly the headers it adds at send time (%s)', async (_, over) => {
+    let sent: IncomingMessage['headers'] = {};
+    handler = (req, res) => ((sent = req.headers), res.end('ok'));
+    const s = sink(over);
+    const message = s.render(event);
+    expect(await outcome(s)).toBe('delivered');
+    const added = Object.keys(sent).filter((name) => !(name in message.headers) && !['host', 'connection', 'content-length'].includes(name));
+    const preview = s.headersAddedAtSend(event);
+    expect(Object.keys(preview).sort()).toEqual(added.sort());
+    expect(preview['webhook-attempt']).toBe(sent['webhook-attempt']);
+    if ('sign' in over) expect(preview).toMatchObject({ 'webhook-id': sent['webhook-id'], 'webhook-signature': '[computed at send]' });
+    await s.close();
+  });
+
+  it.each([
     ['non-ASCII', '视频_failed', 'e-视频'],
     ['CR/LF', 'a\r\nx-injected: 1', 'id\n2'],
     ['NUL, a space and a percent sign', 'a\u0000b c%d', '%41'],

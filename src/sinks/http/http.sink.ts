@@ -58,8 +58,20 @@ export class HttpSink extends Sink<HttpMessage> {
     };
   }
 
+  /**
+   * The headers `send` adds to the rendered message, for a preview (console, dry run): the signature and its
+   * timestamp are made per attempt, so they are shown as placeholders; without a delivery (a dry run) the id too.
+   */
+  headersAddedAtSend(event: SinkEvent): Record<string, string> {
+    const sign: Record<string, string> = this.config.sign
+      ? { 'webhook-id': event.deliveryId ? `jb_${event.deliveryId}` : 'jb_<delivery id>', 'webhook-timestamp': '[time of each attempt]', 'webhook-signature': '[computed at send]' }
+      : {};
+    return { ...sign, 'webhook-attempt': String(event.attempt ?? 1) };
+  }
+
   async send(message: HttpMessage, event: SinkEvent): Promise<void> {
     // webhook-id stays the same on every attempt; webhook-attempt lets the receiver tell a retry from a first send.
+    // (headersAddedAtSend describes these for previews: change both together)
     const attempt = { 'webhook-attempt': String(event.attempt ?? 1) };
     const headers = this.config.sign
       ? { ...message.headers, ...standardWebhookHeaders(this.config.sign.secret, `jb_${event.deliveryId}`, message.body), ...attempt }

@@ -170,16 +170,19 @@ describe('alert grouping on the built bridge', () => {
     const victim = (bridge = await BridgeProcess.launch(config(slack.webhook('ok'), '1s')));
     slack.hold = true;
     const acked = await burst(victim.url, 120, 1);
+    expect(acked).toHaveLength(120);
     await waitFor(() => slack.held.length > 0, 20_000, 'the group message to be on its way');
+    // a burst slower than the wait (a busy machine) leaves its tail for the next group: the first may hold fewer
     const inFlight = readMessage(slack.held[0]);
-    expect(inFlight.count).toBe(120);
+    expect(inFlight.count).toBeGreaterThan(0);
     const posts = await restartAndSettle(victim, 120);
-    // the message Slack acknowledged is that same group, sent again after the restart: once, with every member
+    // the message cut off by the kill is sent again after the restart, once; every member is in one acknowledged message
     expectEachMemberOnce(posts, acked);
-    expect(posts.map((p) => readMessage(p).group)).toEqual([inFlight.group]);
+    expect(posts.map((p) => readMessage(p).group)).toContain(inFlight.group);
     await bridge!.stop();
     const stored = storedGroups(victim.dir);
     expect(stored.memberships.filter((m) => m.groups !== 1)).toEqual([]);
-    expect(stored.groups.map((g) => [g.members, g.status])).toEqual([[120, 'delivered']]);
+    expect(stored.groups.map((g) => g.status)).toEqual(stored.groups.map(() => 'delivered'));
+    expect(stored.groups.reduce((n, g) => n + g.members, 0)).toBe(120);
   }, 90_000);
 });

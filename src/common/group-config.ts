@@ -31,7 +31,8 @@ function Parses(name: string, parse: (value: never) => unknown): PropertyDecorat
           parse(value as never);
           return true;
         } catch (error) {
-          if (!(error instanceof ActiveTimeError)) throw error;
+          // a value of the wrong shape (a string where a list belongs, a number in it): IsArray/IsString say so
+          if (!(error instanceof ActiveTimeError)) return true;
           reason = error.message;
           return false;
         }

@@ -81,3 +81,20 @@ export function IsBodyTemplate(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * A nested section must be a mapping: `@ValidateNested` alone lets a list through (`group: []` validates its
+ * elements, none, and passes), and code reading the section's fields would then fail at run time.
+ */
+export function IsMapping(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isMapping',
+      validator: {
+        validate: (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+        defaultMessage: (args) => `${args?.property} must be a mapping (key: value), not ${Array.isArray(args?.value) ? 'a list' : typeof args?.value}`,
+      },
+    },
+    options,
+  );
+}

@@ -5,7 +5,7 @@ import {
 } from 'class-validator';
 import { RetryConfig } from '../sinks/core/sink-config';
 import { SINK_DEFINITIONS } from '../sinks/definitions';
-import { IsDuration, IsEventList, IsSize } from '../common/validators';
+import { IsDuration, IsEventList, IsMapping, IsSize } from '../common/validators';
 import { ActiveTimeConfig, GroupConfig } from '../common/group-config';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -72,7 +72,7 @@ export class JoggConfig {
   /** Where JoggAI reaches this bridge (https); managed endpoints are publicUrl + /webhooks/jogg/<name>. */
   @IsOptional() @IsString() publicUrl?: string;
   @IsArray() @ValidateNested({ each: true }) @Type(() => JoggEndpointConfig) endpoints: JoggEndpointConfig[] = [];
-  @ValidateNested() @Type(() => SyncConfig) sync: SyncConfig = new SyncConfig();
+  @ValidateNested() @IsMapping() @Type(() => SyncConfig) sync: SyncConfig = new SyncConfig();
 }
 
 export class CircuitConfig {
@@ -92,7 +92,7 @@ export class DeliveryConfig {
   /** How long a claimed delivery belongs to its worker; a crashed worker's claims expire after it. */
   @IsDuration() lease: string | number = '60s';
   /** When a sink counts as down and how often it is probed (see README, Delivery). */
-  @ValidateNested() @Type(() => CircuitConfig) circuit: CircuitConfig = new CircuitConfig();
+  @ValidateNested() @IsMapping() @Type(() => CircuitConfig) circuit: CircuitConfig = new CircuitConfig();
 }
 
 export class MatchConfig {
@@ -105,21 +105,21 @@ export class MatchConfig {
 export class RouteConfig {
   @Matches(NAME_PATTERN, { message: 'name must start with a letter or digit and use only letters, digits, "_", "-" and "."' })
   name!: string;
-  @ValidateNested() @Type(() => MatchConfig) match!: MatchConfig;
+  @ValidateNested() @IsMapping() @Type(() => MatchConfig) match!: MatchConfig;
   /** Sink names. */
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) to!: string[];
   /** false: routes after this one are not evaluated when this one matches. */
   @IsBoolean() continue = true;
   /** Alerting: send this route's events as one message per group (overrides the sink's own `group`). */
-  @IsOptional() @ValidateNested() @Type(() => GroupConfig) group?: GroupConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => GroupConfig) group?: GroupConfig;
   /** Alerting: when this route's alerts may go out; outside it they are held, then sent grouped when it opens. */
-  @IsOptional() @ValidateNested() @Type(() => ActiveTimeConfig) active_time?: ActiveTimeConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => ActiveTimeConfig) active_time?: ActiveTimeConfig;
   // and one key per sink type (`http:`, `slack:`, ...) overriding its templates: declared below, see templateOverrides
 }
 
 // A route's `<type>:` key overrides that sink type's templates; the keys come from the table of sink definitions.
 for (const { type, templatesClass } of SINK_DEFINITIONS) {
-  for (const decorate of [IsOptional(), ValidateNested(), Type(() => templatesClass)]) decorate(RouteConfig.prototype, type);
+  for (const decorate of [IsOptional(), ValidateNested(), IsMapping(), Type(() => templatesClass)]) decorate(RouteConfig.prototype, type);
 }
 
 /** A route's template overrides for one sink type (its `<type>:` key), if it has any. */
@@ -128,11 +128,11 @@ export function templateOverrides(route: RouteConfig, type: string): Record<stri
 }
 
 export class BridgeConfigFile {
-  @ValidateNested() @Type(() => ServerConfig) server: ServerConfig = new ServerConfig();
-  @ValidateNested() @Type(() => StoreConfig) store: StoreConfig = new StoreConfig();
-  @ValidateNested() @Type(() => JoggConfig) jogg: JoggConfig = new JoggConfig();
-  @ValidateNested() @Type(() => DeliveryConfig) delivery: DeliveryConfig = new DeliveryConfig();
-  @ValidateNested() @Type(() => RetryConfig) retry: RetryConfig = new RetryConfig();
+  @ValidateNested() @IsMapping() @Type(() => ServerConfig) server: ServerConfig = new ServerConfig();
+  @ValidateNested() @IsMapping() @Type(() => StoreConfig) store: StoreConfig = new StoreConfig();
+  @ValidateNested() @IsMapping() @Type(() => JoggConfig) jogg: JoggConfig = new JoggConfig();
+  @ValidateNested() @IsMapping() @Type(() => DeliveryConfig) delivery: DeliveryConfig = new DeliveryConfig();
+  @ValidateNested() @IsMapping() @Type(() => RetryConfig) retry: RetryConfig = new RetryConfig();
   /** Sinks by name; validated per type after the rest of the file. */
   @IsObject() sinks: Record<string, unknown> = {};
   @IsArray() @ValidateNested({ each: true }) @Type(() => RouteConfig) routes: RouteConfig[] = [];

@@ -52,6 +52,29 @@ routes:
     ]);
   });
 
+  it('refuses a list, a string or a number where a section (a mapping) belongs, and active time fields of the wrong type, with their positions', () => {
+    expect(problemsOf(`
+server: []
+sinks:
+  alerts: { type: slack, url: "http://127.0.0.1:9/services/T/B/x", group: [], digest: [] }
+  stream: { type: http, url: "http://127.0.0.1:9/x", sign: "yes" }
+routes:
+  - { name: a, match: { events: ["*"] }, to: [alerts], group: [], active_time: [] }
+  - { name: b, match: { events: ["*"] }, to: [alerts], active_time: { times: "08:00-20:00", weekdays: [5] } }
+  - { name: c, match: { events: ["*"] }, to: [alerts], active_time: { times: [5] } }
+`)).toEqual([
+      '2:9 server: server must be a mapping (key: value), not a list',
+      '4:75 sinks.alerts.group: group must be a mapping (key: value), not a list',
+      '4:87 sinks.alerts.digest: digest must be a mapping (key: value), not a list',
+      '5:60 sinks.stream.sign: nested property sign must be either object or array',
+      '7:63 routes[0].group: group must be a mapping (key: value), not a list',
+      '7:80 routes[0].active_time: active_time must be a mapping (key: value), not a list',
+      '8:78 routes[1].active_time.times: times must be an array',
+      '8:103 routes[1].active_time.weekdays: each value in weekdays must be a string',
+      '9:78 routes[2].active_time.times: each value in times must be a string',
+    ]);
+  });
+
   it('refuses a group on a sink that cannot send group messages', () => {
     expect(problemsOf(`
 sinks:

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
-import { IsDuration } from '../../common/validators';
+import { IsDuration, IsMapping } from '../../common/validators';
 import { DigestConfig, GroupConfig } from '../../common/group-config';
 
 /*
@@ -26,14 +26,14 @@ export class RetryConfig {
   @IsInt() @Min(1) @Max(1000) attempts = 100;
   /** A delivery older than this is dead-lettered instead of retried; time its sink was down (circuit open) does not count. */
   @IsDuration() maxAge: string | number = '24h';
-  @ValidateNested() @Type(() => BackoffConfig) backoff: BackoffConfig = new BackoffConfig();
+  @ValidateNested() @IsMapping() @Type(() => BackoffConfig) backoff: BackoffConfig = new BackoffConfig();
 }
 
 /** The same shape with every field optional, to override the global policy for one sink. */
 export class RetryOverride {
   @IsOptional() @IsInt() @Min(1) @Max(1000) attempts?: number;
   @IsOptional() @IsDuration() maxAge?: string | number;
-  @IsOptional() @ValidateNested() @Type(() => BackoffConfig) backoff?: BackoffConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => BackoffConfig) backoff?: BackoffConfig;
 }
 
 export class RateLimitConfig {
@@ -48,8 +48,8 @@ export abstract class BaseSinkConfig {
   @IsString() type!: string;
   /** Deliveries sent to this sink at the same time. Defaults to delivery.concurrency. */
   @IsOptional() @IsInt() @Min(1) @Max(1000) concurrency?: number;
-  @IsOptional() @ValidateNested() @Type(() => RateLimitConfig) rateLimit?: RateLimitConfig;
-  @IsOptional() @ValidateNested() @Type(() => RetryOverride) retry?: RetryOverride;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => RateLimitConfig) rateLimit?: RateLimitConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => RetryOverride) retry?: RetryOverride;
   /**
    * key: deliveries with the same order key reach this sink in the order the events arrived, across retries,
    * outages and restarts (a delivery waits while an earlier one of its key waits); none: no order between them.
@@ -59,9 +59,9 @@ export abstract class BaseSinkConfig {
   /** required: /readyz fails while this sink cannot be reached; optional: reported, not failing. */
   @IsIn(['required', 'optional']) readiness: 'required' | 'optional' = 'optional';
   /** Alerting: send this sink's deliveries as one message per group (sink types that can render groups: slack, email). */
-  @IsOptional() @ValidateNested() @Type(() => GroupConfig) group?: GroupConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => GroupConfig) group?: GroupConfig;
   /** Alerting: send one summary per period instead of a message per event (slack, email). */
-  @IsOptional() @ValidateNested() @Type(() => DigestConfig) digest?: DigestConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => DigestConfig) digest?: DigestConfig;
 }
 
 /** A string template, or structured data whose string leaves are templates. */

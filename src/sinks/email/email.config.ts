@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
-import { IsDuration } from '../../common/validators';
+import { IsDuration, IsMapping } from '../../common/validators';
 import { BaseSinkConfig, splitList } from '../core/sink-config';
 
 export class EmailTemplates {
@@ -65,7 +65,7 @@ export class EmailSinkConfig extends BaseSinkConfig {
   @IsOptional() @IsString() group_text?: string;
   /** HTML body of a group mail; payload values are HTML-escaped. */
   @IsOptional() @IsString() group_html?: string;
-  @IsOptional() @ValidateNested() @IsConsistentEmailTls() @Type(() => EmailTlsConfig) tls?: EmailTlsConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @IsConsistentEmailTls() @Type(() => EmailTlsConfig) tls?: EmailTlsConfig;
   /** Connecting and the server's greeting (220). */
   @IsDuration() timeout: string | number = '30s';
   /**

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUrl, MinLength, ValidateNested } from 'class-validator';
-import { IsBodyTemplate, IsDuration, IsStringRecord } from '../../common/validators';
+import { IsBodyTemplate, IsDuration, IsMapping, IsStringRecord } from '../../common/validators';
 import { BaseSinkConfig, HttpBody } from '../core/sink-config';
 
 export class SignConfig {
@@ -21,7 +21,7 @@ export class HttpSinkConfig extends BaseSinkConfig {
   @IsDuration() timeout: string | number = '10s';
   /** A mapping/list whose strings are templates, sent as JSON (payload text cannot add keys), or a string template. */
   @IsOptional() @IsBodyTemplate() body?: HttpBody;
-  @IsOptional() @ValidateNested() @Type(() => SignConfig) sign?: SignConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => SignConfig) sign?: SignConfig;
   /** With ordering: key, the order key (a template); default: the resource id (video_id, ...), else the event id. */
   @IsOptional() @IsString() @MinLength(1) orderKey?: string;
 }

@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
-import { IsBodyTemplate, IsBooleanOrObject, IsDuration, IsStringRecord } from '../../common/validators';
+import { IsBodyTemplate, IsBooleanOrObject, IsDuration, IsMapping, IsStringRecord } from '../../common/validators';
 import { BaseSinkConfig, HttpBody, splitList } from '../core/sink-config';
 
 export class KafkaSaslConfig {
@@ -32,7 +32,7 @@ export class KafkaSinkConfig extends BaseSinkConfig {
   @IsIn(['none', 'gzip']) compression: 'none' | 'gzip' = 'none';
   /** TLS to the brokers: true, or options passed to Node's tls.connect (e.g. { rejectUnauthorized: true }). */
   @IsOptional() @IsBooleanOrObject() ssl?: boolean | Record<string, unknown>;
-  @IsOptional() @ValidateNested() @Type(() => KafkaSaslConfig) sasl?: KafkaSaslConfig;
+  @IsOptional() @ValidateNested() @IsMapping() @Type(() => KafkaSaslConfig) sasl?: KafkaSaslConfig;
   @IsDuration() timeout: string | number = '10s';
   /** Deliveries in flight; those due together are sent as one produce request. */
   @IsInt() @Min(1) @Max(10000) override concurrency = 500;

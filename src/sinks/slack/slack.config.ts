@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsDuration } from '../../common/validators';
+import { IsDuration, IsMapping } from '../../common/validators';
 import { BaseSinkConfig, RateLimitConfig } from '../core/sink-config';
 
 export class SlackTemplates {
@@ -25,6 +25,6 @@ export class SlackSinkConfig extends BaseSinkConfig {
   @IsOptional() @Matches(/^:[a-z0-9_+-]+:$/, { message: 'icon_emoji must look like :robot_face:' }) icon_emoji?: string;
   @IsDuration() timeout: string | number = '10s';
   /** Slack accepts one message per second per webhook; the default stays just under it so network jitter never trips it. */
-  @ValidateNested() @Type(() => RateLimitConfig) override rateLimit: RateLimitConfig = Object.assign(new RateLimitConfig(), { perSecond: 0.95, burst: 1 });
+  @ValidateNested() @IsMapping() @Type(() => RateLimitConfig) override rateLimit: RateLimitConfig = Object.assign(new RateLimitConfig(), { perSecond: 0.95, burst: 1 });
   @IsInt() @Min(1) @Max(1000) override concurrency = 1;
 }

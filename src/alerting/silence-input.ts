@@ -13,11 +13,23 @@ export interface SilenceRequest {
   createdBy?: string;
 }
 
+export const MAX_COMMENT = 2000;
+const MAX_SILENCE_MS = 366 * 24 * 3600_000;
+
+/** One line of text, within `max` characters: no control characters (they would act on the terminal listing it). */
+function text(name: string, value: string | undefined, max: number): string {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed.length > max) throw new MatcherError(`the ${name} is longer than ${max} characters`);
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trimmed)) throw new MatcherError(`the ${name} must be one line of text, without control characters`);
+  return trimmed;
+}
+
 /** The silence to store; throws MatcherError naming what is wrong. */
 export function newSilence(request: SilenceRequest, now: number): NewSilence {
   if (!request.matchers?.length) throw new MatcherError('a silence needs at least one matcher (event=generated_video_failed)');
   const matchers = request.matchers.map(parseMatcher);
-  if ((request.for === undefined) === (request.until === undefined)) throw new MatcherError('give how long the silence lasts: for (2h) or until (a date)');
+  if (request.for !== undefined && request.until !== undefined) throw new MatcherError('give either for (2h) or until (a date), not both');
+  if (request.for === undefined && request.until === undefined) throw new MatcherError('give how long the silence lasts: for (2h) or until (a date)');
   let endsAt: number;
   if (request.for !== undefined) {
     const ms = parseDuration(request.for);
@@ -28,7 +40,8 @@ export function newSilence(request: SilenceRequest, now: number): NewSilence {
     if (Number.isNaN(endsAt)) throw new MatcherError(`until takes a date such as 2026-11-30T18:00:00Z, not "${request.until}"`);
     if (endsAt <= now) throw new MatcherError('until is in the past');
   }
-  const comment = request.comment?.trim() ?? '';
+  if (endsAt - now > MAX_SILENCE_MS) throw new MatcherError('a silence lasts at most a year (expire and renew it, so it is looked at again)');
+  const comment = text('comment', request.comment, MAX_COMMENT);
   if (!comment) throw new MatcherError('a silence needs a comment saying why (it is shown to whoever wonders where the alerts went)');
-  return { matchers, startsAt: now, endsAt, comment, createdBy: request.createdBy?.trim() || null };
+  return { matchers, startsAt: now, endsAt, comment, createdBy: text('created by', request.createdBy, 200) || null };
 }

@@ -30,7 +30,17 @@ describe('silence matchers', () => {
   it('needs a duration or an end in the future, and a comment', () => {
     expect(newSilence({ matchers: ['event=x'], until: '2026-12-01T00:00:00Z', comment: ' why ' }, Date.UTC(2026, 10, 30))).toMatchObject({ endsAt: Date.UTC(2026, 11, 1), comment: 'why', createdBy: null });
     expect(() => newSilence({ matchers: ['event=x'], until: '2020-01-01', comment: 'x' }, Date.UTC(2026, 10, 30))).toThrow('until is in the past');
-    expect(() => newSilence({ matchers: ['event=x'], for: '2h', until: '2027-01-01', comment: 'x' }, 0)).toThrow('for (2h) or until');
+    expect(() => newSilence({ matchers: ['event=x'], for: '2h', until: '2027-01-01', comment: 'x' }, 0)).toThrow('either for (2h) or until (a date), not both');
+    expect(() => newSilence({ matchers: ['event=x'], comment: 'x' }, 0)).toThrow('give how long the silence lasts');
+    expect(() => newSilence({ matchers: ['event=x'], for: '99999d', comment: 'x' }, 0)).toThrow('at most a year');
     expect(() => newSilence({ matchers: ['event=x'], for: '7200', comment: 'x' }, 0)).toThrow('for takes a duration');
+  });
+
+  it('takes a comment of one line within 2,000 characters, and so a "created by"', () => {
+    expect(() => newSilence({ matchers: ['event=x'], for: '2h', comment: 'x'.repeat(2001) }, 0)).toThrow('longer than 2000 characters');
+    expect(() => newSilence({ matchers: ['event=x'], for: '2h', comment: 'a\u001b[31mred' }, 0)).toThrow('one line of text, without control characters');
+    expect(() => newSilence({ matchers: ['event=x'], for: '2h', comment: 'two\nlines' }, 0)).toThrow('without control characters');
+    expect(() => newSilence({ matchers: ['event=x'], for: '2h', comment: 'ok', createdBy: 'me\u0007' }, 0)).toThrow('created by must be one line');
+    expect(newSilence({ matchers: ['event=x'], for: '2h', comment: 'x'.repeat(2000) }, 0).comment).toHaveLength(2000);
   });
 });

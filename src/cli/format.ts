@@ -5,7 +5,7 @@ import { Redaction, redactionFor } from '../config/secrets';
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
-  const cells = [headers, ...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))))];
+  const cells = [headers, ...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : visible(String(cell)))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
   return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
@@ -56,4 +56,9 @@ export function printJson(value: unknown): void {
 
 function write(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Control characters in stored text (a comment, an error) shown as escapes: in a table they would act on the terminal. */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

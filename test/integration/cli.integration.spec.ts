@@ -100,6 +100,12 @@ describe('jogg-bridge CLI', () => {
       expect(run.stderr).toContain("unknown option '--colour'");
     });
 
+    it.each(['events', 'deliveries', 'routes', 'sync', 'groups', 'silence'])('refuses an unknown subcommand of %s and exits 1', (command) => {
+      const run = cliSync([command, 'frob'], env);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`unknown command "${command} frob"`);
+    });
+
     it.each(['check', 'routes test', 'trigger', 'events list', 'events show', 'deliveries list', 'deliveries show', 'replay', 'serve'])(
       '%s --help shows an example', (command) => {
         const run = cliSync([...command.split(' '), '--help'], env);

@@ -1,4 +1,5 @@
 import { CommandRunner, Option } from 'nest-commander';
+import { CliError } from '../cli-error';
 
 export interface BaseOptions {
   config?: string;
@@ -26,5 +27,13 @@ export abstract class JsonCommand<O extends BaseOptions = BaseOptions> extends B
   @Option({ flags: '--json', description: 'print JSON instead of a table' })
   parseJson(): boolean {
     return true;
+  }
+}
+
+/** A command that only groups subcommands (`silence add|list|expire`): a word it does not know is an error, not help. */
+export abstract class ParentCommand extends CommandRunner {
+  async run(params: string[]): Promise<void> {
+    if (params.length) throw new CliError(`unknown command "${this.command.name()} ${params[0]}" (see jogg-bridge ${this.command.name()} --help)`);
+    this.command.help();
   }
 }

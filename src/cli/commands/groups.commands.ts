@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from 'commander';
-import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
+import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { errorCode, errorMessage, JoggEnvelope, resourceId } from '../../common/jogg-event';
 import { AlertGroup } from '../../store/ports/alert-groups';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table, truncate } from '../format';
-import { BaseOptions, JsonCommand } from './base.command';
+import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
 interface GroupListOptions extends BaseOptions {
   open?: boolean;
@@ -102,8 +102,4 @@ function summary(body: string): { resource?: string; code?: string; error?: stri
 }
 
 @Command({ name: 'groups', description: 'alert groups: events sent together as one message', subCommands: [GroupsListCommand, GroupsShowCommand] })
-export class GroupsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class GroupsCommand extends ParentCommand {}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
+import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { JoggEnvelope } from '../../common/jogg-event';
 import { DryRunResult } from '../../delivery/dry-run.service';
 import { AlertingDecision, alertingDecision, describeDecision, withDecisions } from '../../alerting/decision';
@@ -7,7 +7,7 @@ import { EnvelopeError, parseEnvelope } from '../../ingress/envelope';
 import { withTools } from '../cli-context';
 import { CliError } from '../cli-error';
 import { print, printJson } from '../format';
-import { BaseOptions, JsonCommand } from './base.command';
+import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
 interface RoutesTestOptions extends BaseOptions {
   event?: string;
@@ -68,11 +68,7 @@ export class RoutesTestCommand extends JsonCommand<RoutesTestOptions> {
 }
 
 @Command({ name: 'routes', description: 'work with routing rules', subCommands: [RoutesTestCommand] })
-export class RoutesCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class RoutesCommand extends ParentCommand {}
 
 function readEvent(fixture: string | undefined, options: RoutesTestOptions): JoggEnvelope {
   if (fixture && options.event) throw new CliError('give either a fixture file or --event, not both');

@@ -1,10 +1,10 @@
-import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
+import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { newSilence } from '../../alerting/silence-input';
 import { formatMatcher, MatcherError } from '../../alerting/silence-match';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table } from '../format';
-import { BaseOptions, JsonCommand } from './base.command';
+import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
 interface AddOptions extends BaseOptions {
   match: string[];
@@ -92,8 +92,4 @@ export class SilenceExpireCommand extends JsonCommand {
 }
 
 @Command({ name: 'silence', description: 'silences: hold matching alerts back for a while', subCommands: [SilenceAddCommand, SilenceListCommand, SilenceExpireCommand] })
-export class SilenceCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class SilenceCommand extends ParentCommand {}

@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from 'commander';
-import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
+import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { DeliveryQueue } from '../../store/ports/delivery-queue';
 import { Delivery, DELIVERY_STATUSES, DeliveryStatus } from '../../store/store.types';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
-import { BaseOptions, JsonCommand } from './base.command';
+import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
 interface ListOptions extends BaseOptions {
   since?: string;
@@ -85,11 +85,7 @@ export class EventsShowCommand extends JsonCommand {
 }
 
 @Command({ name: 'events', description: 'inspect stored events', subCommands: [EventsListCommand, EventsShowCommand] })
-export class EventsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class EventsCommand extends ParentCommand {}
 
 @SubCommand({ name: 'list', description: 'list deliveries, newest first' })
 export class DeliveriesListCommand extends ListCommand {
@@ -143,11 +139,7 @@ export class DeliveriesShowCommand extends JsonCommand {
 }
 
 @Command({ name: 'deliveries', description: 'inspect deliveries', subCommands: [DeliveriesListCommand, DeliveriesShowCommand] })
-export class DeliveriesCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class DeliveriesCommand extends ParentCommand {}
 
 interface ReplayOptions extends BaseOptions {
   dead?: boolean;

@@ -7,7 +7,7 @@ import { ApplyResult, SyncError } from '../../sync/sync.service';
 import { withTools } from '../cli-context';
 import { CliError } from '../cli-error';
 import { print, printJson } from '../format';
-import { BaseOptions, JsonCommand } from './base.command';
+import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
 /** Sync failures are one clear line; JoggAI's own code and message are kept. */
 function asCliError(error: unknown): unknown {
@@ -84,11 +84,7 @@ export class SyncRotateCommand extends JsonCommand<RotateOptions> {
 }
 
 @Command({ name: 'sync', description: "keep JoggAI's webhook endpoints aligned with the config", subCommands: [SyncPlanCommand, SyncApplyCommand, SyncRotateCommand] })
-export class SyncCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+export class SyncCommand extends ParentCommand {}
 
 interface FakeJoggOptions {
   port: number;

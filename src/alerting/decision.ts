@@ -1,4 +1,4 @@
-import { isActive, nextOpen } from '../common/active-time';
+import { isActive, nextDigestAt, nextOpen } from '../common/active-time';
 import { JoggEnvelope } from '../common/jogg-event';
 import { groupFor, LoadedGroups } from '../config/groups';
 import { LoadedSink } from '../config/loaded-config';
@@ -13,6 +13,8 @@ export interface AlertingDecision {
   grouped?: { labels: Record<string, string>; wait: number; interval: number; max: number; openGroup?: { id: number; members: number; due: string } };
   /** Outside the route's active time: held until then. */
   heldUntil?: string;
+  /** The sink sends digests: the event is counted in the next one, sent then. */
+  digest?: { every: 'hour' | 'day' | 'week'; next: string };
 }
 
 /** The decisions for a delivery of `route` to `sink` at `now`; undefined when none applies (sent on its own, at once). */
@@ -28,6 +30,8 @@ export function alertingDecision(
   const decision: AlertingDecision = {};
   const active = input.groups.activeTimes.get(route);
   if (active && !isActive(active, now)) decision.heldUntil = new Date(nextOpen(active, now)).toISOString();
+  const digest = input.groups.digests.get(sink.name);
+  if (digest) decision.digest = { every: digest.schedule.every, next: new Date(nextDigestAt(digest.schedule, now)).toISOString() };
   const group = groupFor(input.groups, route, sink);
   if (plan.group && group) {
     const key = groupKey(group.by, envelope);
@@ -48,6 +52,7 @@ export function describeDecision(decision: AlertingDecision): string {
   }
   const parts: string[] = [];
   if (decision.heldUntil) parts.push(`outside the route's active time: held until ${decision.heldUntil}`);
+  if (decision.digest) parts.push(`collected for the sink's ${decision.digest.every === 'day' ? 'daily' : `${decision.digest.every}ly`} digest, sent ${decision.digest.next} (not a message of its own)`);
   if (decision.grouped) {
     const g = decision.grouped;
     const labels = Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(', ');

@@ -18,6 +18,7 @@ store: { path: "${dir}/bridge.db" }
 sinks:
   alerts: { type: slack, url: "http://127.0.0.1:9/services/T0/B0/ok" }
   hook: { type: http, url: "http://127.0.0.1:9/x" }
+  managers: { type: slack, url: "http://127.0.0.1:9/services/T0/B0/daily", digest: { every: day, at: "09:00", tz: Europe/Berlin } }
 routes:
   - name: failures
     match: { events: ["*_failed"] }
@@ -27,6 +28,9 @@ routes:
     match: { events: ["*_failed"] }
     to: [hook]
     active_time: { weekdays: [mon-sun], times: ["${closed}"], tz: UTC }
+  - name: summary
+    match: { events: ["*"] }
+    to: [managers]
 `);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +46,8 @@ routes:
     const before = await routesTest(50000);
     expect(before).toContain('failures → alerts (slack)\n  [grouped by event=generated_video_failed, data.error.code=50000: the first waits 30 s, then one message at most every 300 s, listing 20]');
     expect(before).toMatch(new RegExp(`night → hook \\(http\\)\\n  \\[outside the route's active time: held until \\d{4}-\\d\\d-\\d\\dT${String(hour).padStart(2, '0')}:00:00.000Z\\]`));
+    // 09:00 in Berlin is 08:00 UTC in winter, 07:00 in summer
+    expect(before).toMatch(/summary → managers \(slack\)\n  \[collected for the sink's daily digest, sent \d{4}-\d\d-\d\dT0[78]:00:00.000Z \(not a message of its own\)\]/);
 
     const added = await cli(['silence', 'add', '--config', config, '--match', 'data.error.code=18020', '--match', 'route=failures', '--for', '1h', '--comment', 'credits topped up', '--json']);
     expect(added.status).toBe(0);

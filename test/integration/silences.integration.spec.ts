@@ -67,6 +67,7 @@ routes: [{ name: failures, match: { events: ["*_failed"] }, to: [alerts] }]
     expect(slack.posts.length).toBe(sentBefore + 1);
     const silenced = JSON.parse(await run('deliveries', 'list', '--status', 'silenced', '--json')) as { eventPk: number; silenceId: number }[];
     expect(silenced.filter((d) => held.includes(d.eventPk)).map((d) => d.silenceId)).toEqual([added.id, added.id, added.id]);
+    expect(await run('deliveries', 'list', '--status', 'silenced')).toContain(`silenced (silence ${added.id})`);
 
     expect(await run('silence', 'expire', String(added.id))).toBe(`silence ${added.id} expired\n`);
     expect(await run('silence', 'list')).not.toContain('credits topped up');

@@ -203,7 +203,7 @@ function deliveryTable(deliveries: Delivery[]): string {
   return table(
     ['ID', 'EVENT', 'ROUTE', 'SINK', 'STATUS', 'ATTEMPTS', 'UPDATED', 'NEXT', 'LAST_ERROR'],
     deliveries.map((d) => [
-      d.id, d.eventPk, d.route, d.sink, d.status, d.attempts, isoTime(d.updatedAt),
+      d.id, d.eventPk, d.route, d.sink, d.status === 'silenced' && d.silenceId !== null ? `silenced (silence ${d.silenceId})` : d.status, d.attempts, isoTime(d.updatedAt),
       d.status === 'pending' || d.status === 'retrying' ? isoTime(d.nextAt) : '', truncate(d.lastError),
     ]),
   );

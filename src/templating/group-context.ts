@@ -32,7 +32,7 @@ export interface GroupInput {
 }
 
 /**
- * What group templates read (digests: `digest` true, `period_start`, `period_end`, `failed`, and `events` are failures): `title` ("12 × generated_video_failed"), `span` ("30 s"), `count`, `counts`, `events`
+ * What group templates read (digests: `digest` true, `period_start`, `period_end`, `failed`, and `events` are failures): `title` ("12 × generated_video_failed", and the rest of the group's key: "(data.error.code=18020)"), `span` ("30 s"), `count`, `counts`, `events`
  * (each with the fields a single event's template has: event, resource_id, error_code, error_message, time, …),
  * `more` (members not listed), `group_id`, `route`, `labels`, `cli`.
  */
@@ -51,7 +51,7 @@ export function groupTemplateContext(group: GroupInput): Record<string, unknown>
     labels: group.labels,
     count: group.count,
     counts: group.counts.map((c) => ({ event: c.event, count: c.count })),
-    title: group.counts.map((c) => `${c.count} × ${c.event}`).join(', '),
+    title: group.counts.map((c) => `${c.count} × ${c.event}`).join(', ') + keyOf(group.labels),
     span: humanSpan(group.flushedAt - group.openedAt),
     events,
     listed: events.length,
@@ -60,6 +60,12 @@ export function groupTemplateContext(group: GroupInput): Record<string, unknown>
     flushed_at: new Date(group.flushedAt).toISOString(),
     cli: group.cli,
   };
+}
+
+/** The group's key beyond the event name (" (data.error.code=18020)"), so two groups of one event tell apart. */
+function keyOf(labels: Readonly<Record<string, string>> | undefined): string {
+  const rest = Object.entries(labels ?? {}).filter(([field]) => field !== 'event').map(([field, value]) => `${field}=${value}`);
+  return rest.length ? ` (${rest.join(', ')})` : '';
 }
 
 /** "30 s", "5 min", "2 h": how long the group collected. */

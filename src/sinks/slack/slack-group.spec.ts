@@ -30,6 +30,13 @@ describe('Slack group messages', () => {
     expect(blocks[3].elements![0].text).toBe('*+480 more* · group 17 · route failures · `jogg-bridge groups show 17`');
   });
 
+  it('names the rest of the group\'s key in the header, so two groups of one event tell apart', () => {
+    const byCode = { ...group(54, 2), labels: { event: 'generated_video_failed', 'data.error.code': '18020' } };
+    const message = new SlackSink('alerts', {}, config).renderGroup(byCode);
+    expect((message.blocks as { text?: { text: string } }[])[0].text!.text).toBe('54 × generated_video_failed (data.error.code=18020) in 30 s');
+    expect(message.text).toContain('*54 × generated_video_failed (data.error.code=18020)* in 30 s');
+  });
+
   it('stays within Slack\'s limits with 50 members listed (no section over 3,000 characters, no empty section)', () => {
     const message = new SlackSink('alerts', {}, config).renderGroup(group(50, 50));
     const sections = (message.blocks as { type: string; text?: { text: string } }[]).filter((b) => b.type === 'section');

@@ -8,6 +8,7 @@ import { StoreUnavailableError } from '../store.types';
 import { WriteHealth } from '../write-health';
 import { SQLITE_MIGRATIONS, sqliteMigrationDriver } from './migrations';
 import { openDatabase } from './sqlite-connection';
+import { ServeLock } from './serve-lock';
 import { SqliteWriter, WriteOp, WriteResult } from './sqlite-writer';
 
 export interface SqliteOptions {
@@ -38,19 +39,25 @@ export class SqliteEngine {
     gather: () => new Promise<void>((done) => queueMicrotask(done)),
   });
 
-  private constructor(readonly path: string, readonly db: Db, private readonly options: SqliteOptions) {}
+  private constructor(readonly path: string, readonly db: Db, private readonly options: SqliteOptions, private readonly lock?: ServeLock) {}
 
-  /** Opens the database, brings its schema up to date, and (as the owner) frees the leases of a previous run. */
+  /**
+   * Opens the database, brings its schema up to date, and (as the owner) takes the serving lock (a second server on
+   * the file is refused) and frees the leases of a previous run.
+   */
   static async open(path: string, options: SqliteOptions = {}): Promise<SqliteEngine> {
-    const db = openDatabase(path, options.pragmas);
+    const lock = options.owner && path !== ':memory:' ? ServeLock.acquire(path) : undefined;
+    let db: Db | undefined;
     try {
+      db = openDatabase(path, options.pragmas);
       await migrate(SQLITE_MIGRATIONS, sqliteMigrationDriver(db));
       if (options.owner) new SqliteWriter(db).releaseLeases();
     } catch (error) {
-      db.close();
+      db?.close();
+      lock?.release();
       throw error;
     }
-    return new SqliteEngine(path, db, options);
+    return new SqliteEngine(path, db, options, lock);
   }
 
   /** Queues a write for the writer thread; resolves once its group is committed. */
@@ -66,6 +73,7 @@ export class SqliteEngine {
     await this.worker?.terminate();
     this.worker = undefined;
     this.db.close();
+    this.lock?.release();
   }
 
   private async commit(ops: readonly WriteOp[]): Promise<Outcome<unknown>[]> {

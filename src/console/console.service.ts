@@ -43,7 +43,8 @@ export interface Overview {
   readiness: Readiness;
   /** The configured endpoints, each with the result of the last sync that ran (by any instance or `sync apply`). */
   endpoints: { name: string; status: string; events: string; secrets: number; sync?: EndpointSyncStatus }[];
-  series: { hour: Series; day: Series };
+  /** Per bucket: events received, delivered, dead-lettered, and webhooks refused (every answer but accepted and duplicate). */
+  series: { hour: Series & { refused: number[] }; day: Series & { refused: number[] } };
 }
 
 export interface DeliveryView extends Delivery {
@@ -122,7 +123,7 @@ export class ConsoleService {
       deadWaiting,
       readiness,
       endpoints,
-      series: { hour: hourSeries, day: daySeries },
+      series: { hour: await this.withRefused(hourSeries, now - 3600_000, 60_000), day: await this.withRefused(daySeries, now - 86_400_000, 900_000) },
     };
   }
 
@@ -239,6 +240,17 @@ export class ConsoleService {
       if (matched.has(route.name) && !route.continue && !stoppedBy) stoppedBy = route.name;
       return { route: route.name, matched: matched.has(route.name), reason, to: route.to };
     });
+  }
+
+  /** The chart's series with the refused webhooks per bucket (buckets are aligned to the epoch on both sides). */
+  private async withRefused(series: Series, since: number, bucketMs: number): Promise<Series & { refused: number[] }> {
+    const refused = series.at.map(() => 0);
+    const first = series.at.length ? series.at[0] / bucketMs : 0;
+    for (const row of await this.answers.answerSeries(since, bucketMs)) {
+      const i = row.bucket - first;
+      if (row.outcome !== 'accepted' && row.outcome !== 'duplicate' && i >= 0 && i < refused.length) refused[i] += row.count;
+    }
+    return { ...series, refused };
   }
 
   /** Answers per outcome in the last hour and day; accepted and duplicate first, then the refusals by name. */

@@ -93,6 +93,9 @@ routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
     const after = await overview();
     expect(row(after, 'bad signature (401)')).toEqual(['31', '31']);
     expect(row(after, 'accepted (200)')).toEqual(['2', '2']);
+    // and the charts count them as refused
+    expect(after).toMatch(/Last hour, per minute: [^<]*, 31 webhooks refused</);
+    expect(after).toMatch(/Last 24 hours, per 15 minutes: [^<]*, 31 webhooks refused</);
   }, 90_000);
 
   it('shows per JoggAI endpoint what the last sync did, when, and why it failed', async () => {

@@ -20,7 +20,7 @@ const METHODS = {
   housekeeping: ['purgeDelivered', 'ping'],
   groups: ['flushDue', 'emptyDigest', 'nextDueAt', 'getGroup', 'listGroups', 'members', 'memberCounts'],
   silences: ['addSilence', 'expireSilence', 'getSilence', 'listSilences'],
-  answers: ['addAnswerCounts', 'answerTotals', 'purgeAnswerCounts'],
+  answers: ['addAnswerCounts', 'answerTotals', 'answerSeries', 'purgeAnswerCounts'],
   syncLog: ['recordSync', 'listSync'],
 } satisfies { [P in keyof Omit<StorePorts, 'close'>]: (keyof StorePorts[P])[] };
 

@@ -74,8 +74,8 @@ function syncCells(sync: Overview['endpoints'][number]['sync']): Html {
 function chart(id: string, title: string, series: Overview['series']['hour']): Html {
   const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return html`<figure class="card chart">
-  <figcaption>${title}: ${total(series.received)} received, ${total(series.delivered)} delivered, ${total(series.dead)} dead-lettered</figcaption>
-  <div class="plot" data-series="${id}-data" role="img" aria-label="${title}: events received, deliveries delivered and dead-lettered"></div>
+  <figcaption>${title}: ${total(series.received)} received, ${total(series.delivered)} delivered, ${total(series.dead)} dead-lettered, ${total(series.refused)} webhooks refused</figcaption>
+  <div class="plot" data-series="${id}-data" role="img" aria-label="${title}: events received, deliveries delivered and dead-lettered, webhooks refused"></div>
   ${jsonData(`${id}-data`, series)}
 </figure>`;
 }

@@ -15,6 +15,8 @@ export abstract class AnswerStats {
   abstract addAnswerCounts(counts: readonly AnswerCount[]): Promise<void>;
   /** Answers per outcome in the minutes starting at or after `since`, across instances. */
   abstract answerTotals(since: number): Promise<{ outcome: string; count: number }[]>;
+  /** Answers per bucket of `bucketMs` (a multiple of a minute; bucket = floor(minute / bucketMs)) and outcome since `since`. */
+  abstract answerSeries(since: number, bucketMs: number): Promise<{ bucket: number; outcome: string; count: number }[]>;
   /** Deletes the counts of minutes before `before`; returns how many rows. */
   abstract purgeAnswerCounts(before: number): Promise<number>;
 }

@@ -25,6 +25,12 @@ export class PgAnswerStats extends AnswerStats {
     return rows.map((r) => ({ outcome: r.outcome, count: Number(r.count) }));
   }
 
+  async answerSeries(since: number, bucketMs: number): Promise<{ bucket: number; outcome: string; count: number }[]> {
+    const rows = await this.engine.read<{ bucket: string | number; outcome: string; count: string | number }>(
+      'SELECT minute / $2 AS bucket, outcome, SUM(count) AS count FROM answer_counts WHERE minute >= $1 GROUP BY 1, 2 ORDER BY 1, 2', [since, bucketMs]);
+    return rows.map((r) => ({ bucket: Number(r.bucket), outcome: r.outcome, count: Number(r.count) }));
+  }
+
   purgeAnswerCounts(before: number): Promise<number> {
     return this.engine.write(async (c) => (await c.query('DELETE FROM answer_counts WHERE minute < $1', [before])).rowCount ?? 0);
   }

@@ -40,6 +40,11 @@ export class SqliteAnswerStats extends AnswerStats {
       .all(since) as { outcome: string; count: number }[];
   }
 
+  async answerSeries(since: number, bucketMs: number): Promise<{ bucket: number; outcome: string; count: number }[]> {
+    return this.engine.db.prepare(`SELECT CAST(minute / @b AS INTEGER) AS bucket, outcome, SUM(count) AS count FROM answer_counts WHERE minute >= @since
+                                   GROUP BY bucket, outcome ORDER BY bucket, outcome`).all({ b: bucketMs, since }) as { bucket: number; outcome: string; count: number }[];
+  }
+
   purgeAnswerCounts(before: number): Promise<number> {
     return this.engine.write({ kind: 'purgeAnswerCounts', before });
   }

@@ -20,6 +20,11 @@ export function answerStatsContract(engine: string, open: OpenStore): void {
       ]);
       expect(await s.answers.answerTotals(11 * MIN)).toEqual([{ outcome: 'accepted', count: 7 }, { outcome: 'duplicate', count: 1 }]);
       expect(await s.answers.answerTotals(12 * MIN)).toEqual([]);
+      // per 15 minutes (minutes 10 and 11 are both in bucket 0), and per minute
+      expect(await s.answers.answerSeries(0, 15 * MIN)).toEqual([
+        { bucket: 0, outcome: 'accepted', count: 10 }, { bucket: 0, outcome: 'bad_signature', count: 1000 }, { bucket: 0, outcome: 'duplicate', count: 1 },
+      ]);
+      expect(await s.answers.answerSeries(11 * MIN, MIN)).toEqual([{ bucket: 11, outcome: 'accepted', count: 7 }, { bucket: 11, outcome: 'duplicate', count: 1 }]);
     });
 
     it('keeps its counts across a reopen, and purges minutes before a time', async () => {

@@ -23,7 +23,7 @@ class RecordingStats extends AnswerStats {
 
 class TestClock extends Clock {
   at = 10 * 60_000 + 5_000;
-  now(): number {
+  override now(): number {
     return this.at;
   }
 }

@@ -14,6 +14,7 @@ const root = join(__dirname, '..');
 const out = join(root, 'docs', 'console');
 const SECRET = 'screenshot-webhook-secret';
 const TOKEN = 'screenshot-admin-token';
+const JOGG_KEY = 'screenshot-jogg-api-key';
 
 /** Slack and a CRM stand-in: the CRM refuses videos whose id starts with "0"-"3" (they become dead letters). */
 function standIns() {
@@ -32,14 +33,19 @@ function standIns() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function startBridge(dir, standIn) {
+async function startBridge(dir, standIn, joggUrl) {
   const config = join(dir, 'bridge.yaml');
   writeFileSync(config, `
 store: { path: "${dir}/bridge.db" }
 jogg:
   secrets: ["${SECRET}"]
+  apiKey: "${JOGG_KEY}"
+  apiUrl: "${joggUrl}"
+  publicUrl: https://bridge.example.com
   endpoints:
     - { name: videos, secrets: ["${SECRET}-videos"], events: [generated_video_success, generated_video_failed] }
+    - { name: images, events: [generated_image_failed] }
+  sync: { auto: true, interval: 5s }
 retry: { attempts: 1 }
 sinks:
   crm: { type: http, url: "${standIn}/crm/hooks/jogg", headers: { authorization: "Bearer crm-token-not-shown" }, sign: { secret: "whsec_c2NyZWVuc2hvdC1zaWduaW5nLWtleQ==" } }
@@ -84,6 +90,9 @@ async function seed(url) {
     const signature = createHmac('sha256', SECRET).update(body).digest('hex');
     const res = await fetch(`${url}/webhooks/jogg`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature } });
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+    // a few duplicates (JoggAI retrying) and forged signatures, for the overview's answers
+    if (i % 20 === 0) await fetch(`${url}/webhooks/jogg`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature } });
+    if (i % 10 === 5) await fetch(`${url}/webhooks/jogg`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-webhook-signature': '0'.repeat(64) } });
   }
 }
 
@@ -101,11 +110,14 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'jogg-screens-'));
   const server = await standIns();
   const standIn = `http://127.0.0.1:${server.address().port}`;
-  const bridge = await startBridge(dir, standIn);
+  const { FakeJogg } = require(join(root, 'dist', 'sync', 'fake-jogg.server.js'));
+  const jogg = await FakeJogg.start({ apiKey: JOGG_KEY });
+  const bridge = await startBridge(dir, standIn, jogg.url);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     await seed(bridge.url);
-    await new Promise((r) => setTimeout(r, 3000)); // the dispatcher sends (and dead-letters) them
+    // the dispatcher sends (and dead-letters) them; answer counts are stored every 10 s
+    await new Promise((r) => setTimeout(r, 11_000));
     mkdirSync(out, { recursive: true });
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const shoot = async (name, path, fullPage = true, prepare = async () => {}) => {
@@ -138,6 +150,7 @@ async function main() {
   } finally {
     await browser.close();
     bridge.child.kill('SIGTERM');
+    await jogg.close();
     server.close();
     await new Promise((r) => bridge.child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });

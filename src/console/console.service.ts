@@ -10,11 +10,12 @@ import { parseSince, SinceError } from '../config/since';
 import { DryRunResult } from '../delivery/dry-run.service';
 import { ReplayService } from '../delivery/replay.service';
 import { RoutingService } from '../rules/routing.service';
-import { MetricsService } from '../metrics/metrics.service';
 import { Readiness, ReadinessService } from '../ops/readiness.service';
 import { SinkRegistry } from '../sink-registry/sink.registry';
 import { ConsoleQueries, DeadLetter, EventPage, Series, WindowCounts } from '../store/console-queries';
+import { AnswerStats } from '../store/ports/answer-stats';
 import { DeliveryQueue } from '../store/ports/delivery-queue';
+import { EndpointSyncLog, EndpointSyncStatus } from '../store/ports/endpoint-sync-log';
 import { KeyringStore } from '../store/ports/keyring-store';
 import { Attempt, DELIVERY_STATUSES, Delivery, DeliveryStatus } from '../store/store.types';
 
@@ -36,12 +37,14 @@ export interface DeadFilter {
 
 export interface Overview {
   windows: { label: string; counts: WindowCounts }[];
-  /** This instance's webhook answers since it started, by outcome (duplicates and refusals are not stored). */
-  outcomes: { outcome: string; count: number }[];
+  /** Webhook answers of every instance by outcome in the last hour and day (counted per minute, stored every 10 s). */
+  answers: { outcome: string; hour: number; day: number }[];
   deadWaiting: { sink: string; count: number }[];
   readiness: Readiness;
-  endpoints: { name: string; status: string; events: string; secrets: number }[];
-  series: { hour: Series; day: Series };
+  /** The configured endpoints, each with the result of the last sync that ran (by any instance or `sync apply`). */
+  endpoints: { name: string; status: string; events: string; secrets: number; sync?: EndpointSyncStatus }[];
+  /** Per bucket: events received, delivered, dead-lettered, and webhooks refused (every answer but accepted and duplicate). */
+  series: { hour: Series & { refused: number[] }; day: Series & { refused: number[] } };
 }
 
 export interface DeliveryView extends Delivery {
@@ -89,13 +92,14 @@ export class ConsoleService {
     private readonly sinks: SinkRegistry,
     private readonly config: BridgeConfigService,
     private readonly readiness: ReadinessService,
-    private readonly metrics: MetricsService,
+    private readonly answers: AnswerStats,
+    private readonly syncLog: EndpointSyncLog,
     private readonly clock: Clock,
   ) {}
 
   async overview(): Promise<Overview> {
     const now = this.clock.now();
-    const [hour, day, deadWaiting, readiness, secrets, hourSeries, daySeries] = await Promise.all([
+    const [hour, day, deadWaiting, readiness, secrets, hourSeries, daySeries, answers, synced] = await Promise.all([
       this.queries.windowCounts(now - 3600_000),
       this.queries.windowCounts(now - 86_400_000),
       this.queries.deadBySink(),
@@ -103,20 +107,23 @@ export class ConsoleService {
       this.keyring.listEndpointSecrets(),
       this.queries.series(now - 3600_000, 60_000),
       this.queries.series(now - 86_400_000, 900_000),
+      this.answerWindows(now),
+      this.syncLog.listSync(),
     ]);
     const endpoints = this.config.current.jogg.endpoints.map((e) => ({
       name: e.name,
       status: e.status,
       events: e.events === 'auto' ? 'auto' : e.events.join(', '),
       secrets: e.secrets.length + secrets.filter((s) => s.endpoint === e.name).length,
+      sync: synced.find((s) => s.endpoint === e.name),
     }));
     return {
       windows: [{ label: 'Last hour', counts: hour }, { label: 'Last 24 hours', counts: day }],
-      outcomes: await this.outcomes(),
+      answers,
       deadWaiting,
       readiness,
       endpoints,
-      series: { hour: hourSeries, day: daySeries },
+      series: { hour: await this.withRefused(hourSeries, now - 3600_000, 60_000), day: await this.withRefused(daySeries, now - 86_400_000, 900_000) },
     };
   }
 
@@ -235,14 +242,24 @@ export class ConsoleService {
     });
   }
 
-  private async outcomes(): Promise<{ outcome: string; count: number }[]> {
-    const metric = this.metrics.registry.getSingleMetric('bridge_webhooks_total');
-    const totals = new Map<string, number>();
-    for (const value of (await metric?.get())?.values ?? []) {
-      const outcome = String(value.labels.outcome);
-      totals.set(outcome, (totals.get(outcome) ?? 0) + value.value);
+  /** The chart's series with the refused webhooks per bucket (buckets are aligned to the epoch on both sides). */
+  private async withRefused(series: Series, since: number, bucketMs: number): Promise<Series & { refused: number[] }> {
+    const refused = series.at.map(() => 0);
+    const first = series.at.length ? series.at[0] / bucketMs : 0;
+    for (const row of await this.answers.answerSeries(since, bucketMs)) {
+      const i = row.bucket - first;
+      if (row.outcome !== 'accepted' && row.outcome !== 'duplicate' && i >= 0 && i < refused.length) refused[i] += row.count;
     }
-    return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, count]) => ({ outcome, count }));
+    return { ...series, refused };
+  }
+
+  /** Answers per outcome in the last hour and day; accepted and duplicate first, then the refusals by name. */
+  private async answerWindows(now: number): Promise<Overview['answers']> {
+    const [hour, day] = await Promise.all([this.answers.answerTotals(now - 3600_000), this.answers.answerTotals(now - 86_400_000)]);
+    const rank = (o: string) => (o === 'accepted' ? 0 : o === 'duplicate' ? 1 : 2);
+    return day
+      .map(({ outcome, count }) => ({ outcome, hour: hour.find((h) => h.outcome === outcome)?.count ?? 0, day: count }))
+      .sort((a, b) => rank(a.outcome) - rank(b.outcome) || a.outcome.localeCompare(b.outcome));
   }
 }
 

@@ -6,6 +6,7 @@ import { BridgeSetup } from '../config/bridge-setup';
 import { RulesModule } from '../config/rules.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { StoreModule } from '../store/store.module';
+import { AnswerCounter } from './answer-counter';
 import { IngressService } from './ingress.service';
 import { KeyringService } from './keyring.service';
 import { WebhookReceiver } from './webhook-receiver';
@@ -20,7 +21,7 @@ export class IngressModule {
     module: IngressModule,
     imports: [CommonModule, BridgeConfigModule.forRoot(setup), StoreModule.forRoot(setup), RulesModule.forRoot(setup), MetricsModule.forRoot(setup),
       AlertingModule.forRoot(setup)],
-    providers: [IngressService, KeyringService, WebhookReceiver],
+    providers: [IngressService, KeyringService, WebhookReceiver, AnswerCounter],
     exports: [KeyringService, WebhookReceiver],
   }));
 }

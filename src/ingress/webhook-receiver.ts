@@ -5,6 +5,7 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { MetricsService, WebhookOutcome } from '../metrics/metrics.service';
 import { answerFor, ErrorAnswer, errorBody, storeUnavailableAnswer } from '../ops/domain-exception.filter';
 import { decodeBody, EnvelopeError, parseEnvelope } from './envelope';
+import { AnswerCounter } from './answer-counter';
 import { IngressResult, IngressService } from './ingress.service';
 import { KeyringService } from './keyring.service';
 import { verifySignature } from '../common/webhook-signature';
@@ -33,6 +34,7 @@ export class WebhookReceiver implements OnModuleInit, OnModuleDestroy {
     private readonly ingress: IngressService,
     private readonly metrics: MetricsService,
     private readonly events: DomainEvents,
+    private readonly answers: AnswerCounter,
   ) {}
 
   onModuleInit(): void {
@@ -94,16 +96,22 @@ export class WebhookReceiver implements OnModuleInit, OnModuleDestroy {
     switch (result.status) {
       case 'accepted':
       case 'duplicate':
-        this.metrics.webhook(event, result.status);
+        this.counted(event, result.status);
         return send(res, 200, {}, result);
       case 'stale':
-        this.metrics.webhook(event, 'stale');
+        this.counted(event, 'stale');
         // the shape (and key order) the Nest exception this used to be gave it
         return send(res, 400, this.closing(), { message: result.reason, error: 'Bad Request', statusCode: 400 });
       case 'unavailable':
-        this.metrics.webhook(event, 'unavailable');
+        this.counted(event, 'unavailable');
         return this.sendAnswer(res, storeUnavailableAnswer(result.reason, this.logger));
     }
+  }
+
+  /** Every answer is counted twice: the Prometheus counter, and the stored per-minute counts the console shows. */
+  private counted(event: string | undefined, outcome: WebhookOutcome): void {
+    this.metrics.webhook(event, outcome);
+    this.answers.count(outcome);
   }
 
   /** A miss may be a secret captured a moment ago by another process: once more with the secrets re-read. */
@@ -115,14 +123,14 @@ export class WebhookReceiver implements OnModuleInit, OnModuleDestroy {
 
   /** A refusal with its short reason; `close` when the rest of a body we did not read is not worth reading. */
   private refuse(res: ServerResponse, status: number, outcome: WebhookOutcome, message: string, close = false, headers: Record<string, string> = {}): void {
-    this.metrics.webhook(undefined, outcome);
+    this.counted(undefined, outcome);
     send(res, status, close ? { connection: 'close', ...headers } : headers, errorBody(status, message));
   }
 
   /** An error no result foresaw (a bug, or a fault while reading the request): 500 with an error id, or 503. */
   private fail(res: ServerResponse, error: unknown, event: string | undefined): void {
     const answer = answerFor(error, this.logger);
-    this.metrics.webhook(event, answer.status === 503 ? 'unavailable' : 'malformed');
+    this.counted(event, answer.status === 503 ? 'unavailable' : 'malformed');
     this.sendAnswer(res, answer);
   }
 

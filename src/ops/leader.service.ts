@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
+import { AnswerStats } from '../store/ports/answer-stats';
 import { Housekeeping } from '../store/ports/housekeeping';
 import { LeaderLock } from '../store/ports/leader-lock';
 import { MetricsService } from '../metrics/metrics.service';
@@ -15,6 +16,8 @@ declare module '../common/domain-events' {
 
 const CHECK_MS = 5000;
 const HOUSEKEEPING_MS = 3_600_000;
+/** Webhook answer counts are kept this long (the console shows the last day; a week back for comparison). */
+export const ANSWER_COUNTS_KEPT_MS = 8 * 86_400_000;
 
 /**
  * Whether this instance leads: the one that runs the sync loop and housekeeping (on PostgreSQL an advisory
@@ -34,6 +37,7 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly events: DomainEvents,
+    private readonly answers: AnswerStats,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,7 +64,7 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
     if (this.isLeader && this.clock.now() - this.lastHousekeeping >= HOUSEKEEPING_MS) await this.housekeeping();
   }
 
-  /** Deletes events whose deliveries are all delivered, once they are older than store.retention. */
+  /** Deletes events whose deliveries are all delivered, once they are older than store.retention, and answer counts older than 8 days. */
   async housekeeping(): Promise<number> {
     this.lastHousekeeping = this.clock.now();
     const purged = await this.upkeep.purgeDelivered(this.clock.now() - this.config.current.store.retentionMs).catch((error: Error) => {
@@ -68,6 +72,7 @@ export class LeaderService implements OnApplicationBootstrap, OnApplicationShutd
       return 0;
     });
     if (purged) this.logger.log(`purged ${purged} delivered events older than the retention`);
+    await this.answers.purgeAnswerCounts(this.clock.now() - ANSWER_COUNTS_KEPT_MS).catch((error: Error) => this.logger.warn(`purging webhook answer counts failed: ${error.message}`));
     return purged;
   }
 }

@@ -4,7 +4,7 @@ import { BridgeConfigModule } from '../config/bridge-config.module';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { BridgeSetup } from '../config/bridge-setup';
 import { openStore } from './open-store';
-import { AlertGroups, DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock, Silences, StorePorts } from './ports';
+import { AlertGroups, AnswerStats, DeliveryQueue, EndpointSyncLog, EventInbox, Housekeeping, KeyringStore, LeaderLock, Silences, StorePorts } from './ports';
 
 export const STORE_OWNER = Symbol('STORE_OWNER');
 /** The engine's adapters together (one connection or writer thread); the module closes it at shutdown. */
@@ -18,9 +18,11 @@ const PORTS = [
   { token: Housekeeping, pick: (ports: StorePorts) => ports.housekeeping },
   { token: AlertGroups, pick: (ports: StorePorts) => ports.groups },
   { token: Silences, pick: (ports: StorePorts) => ports.silences },
+  { token: AnswerStats, pick: (ports: StorePorts) => ports.answers },
+  { token: EndpointSyncLog, pick: (ports: StorePorts) => ports.syncLog },
 ] as const;
 
-/** Provides the store's ports (inbox, queue, keyring, leader lock, housekeeping, alert groups, silences), backed by the engine the config names. */
+/** Provides the store's ports (inbox, queue, keyring, leader lock, housekeeping, alert groups, silences, answer counts, sync results), backed by the engine the config names. */
 @Module({})
 export class StoreModule implements OnApplicationShutdown {
   /** `setup.serving`: the serving process owns the store (it dispatches); tools only read and re-queue */

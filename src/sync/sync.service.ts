@@ -3,10 +3,12 @@ import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { LoadedConfig } from '../config/loaded-config';
+import { EndpointSyncLog, EndpointSyncRecord } from '../store/ports/endpoint-sync-log';
 import { KeyringStore } from '../store/ports/keyring-store';
 import { EndpointSecret } from '../store/store.types';
 import { JoggApiClient } from './jogg-api.client';
 import { JoggEndpoint } from './jogg-api.types';
+import { cutText } from '../common/cut-text';
 import { baseName, GENERATION_SEPARATOR } from '../common/endpoint-name';
 import { DesiredEndpoint, describePlan, endpointUrl, planSync, SyncPlan } from './plan';
 
@@ -18,6 +20,8 @@ declare module '../common/domain-events' {
 }
 
 export class SyncError extends Error {}
+
+const RESULT_OF = { create: 'created', update: 'updated', delete: 'in_sync', unchanged: 'in_sync' } as const;
 
 export interface ApplyResult {
   plan: SyncPlan;
@@ -32,6 +36,7 @@ export class SyncService {
     private readonly store: KeyringStore,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly syncLog: EndpointSyncLog,
   ) {}
 
   async plan(): Promise<SyncPlan> {
@@ -69,14 +74,37 @@ export class SyncService {
     return this.apply();
   }
 
-  /** Applies the plan; refuses (before any call that changes something) when the plan has refusals. */
+  /**
+   * Applies the plan; refuses (before any call that changes something) when the plan has refusals. What it did to
+   * each configured endpoint (in sync, created, updated, or failed and why) is recorded for the console.
+   */
   async apply(): Promise<ApplyResult> {
+    const results = new Map<string, Omit<EndpointSyncRecord, 'endpoint' | 'at'>>();
+    try {
+      const applied = await this.applyPlan(results);
+      await this.record(results, undefined);
+      return applied;
+    } catch (error) {
+      await this.record(results, error as Error);
+      throw error;
+    }
+  }
+
+  private async applyPlan(results: Map<string, Omit<EndpointSyncRecord, 'endpoint' | 'at'>>): Promise<ApplyResult> {
     const { plan, client, remote } = await this.read();
-    if (plan.refusals.length) throw new SyncError(`refusing to apply:\n${describePlan({ ...plan, actions: [], foreign: [] })}`);
+    if (plan.refusals.length) {
+      for (const name of this.configuredNames()) {
+        const own = plan.refusals.filter((r) => r.startsWith(`endpoint "${name}"`));
+        results.set(name, { result: 'failed', error: `refused: ${(own.length ? own : plan.refusals).join('; ')}` });
+      }
+      throw new SyncError(`refusing to apply:\n${describePlan({ ...plan, actions: [], foreign: [] })}`);
+    }
     const done: string[] = [];
     const captured: EndpointSecret[] = [];
     const byId = new Map(remote.map((e) => [e.endpoint_id, e]));
     for (const action of plan.actions) {
+      const configured = this.configuredNames().includes(action.name);
+      if (configured) results.set(action.name, { result: 'failed', error: null }); // until its step is done
       if (action.kind === 'create') {
         const created = await client.createEndpoint(action.input);
         captured.push({ endpoint: action.name, endpointId: created.endpoint_id, secret: created.secret });
@@ -96,9 +124,29 @@ export class SyncService {
       }
       // store each secret as soon as JoggAI has it, so a failure half-way loses none
       await this.store.saveEndpointSecrets(captured.splice(0), this.clock.now());
+      if (configured) results.set(action.name, { result: RESULT_OF[action.kind], error: null });
     }
     await this.announceSecrets();
     return { plan, done };
+  }
+
+  private configuredNames(): string[] {
+    return this.config.current.jogg.endpoints.map((e) => e.name);
+  }
+
+  /**
+   * Records each configured endpoint's result: its own step's, or the run's error for those whose step failed or
+   * was not reached. Recording never hides the sync's own outcome (a store that cannot write is logged by others).
+   */
+  private async record(results: Map<string, Omit<EndpointSyncRecord, 'endpoint' | 'at'>>, failure: Error | undefined): Promise<void> {
+    const at = this.clock.now();
+    const reason = failure ? cutText(failure.message.replace(/\s+/g, ' ').trim(), 500) : null;
+    const records = this.configuredNames().map((endpoint): EndpointSyncRecord => {
+      const own = results.get(endpoint);
+      if (own && own.result !== 'failed') return { endpoint, at, ...own };
+      return { endpoint, at, result: 'failed', error: own?.error ?? (failure ? reason : 'not applied') };
+    });
+    await this.syncLog.recordSync(records).catch(() => undefined);
   }
 
   /** Tells whoever verifies webhooks in this process (the keyring) which secrets are stored now. */

@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { AlertGroups, DeliveryQueue, EventInbox, Housekeeping, KeyringStore, LeaderLock, Silences, StorePorts } from '../../src/store/ports';
+import { AlertGroups, AnswerStats, DeliveryQueue, EndpointSyncLog, EventInbox, Housekeeping, KeyringStore, LeaderLock, Silences, StorePorts } from '../../src/store/ports';
 import { SqliteOptions } from '../../src/store/sqlite/sqlite-engine';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 
@@ -7,7 +7,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
  * Every port of one store as one object, for tests that look at what the bridge stored (events, deliveries,
  * secrets) without caring which port holds it. Production code injects the one port it needs instead.
  */
-export type StoreView = EventInbox & DeliveryQueue & KeyringStore & LeaderLock & Housekeeping & AlertGroups & Silences & { close(): Promise<void> };
+export type StoreView = EventInbox & DeliveryQueue & KeyringStore & LeaderLock & Housekeeping & AlertGroups & Silences & AnswerStats & EndpointSyncLog & { close(): Promise<void> };
 
 const METHODS = {
   inbox: ['ingest', 'getEvent', 'listEvents'],
@@ -20,6 +20,8 @@ const METHODS = {
   housekeeping: ['purgeDelivered', 'ping'],
   groups: ['flushDue', 'emptyDigest', 'nextDueAt', 'getGroup', 'listGroups', 'members', 'memberCounts'],
   silences: ['addSilence', 'expireSilence', 'getSilence', 'listSilences'],
+  answers: ['addAnswerCounts', 'answerTotals', 'answerSeries', 'purgeAnswerCounts'],
+  syncLog: ['recordSync', 'listSync'],
 } satisfies { [P in keyof Omit<StorePorts, 'close'>]: (keyof StorePorts[P])[] };
 
 /** The ports as one object (methods bound to their adapter). */
@@ -42,5 +44,6 @@ export function appStore(app: INestApplicationContext): StoreView {
   return storeView({
     inbox: app.get(EventInbox), queue: app.get(DeliveryQueue), keyring: app.get(KeyringStore),
     leader: app.get(LeaderLock), housekeeping: app.get(Housekeeping), groups: app.get(AlertGroups), silences: app.get(Silences),
+    answers: app.get(AnswerStats), syncLog: app.get(EndpointSyncLog),
   });
 }

@@ -31,6 +31,8 @@ caption{text-align:left;padding:4px 0;color:var(--muted)}
 .badge.delivered,.badge.up,.badge.yes{background:var(--okbg);color:var(--ok)}
 .badge.pending,.badge.retrying,.badge.retry,.badge.starting,.badge.standby{background:var(--warnbg);color:var(--warn)}
 .badge.dead,.badge.down{background:var(--badbg);color:var(--bad)}
+.badge.sync-in_sync,.badge.sync-created,.badge.sync-updated{background:var(--okbg);color:var(--ok)}
+.badge.sync-failed{background:var(--badbg);color:var(--bad)}
 .badge.slack,.badge.http,.badge.email,.badge.kafka,.badge.file,.badge.console{background:var(--infobg);color:var(--info)}
 button,.button{font:inherit;padding:5px 12px;border:1px solid var(--line);border-radius:6px;background:#f3f4f6;color:var(--fg);cursor:pointer;text-decoration:none;display:inline-block}
 button[type=submit]{background:#1f6feb;border-color:#1a5fcc;color:#fff}

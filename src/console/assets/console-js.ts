@@ -98,10 +98,10 @@ export const CONSOLE_JS = `(function () {
   if (window.uPlot) {
     document.querySelectorAll('.plot[data-series]').forEach(function (el) {
       var s = JSON.parse(document.getElementById(el.getAttribute('data-series')).textContent);
-      var data = [s.at.map(function (t) { return t / 1000; }), s.received, s.delivered, s.dead];
+      var data = [s.at.map(function (t) { return t / 1000; }), s.received, s.delivered, s.dead, s.refused];
       new window.uPlot({
         width: Math.max(280, el.clientWidth), height: 200,
-        series: [{}, { label: 'received', stroke: '#0a58ca', width: 2 }, { label: 'delivered', stroke: '#116329', width: 2 }, { label: 'dead', stroke: '#a40e26', width: 2 }],
+        series: [{}, { label: 'received', stroke: '#0a58ca', width: 2 }, { label: 'delivered', stroke: '#116329', width: 2 }, { label: 'dead', stroke: '#a40e26', width: 2 }, { label: 'refused', stroke: '#8250df', width: 2, dash: [6, 4] }],
         axes: [{}, { size: 50 }],
       }, data, el);
     });

@@ -16,9 +16,9 @@ export function overviewPage(ctx: PageContext, o: Overview): Html {
   })}
   <div class="card stat">
     <h3>Webhook answers</h3>
-    <p class="hint">This instance, since it started (duplicates and refusals are counted, not stored).</p>
-    ${o.outcomes.length ? html`<table><thead><tr><th scope="col">Outcome</th><th scope="col" class="num">Count</th></tr></thead><tbody>
-      ${o.outcomes.map((r) => html`<tr><td>${r.outcome.replace(/_/g, ' ')}</td><td class="num">${r.count}</td></tr>`)}</tbody></table>` : html`<p>None yet.</p>`}
+    <p class="hint">Every instance, counted per minute (stored every 10 s).</p>
+    ${o.answers.length ? html`<table><thead><tr><th scope="col">Answer</th><th scope="col" class="num">Last hour</th><th scope="col" class="num">Last 24 hours</th></tr></thead><tbody>
+      ${o.answers.map((r) => html`<tr><th scope="row">${answerLabel(r.outcome)}</th><td class="num">${r.hour}</td><td class="num">${r.day}</td></tr>`)}</tbody></table>` : html`<p>None in the last 24 hours.</p>`}
   </div>
 </section>
 <section aria-labelledby="h-charts" class="grid">
@@ -48,18 +48,34 @@ export function overviewPage(ctx: PageContext, o: Overview): Html {
 <section aria-labelledby="h-sync">
   <h2 id="h-sync">JoggAI sync</h2>
   <p>Sync ${badge(o.readiness.checks.sync?.status ?? 'off')}${o.readiness.checks.sync?.lastSuccessAt ? html` · last success ${when(o.readiness.checks.sync.lastSuccessAt)}` : ''}${o.readiness.checks.sync?.error ? html` · <span class="error-text">${o.readiness.checks.sync.error}</span>` : ''}</p>
-  ${o.endpoints.length ? html`<table><caption>Endpoints in the config</caption>
-    <thead><tr><th scope="col">Endpoint</th><th scope="col">Status</th><th scope="col">Events</th><th scope="col" class="num">Secrets known</th></tr></thead>
-    <tbody>${o.endpoints.map((e) => html`<tr><th scope="row">${e.name}</th><td>${e.status}</td><td>${e.events}</td><td class="num">${e.secrets}</td></tr>`)}</tbody></table>`
+  ${o.endpoints.length ? html`<table><caption>Endpoints in the config, and what the last sync (by any instance, or <code>sync apply</code>) did to each</caption>
+    <thead><tr><th scope="col">Endpoint</th><th scope="col">Status</th><th scope="col">Events</th><th scope="col" class="num">Secrets known</th><th scope="col">Last sync</th><th scope="col">Synced at</th><th scope="col">Last success</th><th scope="col">Last error</th></tr></thead>
+    <tbody>${o.endpoints.map((e) => html`<tr><th scope="row">${e.name}</th><td>${e.status}</td><td>${e.events}</td><td class="num">${e.secrets}</td>${syncCells(e.sync)}</tr>`)}</tbody></table>`
     : html`<p class="hint">No JoggAI endpoints are configured (jogg.endpoints); webhooks are verified with jogg.secrets.</p>`}
 </section>`, ['charts']);
+}
+
+/** What each answer was, with its HTTP status. */
+const ANSWERS: Record<string, string> = {
+  accepted: 'accepted (200)', duplicate: 'duplicate (200)', bad_signature: 'bad signature (401)', malformed: 'bad request (400)',
+  stale: 'too old or too far ahead (400)', too_large: 'too large (413)', unsupported_media_type: 'not JSON (415)',
+  unknown_endpoint: 'unknown endpoint (404)', unavailable: 'unavailable (503)',
+};
+
+function answerLabel(outcome: string): string {
+  return ANSWERS[outcome] ?? outcome.replace(/_/g, ' ');
+}
+
+function syncCells(sync: Overview['endpoints'][number]['sync']): Html {
+  if (!sync) return html`<td colspan="4" class="hint">not synced yet</td>`;
+  return html`<td><span class="badge sync-${sync.result}">${sync.result.replace('_', ' ')}</span></td><td>${when(sync.at)}</td><td>${sync.lastOkAt ? when(sync.lastOkAt) : 'never'}</td><td>${sync.error ? html`<span class="error-text">${sync.error}</span>` : '—'}</td>`;
 }
 
 function chart(id: string, title: string, series: Overview['series']['hour']): Html {
   const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return html`<figure class="card chart">
-  <figcaption>${title}: ${total(series.received)} received, ${total(series.delivered)} delivered, ${total(series.dead)} dead-lettered</figcaption>
-  <div class="plot" data-series="${id}-data" role="img" aria-label="${title}: events received, deliveries delivered and dead-lettered"></div>
+  <figcaption>${title}: ${total(series.received)} received, ${total(series.delivered)} delivered, ${total(series.dead)} dead-lettered, ${total(series.refused)} webhooks refused</figcaption>
+  <div class="plot" data-series="${id}-data" role="img" aria-label="${title}: events received, deliveries delivered and dead-lettered, webhooks refused"></div>
   ${jsonData(`${id}-data`, series)}
 </figure>`;
 }

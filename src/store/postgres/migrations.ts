@@ -209,4 +209,25 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD CONSTRAINT deliveries_status_check CHECK (status IN ('pending', 'retrying', 'delivered', 'dead', 'silenced'));
     `,
   },
+  {
+    version: 9,
+    name: 'webhook answers per minute and outcome; the last sync result per JoggAI endpoint',
+    // Each instance adds its in-memory counts every few seconds (an upsert per minute and outcome), so refused
+    // requests are counted without a write each; housekeeping deletes minutes older than 8 days.
+    sql: `
+      CREATE TABLE answer_counts (
+        minute BIGINT NOT NULL,
+        outcome TEXT NOT NULL,
+        count BIGINT NOT NULL,
+        PRIMARY KEY (minute, outcome)
+      );
+      CREATE TABLE endpoint_sync (
+        endpoint TEXT PRIMARY KEY,
+        result TEXT NOT NULL CHECK (result IN ('in_sync', 'created', 'updated', 'failed')),
+        at BIGINT NOT NULL,
+        error TEXT,
+        last_ok_at BIGINT
+      );
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 import { StorePorts } from '../ports';
+import { PgAnswerStats, PgEndpointSyncLog } from './pg-answer-stats';
 import { PgDeliveryQueue } from './pg-delivery-queue';
 import { PgEngine, PostgresOptions } from './pg-engine';
 import { PgEventInbox } from './pg-event-inbox';
@@ -29,6 +30,8 @@ export function openPostgresStore(options: PostgresOptions): PgPorts {
     housekeeping: new PgHousekeeping(engine),
     groups: new PgAlertGroups(engine),
     silences: new PgSilences(engine),
+    answers: new PgAnswerStats(engine),
+    syncLog: new PgEndpointSyncLog(engine),
     close: () => engine.close(),
   };
 }

@@ -173,6 +173,27 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     `,
     run: allowSilencedStatus,
   },
+  {
+    version: 9,
+    name: 'webhook answers per minute and outcome; the last sync result per JoggAI endpoint',
+    // Each instance adds its in-memory counts every few seconds (an upsert per minute and outcome), so refused
+    // requests are counted without a write each; housekeeping deletes minutes older than 8 days.
+    sql: `
+      CREATE TABLE answer_counts (
+        minute INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (minute, outcome)
+      ) WITHOUT ROWID;
+      CREATE TABLE endpoint_sync (
+        endpoint TEXT PRIMARY KEY,
+        result TEXT NOT NULL CHECK (result IN ('in_sync', 'created', 'updated', 'failed')),
+        at INTEGER NOT NULL,
+        error TEXT,
+        last_ok_at INTEGER
+      );
+    `,
+  },
 ];
 
 /**

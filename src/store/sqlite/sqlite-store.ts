@@ -1,4 +1,5 @@
 import { StorePorts } from '../ports';
+import { SqliteAnswerStats, SqliteEndpointSyncLog } from './sqlite-answer-stats';
 import { SqliteDeliveryQueue } from './sqlite-delivery-queue';
 import { SqliteEngine, SqliteOptions } from './sqlite-engine';
 import { SqliteEventInbox } from './sqlite-event-inbox';
@@ -24,6 +25,8 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     housekeeping: new SqliteHousekeeping(engine),
     groups: new SqliteAlertGroups(engine),
     silences: new SqliteSilences(engine),
+    answers: new SqliteAnswerStats(engine),
+    syncLog: new SqliteEndpointSyncLog(engine),
     close: () => engine.close(),
   };
 }

@@ -3,6 +3,9 @@ import { Database as Db, Statement } from 'better-sqlite3';
 import { DeliveryRow, EventRow, toDelivery, toEvent } from '../row-mapper';
 import { ClaimedDelivery, IngestResult, NewEvent, ReplayFilter, Settlement } from '../store.types';
 import { NewSilence } from '../ports/silences';
+import { AnswerCount } from '../ports/answer-stats';
+import { EndpointSyncRecord } from '../ports/endpoint-sync-log';
+import { addAnswerCounts, purgeAnswerCounts, recordSync } from './sqlite-answer-stats';
 import { SqliteGroupWriter } from './sqlite-groups';
 import { addSilence, expireSilence } from './sqlite-silences';
 
@@ -34,7 +37,11 @@ export type WriteOp =
   | { kind: 'flushGroups'; now: number }
   | { kind: 'emptyDigest'; sink: string; key: string; periodEnd: number; now: number }
   | { kind: 'addSilence'; silence: NewSilence; now: number }
-  | { kind: 'expireSilence'; id: number; now: number };
+  | { kind: 'expireSilence'; id: number; now: number }
+  // the console's figures: webhook answers per minute, the last sync result per endpoint
+  | { kind: 'addAnswerCounts'; counts: readonly AnswerCount[] }
+  | { kind: 'purgeAnswerCounts'; before: number }
+  | { kind: 'recordSync'; records: readonly EndpointSyncRecord[] };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -124,6 +131,12 @@ export class SqliteWriter {
         return addSilence(this.db, op.silence, op.now);
       case 'expireSilence':
         return expireSilence(this.db, op.id, op.now);
+      case 'addAnswerCounts':
+        return addAnswerCounts(this.db, op.counts);
+      case 'purgeAnswerCounts':
+        return purgeAnswerCounts(this.db, op.before);
+      case 'recordSync':
+        return recordSync(this.db, op.records);
       case 'release':
         return op.claims.reduce((n, claim) => n + this.stmts.release.run({ id: claim.id, token: claim.leaseToken }).changes, 0);
     }

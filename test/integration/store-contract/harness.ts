@@ -24,6 +24,8 @@ export function useStore(open: OpenStore): LiveStore {
     get housekeeping() { return ports.housekeeping; },
     get groups() { return ports.groups; },
     get silences() { return ports.silences; },
+    get answers() { return ports.answers; },
+    get syncLog() { return ports.syncLog; },
     async reopen() {
       await ports.close();
       ports = await again();

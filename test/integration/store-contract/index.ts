@@ -1,4 +1,5 @@
 import { alertGroupsContract } from './alert-groups.contract';
+import { answerStatsContract } from './answer-stats.contract';
 import { deliveryQueueContract } from './delivery-queue.contract';
 import { eventInboxContract } from './event-inbox.contract';
 import { OpenStore } from './harness';
@@ -18,4 +19,5 @@ export function storeContract(engine: string, open: OpenStore): void {
   housekeepingContract(engine, open);
   alertGroupsContract(engine, open);
   silencesContract(engine, open);
+  answerStatsContract(engine, open);
 }

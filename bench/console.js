@@ -4,6 +4,7 @@
 const { join } = require('node:path');
 const { writeFileSync } = require('node:fs');
 const { seedEvents } = require('./console-seed');
+const { bridgeArgs } = require('./proc');
 
 const ROOT = join(__dirname, '..');
 const N = Number(process.env.BENCH_CONSOLE_EVENTS || 1_000_000);
@@ -29,7 +30,7 @@ sinks:
   alerts: { type: file, path: "${dir}/alerts.jsonl" }
 routes: [{ name: all, match: { events: ["*"] }, to: [crm] }]
 `);
-  const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'console.yaml'), BRIDGE_ADMIN_TOKEN: TOKEN, NODE_ENV: 'production' });
+  const bridge = await start(bridgeArgs(ROOT), { BRIDGE_CONFIG: join(dir, 'console.yaml'), BRIDGE_ADMIN_TOKEN: TOKEN, NODE_ENV: 'production' });
   try {
     const login = await fetch(`${bridge.url}/console/login`, { method: 'POST', body: `token=${TOKEN}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
     const cookie = login.headers.get('set-cookie').split(';')[0];

@@ -6,6 +6,7 @@ const { join } = require('node:path');
 const autocannon = require('autocannon');
 const { Kafka, logLevel } = require('kafkajs');
 const broker = require('../scripts/kafka-broker');
+const { bridgeArgs } = require('./proc');
 
 const SECRET = 'bench-secret';
 
@@ -29,7 +30,7 @@ sinks:
 routes:
   - { name: all, match: { events: ["*"] }, to: [stream] }
 `);
-  const bridge = await start([join(__dirname, '..', 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'kafka.yaml'), NODE_ENV: 'production' });
+  const bridge = await start(bridgeArgs(join(__dirname, '..')), { BRIDGE_CONFIG: join(dir, 'kafka.yaml'), NODE_ENV: 'production' });
   const sentAt = new Map();
   const latencies = [];
   let consumed = 0;

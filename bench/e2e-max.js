@@ -5,7 +5,7 @@ const { spawn } = require('node:child_process');
 const { createServer } = require('node:http');
 const fs = require('node:fs');
 const { join } = require('node:path');
-const { cpuSeconds, peakRssMb, load } = require('./proc');
+const { bridgeArgs, cpuSeconds, peakRssMb, load } = require('./proc');
 
 const ROOT = join(__dirname, '..');
 const SECRET = `e2e-bench-${process.pid}`;
@@ -50,7 +50,7 @@ sinks:
   hook: { type: http, url: "${hook.url}/hook" }
 routes: [{ name: all, match: { events: ["*"] }, to: [events-file, hook] }]
 `);
-  const bridge = await start([join(root, 'dist', 'main.js')], { BRIDGE_CONFIG: config, NODE_ENV: 'production', JOGG_WEBHOOK_SECRET: SECRET });
+  const bridge = await start(bridgeArgs(root), { BRIDGE_CONFIG: config, NODE_ENV: 'production', JOGG_WEBHOOK_SECRET: SECRET });
   try {
     const cpu0 = cpuSeconds(bridge.child.pid);
     const t0 = Date.now();

@@ -24,6 +24,17 @@ function peakRssMb(pid) {
   }
 }
 
+/**
+ * The arguments `npm start` gives node to run the bridge at `root` (its V8 flags, then dist/main.js), so every
+ * bench runs the bridge as shipped: `exec node --flag dist/main.js` → ['--flag', '<root>/dist/main.js'].
+ */
+function bridgeArgs(root) {
+  const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start;
+  const words = start.split(/\s+/).filter((w) => w && w !== 'exec');
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') throw new Error(`unexpected start script: ${start}`);
+  return [...words.slice(1, -1), join(root, 'dist', 'main.js')];
+}
+
 /** Runs bench/load.js in a child process; resolves to its figures. `rate`: overall requests/s (omit for as fast as it goes). */
 function load(url, { secret, seconds, connections = 50, prefix, rate, dupPool }) {
   const args = [join(__dirname, 'load.js'), url.replace(/\/webhooks\/jogg$/, ''), secret, String(seconds), String(connections), prefix];
@@ -39,4 +50,4 @@ function load(url, { secret, seconds, connections = 50, prefix, rate, dupPool })
   }));
 }
 
-module.exports = { cpuSeconds, peakRssMb, load };
+module.exports = { cpuSeconds, peakRssMb, load, bridgeArgs };

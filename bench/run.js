@@ -8,7 +8,7 @@ const { join } = require('node:path');
 const { e2eKafka } = require('./e2e-kafka');
 const { e2eMax } = require('./e2e-max');
 const { peerComparison } = require('./peer/peer');
-const { load: loadInChild, peakRssMb } = require('./proc');
+const { bridgeArgs, load: loadInChild, peakRssMb } = require('./proc');
 
 const ROOT = join(__dirname, '..');
 const SECRET = 'bench-secret';
@@ -68,7 +68,7 @@ routes:
   - { name: everything-to-file, match: { events: ["*"] }, to: [events-file] }
 `);
   const baseline = await start([join(__dirname, 'baseline-server.js')]);
-  const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'bridge.yaml'), NODE_ENV: 'production' });
+  const bridge = await start(bridgeArgs(ROOT), { BRIDGE_CONFIG: join(dir, 'bridge.yaml'), NODE_ENV: 'production' });
   const results = { baseline: [], bridge: [], duplicates: [] };
   try {
     await load(baseline.url); // warm-up both, not counted
@@ -105,7 +105,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [events-file] }]
   const times = [];
   for (let i = 0; i < 5; i++) {
     const t0 = process.hrtime.bigint();
-    const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'startup.yaml'), NODE_ENV: 'production' });
+    const bridge = await start(bridgeArgs(ROOT), { BRIDGE_CONFIG: join(dir, 'startup.yaml'), NODE_ENV: 'production' });
     for (;;) {
       const res = await fetch(`${bridge.url}/readyz`).catch(() => undefined);
       if (res?.status === 200) break;
@@ -153,7 +153,7 @@ sinks:
   hook: { type: http, url: "http://127.0.0.1:${receiver.address().port}/hook", concurrency: 32 }
 routes: [{ name: all, match: { events: ["*"] }, to: [events-file, hook] }]
 `);
-  const bridge = await start([join(ROOT, 'dist', 'main.js')], { BRIDGE_CONFIG: join(dir, 'e2e.yaml'), NODE_ENV: 'production' });
+  const bridge = await start(bridgeArgs(ROOT), { BRIDGE_CONFIG: join(dir, 'e2e.yaml'), NODE_ENV: 'production' });
   const result = {};
   try {
     const run = await loadInChild(bridge.url, { secret: SECRET, seconds: 10, connections: 50, prefix: `e2e-${process.pid}-${Date.now()}`, rate: 1000 });

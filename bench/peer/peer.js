@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const { homedir } = require('node:os');
 const { join } = require('node:path');
-const { cpuSeconds, peakRssMb, load } = require('../proc');
+const { bridgeArgs, cpuSeconds, peakRssMb, load } = require('../proc');
 
 const ROOT = join(__dirname, '..', '..');
 /** Another built checkout of the bridge (e.g. the previous release) to run as a side of its own, "before". */
@@ -51,7 +51,7 @@ function sideSpec(name, dir, port, benthos) {
     const root = name === 'before' ? BEFORE : ROOT;
     fs.mkdirSync(join(dir, 'config'), { recursive: true });
     fs.copyFileSync(join(root, 'config', 'bridge.yaml'), join(dir, 'config', 'bridge.yaml'));
-    return { cmd: process.execPath, args: [join(root, 'dist', 'main.js')], env, output: join(dir, 'data', 'events.jsonl') };
+    return { cmd: process.execPath, args: bridgeArgs(root), env, output: join(dir, 'data', 'events.jsonl') };
   }
   if (name === 'benthos') {
     const output = join(dir, 'events.jsonl');

@@ -39,7 +39,7 @@ routes:
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(smtp.received).toHaveLength(1);
     const { mail } = smtp.received[0];
-    expect(mail.subject).toBe(`[jogg] 9 × generated_video_failed, 3 × generated_avatar_video_failed in ${mail.subject!.match(/in (\d+ s)$/)![1]}`);
+    expect(mail.subject).toBe(`[jogg] 9 × generated_video_failed, 3 × generated_avatar_video_failed (data.error.code=18020) in ${mail.subject!.match(/in (\d+ s)$/)![1]}`);
     const html = mail.html as string;
     expect(html.match(/<tr><td>\d{4}-/g)).toHaveLength(5);
     for (const id of sent.slice(0, 5)) expect(html).toContain(`<td>${id}</td>`);

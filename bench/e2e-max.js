@@ -5,22 +5,11 @@ const { spawn } = require('node:child_process');
 const { createServer } = require('node:http');
 const fs = require('node:fs');
 const { join } = require('node:path');
-const { bridgeArgs, cpuSeconds, peakRssMb, load } = require('./proc');
+const { bridgeArgs, cpuSeconds, peakRssMb, load, lines } = require('./proc');
 
 const ROOT = join(__dirname, '..');
 const SECRET = `e2e-bench-${process.pid}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function lines(file) {
-  try {
-    const b = fs.readFileSync(file);
-    let n = 0;
-    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
-    return n;
-  } catch {
-    return 0;
-  }
-}
 
 /** An HTTP receiver in a child process of its own (so it does not share a thread with the bench's polling). */
 async function receiver() {

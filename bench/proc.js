@@ -50,4 +50,16 @@ function load(url, { secret, seconds, connections = 50, prefix, rate, dupPool })
   }));
 }
 
-module.exports = { cpuSeconds, peakRssMb, load, bridgeArgs };
+/** Lines in a file so far (newline bytes), cheap enough to poll. */
+function lines(file) {
+  try {
+    const b = readFileSync(file);
+    let n = 0;
+    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+module.exports = { cpuSeconds, peakRssMb, load, bridgeArgs, lines };

@@ -6,7 +6,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const { homedir } = require('node:os');
 const { join } = require('node:path');
-const { bridgeArgs, cpuSeconds, peakRssMb, load } = require('../proc');
+const { bridgeArgs, cpuSeconds, peakRssMb, load, lines } = require('../proc');
 
 const ROOT = join(__dirname, '..', '..');
 /** Another built checkout of the bridge (e.g. the previous release) to run as a side of its own, "before". */
@@ -29,18 +29,6 @@ async function freePort() {
       srv.close(() => resolve(port));
     });
   });
-}
-
-/** Lines in a file so far (newline bytes), cheap enough to poll. */
-function lines(file) {
-  try {
-    const b = fs.readFileSync(file);
-    let n = 0;
-    for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
-    return n;
-  } catch {
-    return 0;
-  }
 }
 
 function sideSpec(name, dir, port, benthos) {

@@ -61,10 +61,7 @@ export class EmailSink extends Sink<EmailMessage> {
     const subject = this.rendering(() => (this.template('subject', overrides) ?? DEFAULT_SUBJECT).render(context).replace(/[\r\n]+/g, ' '));
     const text = this.rendering(() => (this.template('text', overrides) ?? DEFAULT_TEXT).render(context));
     return {
-      from: this.config.from,
-      to: this.config.to,
-      ...(this.config.cc ? { cc: this.config.cc } : {}),
-      ...(this.config.bcc ? { bcc: this.config.bcc } : {}),
+      ...this.addressing(),
       subject,
       text,
       ...(html !== undefined ? { html } : {}),
@@ -76,6 +73,16 @@ export class EmailSink extends Sink<EmailMessage> {
     };
   }
 
+  /** Sender and recipients, the same for every mail of this sink. */
+  private addressing(): Pick<EmailMessage, 'from' | 'to' | 'cc' | 'bcc'> {
+    return {
+      from: this.config.from,
+      to: this.config.to,
+      ...(this.config.cc ? { cc: this.config.cc } : {}),
+      ...(this.config.bcc ? { bcc: this.config.bcc } : {}),
+    };
+  }
+
   /** One mail for a group (alerting): `group_subject`, `group_text`, `group_html` (a table by default). */
   override renderGroup(group: GroupInput, overrides?: TemplateSet): EmailMessage {
     const context = groupTemplateContext(group);
@@ -83,10 +90,7 @@ export class EmailSink extends Sink<EmailMessage> {
     const text = this.rendering(() => (this.template('group_text', overrides) ?? DEFAULT_GROUP_TEXT).render(context));
     const html = this.rendering(() => (this.template('group_html', overrides) ?? DEFAULT_GROUP_HTML).render(context, escapeHtml));
     return {
-      from: this.config.from,
-      to: this.config.to,
-      ...(this.config.cc ? { cc: this.config.cc } : {}),
-      ...(this.config.bcc ? { bcc: this.config.bcc } : {}),
+      ...this.addressing(),
       subject,
       text,
       html,

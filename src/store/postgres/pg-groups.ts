@@ -29,16 +29,8 @@ export class PgAlertGroups extends AlertGroups {
     super();
   }
 
-  private write<T>(op: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.engine.write(op);
-  }
-
-  private read<R>(sql: string, params?: unknown[]): Promise<R[]> {
-    return this.engine.read<R>(sql, params);
-  }
-
   flushDue(now: number): Promise<AlertGroup[]> {
-    return this.write(async (c) => {
+    return this.engine.write(async (c) => {
       const due = (await c.query(
         `SELECT * FROM alert_groups WHERE state = 'open' AND due_at <= $1 ORDER BY due_at, id FOR UPDATE SKIP LOCKED`, [now],
       )).rows as GroupRow[];
@@ -58,7 +50,7 @@ export class PgAlertGroups extends AlertGroups {
   }
 
   emptyDigest(sink: string, key: string, periodEnd: number, now: number): Promise<AlertGroup | null> {
-    return this.write(async (c) => {
+    return this.engine.write(async (c) => {
       const names = [sink, DIGEST_ROUTE, key];
       if ((await c.query('SELECT 1 FROM alert_groups WHERE sink = $1 AND route = $2 AND group_key = $3', names)).rowCount) return null;
       const seconds = Math.floor(periodEnd / 1000);
@@ -85,17 +77,17 @@ export class PgAlertGroups extends AlertGroups {
   }
 
   async nextDueAt(): Promise<number | null> {
-    const at = (await this.read<{ at: number | null }>(`SELECT MIN(due_at) AS at FROM alert_groups WHERE state = 'open'`))[0].at;
+    const at = (await this.engine.read<{ at: number | null }>(`SELECT MIN(due_at) AS at FROM alert_groups WHERE state = 'open'`))[0].at;
     return at === null ? null : Number(at);
   }
 
   async getGroup(id: number): Promise<AlertGroup | undefined> {
-    const row = (await this.read<GroupRow>('SELECT * FROM alert_groups WHERE id = $1', [id]))[0];
+    const row = (await this.engine.read<GroupRow>('SELECT * FROM alert_groups WHERE id = $1', [id]))[0];
     return row && toGroup(row);
   }
 
   async listGroups(query: GroupQuery): Promise<AlertGroup[]> {
-    const rows = await this.read<GroupRow>(
+    const rows = await this.engine.read<GroupRow>(
       `SELECT * FROM alert_groups g WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR sink = $2) AND ($3::bigint IS NULL OR id < $3)
        AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.event_pk = $4))
        ORDER BY id DESC LIMIT $5`,
@@ -105,7 +97,7 @@ export class PgAlertGroups extends AlertGroups {
   }
 
   async members(groupId: number, limit: number, failedOnly = false): Promise<GroupMember[]> {
-    const rows = await this.read<{ group_id: number; id: number; event: string; body: string; received_at: number }>(
+    const rows = await this.engine.read<{ group_id: number; id: number; event: string; body: string; received_at: number }>(
       `SELECT m.group_id, e.id, e.event, e.body, e.received_at FROM group_members m JOIN events e ON e.id = m.event_pk
        WHERE m.group_id = $1 AND (NOT $3 OR e.event LIKE '%\\_failed' ESCAPE '\\') ORDER BY m.event_pk LIMIT $2`,
       [groupId, limit, failedOnly],
@@ -114,7 +106,7 @@ export class PgAlertGroups extends AlertGroups {
   }
 
   async memberCounts(groupId: number): Promise<{ event: string; count: number }[]> {
-    const rows = await this.read<{ event: string; count: number }>(
+    const rows = await this.engine.read<{ event: string; count: number }>(
       `SELECT e.event, COUNT(*) AS count FROM group_members m JOIN events e ON e.id = m.event_pk WHERE m.group_id = $1
        GROUP BY e.event ORDER BY count DESC, e.event`,
       [groupId],

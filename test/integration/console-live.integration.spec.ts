@@ -6,6 +6,13 @@ const SECRET = 'console-live-webhook-secret';
 const TOKEN = 'console-live-admin-token-71c3';
 
 /** An open live stream (server-sent events) as a forgotten browser tab holds it, against the built bridge. */
+const CONFIG = `
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+sinks: { out: { type: console } }
+routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
+`;
+
 describe('console live stream at shutdown, and console errors as pages (dist/main.js)', () => {
   let bridge: BridgeProcess;
 
@@ -36,12 +43,7 @@ describe('console live stream at shutdown, and console errors as pages (dist/mai
   };
 
   it('ends every open stream when SIGTERM arrives, says why, and exits 0', async () => {
-    bridge = await BridgeProcess.launch(`
-store: { path: "\${DIR}/bridge.db" }
-jogg: { secrets: ["${SECRET}"] }
-sinks: { out: { type: console } }
-routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
-`, { BRIDGE_ADMIN_TOKEN: TOKEN });
+    bridge = await BridgeProcess.launch(CONFIG, { BRIDGE_ADMIN_TOKEN: TOKEN });
     const cookie = await signIn();
     const { stream, abort } = openStream(cookie);
     try {
@@ -57,12 +59,7 @@ routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
   }, 60_000);
 
   it('answers errors raised before a console page (unknown path, form too large, wrong body type) as HTML pages, elsewhere as JSON', async () => {
-    bridge = await BridgeProcess.launch(`
-store: { path: "\${DIR}/bridge.db" }
-jogg: { secrets: ["${SECRET}"] }
-sinks: { out: { type: console } }
-routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
-`, { BRIDGE_ADMIN_TOKEN: TOKEN });
+    bridge = await BridgeProcess.launch(CONFIG, { BRIDGE_ADMIN_TOKEN: TOKEN });
     const cookie = await signIn();
     const page = async (method: string, path: string, body?: string, type?: string) => {
       const res = await fetch(`${bridge.url}${path}`, { method, body, redirect: 'manual', headers: { cookie, ...(type ? { 'content-type': type } : {}) } });

@@ -1,11 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Clock } from './clock';
 import { DomainEvents } from './domain-events';
+import { HandOff } from './hand-off';
 
-/** What every module may use: the clock and the application's event bus (one of each per application). */
+/**
+ * What every module may use: the clock, the application's event bus, and the hand-off of new deliveries from the
+ * ingress to the dispatcher (one of each per application).
+ */
 @Module({
-  providers: [Clock, DomainEvents],
-  exports: [Clock, DomainEvents],
+  providers: [Clock, DomainEvents, HandOff],
+  exports: [Clock, DomainEvents, HandOff],
 })
 export class CommonModule {}
 

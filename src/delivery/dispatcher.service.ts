@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { DomainEvents, Subscriptions } from '../common/domain-events';
+import { DomainEvents, DomainEventMap, Subscriptions } from '../common/domain-events';
+import { HandOff } from '../common/hand-off';
 import { RepeatedLog } from '../common/repeated-log';
 import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
@@ -44,6 +45,10 @@ interface SinkLane {
   circuit: SinkCircuit;
   /** Which order keys may start now (per-key order within what this lane holds). */
   keys: KeyGate;
+  /** The last claim got less than it asked for: nothing more was due in the store (then new deliveries may be handed off). */
+  caughtUp: boolean;
+  /** When the last claim ran, and the store's generation it saw (see DispatcherService.generation). */
+  lastClaim: { at: number; generation: number };
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -79,6 +84,12 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
   /** Errors are stored with deliveries and shown by the CLI: they must not carry a configured secret. */
   private redact: (text: string) => string;
   private readonly subscriptions = new Subscriptions();
+  /**
+   * Counts what may have put claimable deliveries in the store behind our back: new deliveries that were not handed
+   * off, replays, releases. A caught-up lane that has seen the current generation skips its claims until the next
+   * poll interval (only time can make more due: retries, the end of a hold).
+   */
+  private generation = 0;
 
   constructor(
     private readonly config: BridgeConfigService,
@@ -89,6 +100,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     private readonly metrics: MetricsService,
     private readonly events: DomainEvents,
     private readonly groupMessages: GroupMessages,
+    private readonly handOff: HandOff,
   ) {
     this.redact = redactor(collectSecrets(config.current));
   }
@@ -97,8 +109,8 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     this.subscriptions.add(
       // the sink registry (a module below) has renewed its sinks by now: handlers run in module order
       this.events.on('config.changed', DispatcherService.name, ({ next }) => this.configChanged(next)),
-      this.events.on('event.accepted', DispatcherService.name, () => this.notify()),
-      this.events.on('deliveries.requeued', DispatcherService.name, () => this.notify()),
+      this.events.on('event.accepted', DispatcherService.name, (accepted) => this.accepted(accepted)),
+      this.events.on('deliveries.requeued', DispatcherService.name, () => this.storeChanged()),
     );
   }
 
@@ -127,12 +139,19 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
    */
   private syncLanes({ delivery, sinks, source }: LoadedConfig): void {
     const now = this.clock.now();
-    for (const name of this.lanes.keys()) if (!sinks.has(name)) this.lanes.delete(name);
+    for (const name of this.lanes.keys()) {
+      if (sinks.has(name)) continue;
+      this.lanes.delete(name);
+      this.handOff.close(name);
+    }
     for (const name of this.sinks.names()) {
       const sinkConfig = sinks.get(name)!.config;
       const rate = sinkConfig.rateLimit;
       const sink = this.sinks.get(name)!;
-      const lane = this.lanes.get(name) ?? { inFlight: 0, carried: 0, pace: { since: now, count: 0, perSecond: 0 }, claiming: false, buffer: [], keys: new KeyGate(), circuit: new SinkCircuit(name, this.logger, circuitOptions(source)) };
+      const lane = this.lanes.get(name) ?? {
+        inFlight: 0, carried: 0, pace: { since: now, count: 0, perSecond: 0 }, claiming: false, buffer: [], keys: new KeyGate(),
+        circuit: new SinkCircuit(name, this.logger, circuitOptions(source)), caughtUp: false, lastClaim: { at: 0, generation: -1 },
+      };
       lane.circuit.configure(circuitOptions(source));
       this.metrics?.circuit(name, lane.circuit.gauge);
       Object.assign(lane, {
@@ -143,7 +162,53 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
         bucket: rate ? new TokenBucket(rate.perSecond, rate.burst, now) : undefined,
       });
       this.lanes.set(name, lane as SinkLane);
+      this.updateHandOff(lane as SinkLane);
     }
+  }
+
+  /**
+   * New events committed: take what was handed off (leased to us at insert) into the lanes and start it; what a lane
+   * cannot take now goes back to the store. Deliveries that were not handed off wait in the store: claim them.
+   */
+  private accepted({ deliveries, claimed }: DomainEventMap['event.accepted']): void {
+    const back: ClaimedDelivery[] = [];
+    const taken = new Map<SinkLane, number>();
+    for (const delivery of claimed) {
+      const lane = this.lanes.get(delivery.sink);
+      if (!lane || this.stopped || lane.circuit.state !== 'closed') back.push(delivery);
+      else {
+        // the lease runs from the ingest's clock reading: a delivery held too long is left to it (see startBuffered)
+        lane.buffer.push({ delivery, claimedAt: delivery.event.receivedAt });
+        taken.set(lane, (taken.get(lane) ?? 0) + 1);
+      }
+    }
+    for (const [lane, count] of taken) {
+      this.metrics?.handOff(lane.sink.name, count);
+      this.startBuffered(lane);
+    }
+    if (back.length) this.giveBackToStore(back);
+    if (claimed.length < deliveries) this.storeChanged();
+  }
+
+  /** Claimable deliveries may be in the store that no lane has seen: every lane claims at its next turn. */
+  private storeChanged(): void {
+    this.generation++;
+    this.notify();
+  }
+
+  private giveBackToStore(deliveries: readonly ClaimedDelivery[]): void {
+    if (!deliveries.length) return;
+    void this.store.release(deliveries).then(() => this.storeChanged(), () => 0);
+  }
+
+  /**
+   * Opens the lane's hand-off while it could send a new delivery at once and nothing older waits in the store
+   * (a handed-off delivery would go ahead of it); closes it otherwise.
+   */
+  private updateHandOff(lane: SinkLane): void {
+    const open = !this.stopped && lane.circuit.state === 'closed' && !lane.bucket && lane.caughtUp && lane.carried + lane.buffer.length < MAX_HELD;
+    if (open) this.handOff.openFor(lane.sink.name, lane.leaseMs);
+    else this.handOff.close(lane.sink.name);
   }
 
   /** Sinks that were down when the process stopped start down: probed before anything else is sent. */
@@ -185,6 +250,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.handOff.closeAll();
     clearTimeout(this.timer);
     const buffered = [...this.lanes.values()].flatMap((lane) => lane.buffer.splice(0).map((b) => b.delivery));
     await this.store.release(buffered).catch(() => 0);
@@ -230,21 +296,27 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     this.startBuffered(lane);
     const want = this.wanted(lane);
     if (want <= 0 || lane.claiming) return;
-    lane.claiming = true;
     const claimedAt = this.clock.now();
+    // caught up, and nothing was put in the store since: new work comes by hand-off, time-due work at the poll interval
+    const { at, generation } = lane.lastClaim;
+    if (lane.caughtUp && generation === this.generation && claimedAt - at < this.config.current.delivery.pollIntervalMs) return;
+    lane.claiming = true;
+    lane.lastClaim = { at: claimedAt, generation: this.generation };
     let claimed: ClaimedDelivery[] = [];
     try {
       claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, lane.leaseMs);
       this.claimWorked(lane, claimedAt);
+      lane.caughtUp = claimed.length < want;
     } catch (error) {
       this.claimFailed(lane, claimedAt, (error as Error).message);
+      lane.caughtUp = false;
     } finally {
       lane.claiming = false;
     }
     // the sink went down while this claim ran: give the claims back now, or they would wait out their lease
     if (lane.circuit.state !== 'closed') {
-      void this.store.release(claimed).catch(() => 0);
-      return;
+      this.giveBackToStore(claimed);
+      return this.updateHandOff(lane);
     }
     lane.buffer.push(...claimed.map((delivery) => ({ delivery, claimedAt })));
     this.startBuffered(lane);
@@ -337,6 +409,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     }
     if (batch.length) this.track(lane, batch);
     lane.buffer = kept;
+    this.updateHandOff(lane);
   }
 
   /** Runs a send; its slot frees once the results are known (recording them joins the next store commit). */
@@ -350,6 +423,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
       lane.inFlight--;
       lane.carried -= batch.length;
       this.notePace(lane, batch.length);
+      this.updateHandOff(lane);
       this.notify();
     };
     const work = this.deliver(lane, batch, free);
@@ -446,8 +520,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
         if (!(error instanceof PermanentSinkError) && delivery.orderKey !== null) blocked.add(delivery.orderKey);
       }
     }
-    const held = batch.filter((_, i) => failures[i] === HELD_BACK);
-    if (held.length) void this.store.release(held).catch(() => 0);
+    this.giveBackToStore(batch.filter((_, i) => failures[i] === HELD_BACK));
     if (!items.length) return failures;
     const sent = await lane.sink.sendBatch(items).catch((error: unknown) => items.map(() => failureOf(error)));
     positions.forEach((at, k) => (failures[at] = sent[k]));
@@ -489,15 +562,16 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     const error = result.status === 'delivered' ? '' : result.error;
     const change = answered ? circuit.succeeded(now) : circuit.failed(now, error, failure instanceof TransientSinkError ? failure.retryAfterMs : undefined);
     this.metrics?.circuit(lane.sink.name, circuit.gauge);
+    if (change !== undefined) this.updateHandOff(lane);
     if (change === 'opened') {
       const held = lane.buffer.splice(0).map((b) => b.delivery);
       lane.keys.clear();
-      void this.store.release(held).catch(() => 0);
+      this.giveBackToStore(held);
       void this.store.openCircuit(lane.sink.name, circuit.openedAt!)
         .catch((error: Error) => this.logger.warn(`cannot record that ${lane.sink.name} is down: ${error.message}`));
     } else if (change === 'closed') {
       void this.store.closeCircuit(lane.sink.name, openedAt!, now)
-        .then(() => this.notify(), (error: Error) => this.logger.error(`cannot release the deliveries waiting for ${lane.sink.name}: ${error.message}`));
+        .then(() => this.storeChanged(), (error: Error) => this.logger.error(`cannot release the deliveries waiting for ${lane.sink.name}: ${error.message}`));
     }
     // a failure while the sink is down did not use the delivery's retries: it is due again at the next probe or the close
     if (result.status === 'retrying' && circuit.state !== 'closed') return { ...result, nextAt: now, uncounted: true };
@@ -508,7 +582,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     const held = lane.buffer.filter((b) => b.delivery.orderKey === key);
     if (!held.length) return;
     lane.buffer = lane.buffer.filter((b) => b.delivery.orderKey !== key);
-    await this.store.release(held.map((b) => b.delivery)).catch(() => 0);
+    this.giveBackToStore(held.map((b) => b.delivery));
   }
 
   private afterFailure(lane: SinkLane, delivery: ClaimedDelivery, error: unknown): Settlement {

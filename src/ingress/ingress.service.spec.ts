@@ -1,3 +1,4 @@
+import { HandOff } from '../common/hand-off';
 import { SilenceService } from '../alerting/silence.service';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
@@ -21,7 +22,7 @@ function ingressWith(ingest: (event: NewEvent) => Promise<{ id: number; duplicat
   const routing = { plan: () => planned } as unknown as RoutingService;
   const clock = { now: () => NOW } as Clock;
   const silences = { match: () => undefined } as unknown as SilenceService;
-  const ingress = new IngressService(config, routing, { ingest } as unknown as EventInbox, clock, events, silences);
+  const ingress = new IngressService(config, routing, { ingest } as unknown as EventInbox, clock, events, silences, new HandOff());
   return { ingress, accepted };
 }
 
@@ -36,7 +37,7 @@ describe('IngressService results', () => {
   it('accepts a new event, says how many deliveries it got, and announces it (event.accepted)', async () => {
     const { ingress, accepted } = ingressWith(async () => ({ id: 7, duplicate: false }), [route, { ...route, sink: 'other' }]);
     expect(await ingress.accept(webhook(), null)).toEqual({ status: 'accepted', id: 7, deliveries: 2 });
-    expect(accepted).toEqual([{ id: 7, deliveries: 2 }]);
+    expect(accepted).toEqual([{ id: 7, deliveries: 2, claimed: [] }]);
   });
 
   it('accepts an event no route takes without waking anyone', async () => {

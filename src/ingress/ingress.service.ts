@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { DomainEvents } from '../common/domain-events';
+import { HandOff } from '../common/hand-off';
 import { baseName } from '../common/endpoint-name';
 import { formatDuration } from '../common/units';
 import { BridgeConfigService } from '../config/bridge-config.service';
@@ -9,13 +10,17 @@ import { planAlerting } from '../alerting/membership';
 import { SilenceService } from '../alerting/silence.service';
 import { RoutingService } from '../rules/routing.service';
 import { EventInbox } from '../store/ports/event-inbox';
-import { StoreUnavailableError } from '../store/store.types';
+import { ClaimedDelivery, StoreUnavailableError } from '../store/store.types';
 import { dedupeKey, ReceivedWebhook } from './envelope';
 
 declare module '../common/domain-events' {
   interface DomainEventMap {
-    /** A new event and its deliveries are committed (not sent for a duplicate, nor for an event no route takes). */
-    'event.accepted': { id: number; deliveries: number };
+    /**
+     * A new event and its deliveries are committed (not sent for a duplicate, nor for an event no route takes).
+     * `claimed`: those of them handed off (see HandOff), leased to this process and for the dispatcher to send; the
+     * others wait in the store to be claimed.
+     */
+    'event.accepted': { id: number; deliveries: number; claimed: ClaimedDelivery[] };
   }
 }
 
@@ -38,6 +43,7 @@ export class IngressService {
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly silences: SilenceService,
+    private readonly handOff: HandOff,
   ) {}
 
   /** The result of the webhook; throws only for a fault nobody foresaw (a bug). */
@@ -55,7 +61,11 @@ export class IngressService {
       if (silenceId !== undefined) return { route, sink, silenceId };
       const { group, notBefore } = planAlerting(groups, route, loaded, envelope, now);
       if (group) return { route, sink, group };
-      return { route, sink, orderKey: orderKeyOf(loaded, envelope, templates, endpointName), ...(notBefore !== undefined ? { notBefore } : {}) };
+      const orderKey = orderKeyOf(loaded, envelope, templates, endpointName);
+      if (notBefore !== undefined) return { route, sink, orderKey, notBefore };
+      // an open hand-off: inserted leased to this process, sent at once without a claim (never a keyed one: its order is the store's)
+      const leaseMs = orderKey === null ? this.handOff.leaseMs(sink) : undefined;
+      return leaseMs === undefined ? { route, sink, orderKey } : { route, sink, orderKey, leaseUntil: now + leaseMs };
     });
     let result;
     try {
@@ -74,7 +84,7 @@ export class IngressService {
       throw error;
     }
     if (result.duplicate) return { status: 'duplicate', id: result.id, deliveries: 0 };
-    if (deliveries.length) this.events.emit('event.accepted', { id: result.id, deliveries: deliveries.length });
+    if (deliveries.length) this.events.emit('event.accepted', { id: result.id, deliveries: deliveries.length, claimed: result.claimed ?? [] });
     return { status: 'accepted', id: result.id, deliveries: deliveries.length };
   }
 

@@ -24,6 +24,7 @@ export class MetricsService {
   private readonly syncSuccess: Gauge;
   private readonly leading: Gauge;
   private readonly circuits: Gauge<'sink'>;
+  private readonly handedOff: Counter<'sink'>;
 
   constructor(store: DeliveryQueue, config: BridgeConfigService) {
     const registers = [this.registry];
@@ -31,6 +32,7 @@ export class MetricsService {
     this.webhooks = new Counter({ name: 'bridge_webhooks_total', help: 'Webhooks received, by event and outcome', labelNames: ['event', 'outcome'], registers });
     this.deliveries = new Counter({ name: 'bridge_deliveries_total', help: 'Delivery attempts, by sink, route and outcome', labelNames: ['sink', 'route', 'outcome'], registers });
     this.deliveryDuration = new Histogram({ name: 'bridge_delivery_duration_seconds', help: 'Time one delivery attempt took', labelNames: ['sink'], buckets: LATENCY_BUCKETS, registers });
+    this.handedOff = new Counter({ name: 'bridge_deliveries_handed_off_total', help: 'New deliveries the dispatcher took straight from the ingress (leased at insert, no claim), by sink', labelNames: ['sink'], registers });
     this.eventToDelivery = new Histogram({ name: 'bridge_event_to_delivery_seconds', help: 'From receiving the event to its delivery', labelNames: ['sink'], buckets: LATENCY_BUCKETS, registers });
     // Scrapes matter most while the store is down: the queue gauges are then left out, not the whole answer.
     const counts = () => store.deliveryCounts().catch(() => []);
@@ -77,6 +79,10 @@ export class MetricsService {
 
   configReloaded(ok: boolean): void {
     this.reload.set(ok ? 1 : 0);
+  }
+
+  handOff(sink: string, count: number): void {
+    this.handedOff.inc({ sink }, count);
   }
 
   webhook(event: string | undefined, outcome: WebhookOutcome): void {

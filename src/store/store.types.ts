@@ -18,12 +18,44 @@ export interface NewEvent {
    * Alerting: `group` joins the delivery to its group instead; `silenceId` records it `silenced` by that silence;
    * `notBefore` holds it until then (the route's active time opens).
    */
-  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership; silenceId?: number; notBefore?: number }[];
+  /**
+   * Hand-off: a delivery with `leaseUntil` (never one with a group, silence, `notBefore` or order key) is inserted
+   * already leased to this process until then, and comes back in `IngestResult.claimed`: the dispatcher sends it
+   * without claiming it from the store.
+   */
+  deliveries: readonly { route: string; sink: string; orderKey?: string | null; group?: GroupMembership; silenceId?: number; notBefore?: number; leaseUntil?: number }[];
 }
 
 export interface IngestResult {
   id: number;
   duplicate: boolean;
+  /** The deliveries inserted leased (those with `leaseUntil`), as a claim would return them; none for a duplicate. */
+  claimed?: ClaimedDelivery[];
+}
+
+/** Which of an event's deliveries were inserted leased: their position in `NewEvent.deliveries` and their id. */
+export interface LeasedAtIngest {
+  token: string;
+  deliveries: { at: number; id: number }[];
+}
+
+/** True for a delivery the store inserts leased (hand-off): only a plain one, sent on its own, may skip the claim. */
+export function leasedAtIngest(d: NewEvent['deliveries'][number]): d is NewEvent['deliveries'][number] & { leaseUntil: number } {
+  return d.leaseUntil !== undefined && !d.group && d.silenceId === undefined && d.notBefore === undefined && (d.orderKey ?? null) === null;
+}
+
+/** The claimed deliveries of a hand-off, built from what the ingress gave (no read back): what a claim would return. */
+export function handedOff(event: NewEvent, eventPk: number, leased: LeasedAtIngest): ClaimedDelivery[] {
+  const stored: StoredEvent = {
+    id: eventPk, dedupeKey: event.dedupeKey, eventId: event.eventId ?? null, event: event.event, timestamp: event.timestamp,
+    endpoint: event.endpoint, receivedAt: event.receivedAt, routed: event.deliveries.length, body: event.body,
+  };
+  const at = event.receivedAt;
+  return leased.deliveries.map(({ at: index, id }) => ({
+    id, eventPk, route: event.deliveries[index].route, sink: event.deliveries[index].sink, status: 'pending', attempts: 0,
+    attemptsBeforeReplay: 0, orderKey: null, pausedMs: 0, groupId: null, silenceId: null, nextAt: at, lastError: null,
+    createdAt: at, updatedAt: at, leaseToken: leased.token, event: stored,
+  }));
 }
 
 export interface StoredEvent {

@@ -78,6 +78,17 @@ routes:
     expect(attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered', error: null })]);
   });
 
+  it('hands new deliveries of an idle, healthy sink straight to the dispatcher (no claim), and delivers each once', async () => {
+    const handedOff = async () => Number(/bridge_deliveries_handed_off_total\{sink="hook"\} (\d+)/.exec(await (await fetch(`${bridge.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await handedOff();
+    const sent = [];
+    for (let i = 0; i < 10; i++) sent.push(await send(videoEvent()));
+    for (const { deliveryId } of sent) await settled(deliveryId, 'delivered');
+    expect(await handedOff()).toBe(before + 10);
+    expect(receiver.requests.map((r) => r.body).sort()).toEqual(sent.map((s) => s.text).sort());
+    for (const { deliveryId } of sent) expect(await bridge.store.listAttempts(deliveryId)).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
+  });
+
   it('renders route templates, with payload values JSON-escaped where the template asks', async () => {
     const photoId = `p-${Date.now()}`;
     const { deliveryId } = await send({

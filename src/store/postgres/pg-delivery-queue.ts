@@ -59,10 +59,11 @@ export class PgDeliveryQueue extends DeliveryQueue {
          UPDATE deliveries d SET status = i.status, attempts = d.attempts + 1, next_at = i.next_at, last_error = i.error,
            attempts_before_replay = d.attempts_before_replay + i.uncounted,
            lease_until = NULL, lease_token = NULL, updated_at = i.finished_at
-         FROM input i WHERE d.id = i.id AND d.lease_token = i.token RETURNING d.id, i.token
+         FROM input i WHERE d.id = i.id AND d.lease_token = i.token RETURNING d.id, i.token, d.attempts
        ), recorded AS (
+         -- the history has one entry per attempt: this one's number is the delivery's count of attempts, now counted
          INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
-         SELECT i.id, (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = i.id), i.started_at,
+         SELECT i.id, changed.attempts, i.started_at,
                 GREATEST(0, i.finished_at - i.started_at), i.outcome, i.error
          FROM input i JOIN changed USING (id, token)
        )

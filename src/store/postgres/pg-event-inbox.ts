@@ -1,7 +1,8 @@
 import { PoolClient } from 'pg';
 import { EventRow, toEvent } from '../row-mapper';
 import { EventInbox } from '../ports/event-inbox';
-import { EventQuery, IngestResult, NewEvent, StoredEvent } from '../store.types';
+import { randomUUID } from 'node:crypto';
+import { EventQuery, handedOff, IngestResult, leasedAtIngest, LeasedAtIngest, NewEvent, StoredEvent } from '../store.types';
 import { PgEngine } from './pg-engine';
 import { joinGroup } from './pg-groups';
 
@@ -45,11 +46,14 @@ export class PgEventInbox extends EventInbox {
     }
     const rows = {
       event: [] as number[], route: [] as string[], sink: [] as string[], at: [] as number[], key: [] as (string | null)[],
-      status: [] as string[], silence: [] as (number | null)[], next: [] as number[],
+      status: [] as string[], silence: [] as (number | null)[], next: [] as number[], leaseUntil: [] as (number | null)[],
     };
+    // hand-off: one lease token for the deliveries of this group inserted leased, found again by (event, route, sink)
+    const token = randomUUID();
+    const leasedAt = new Map<string, { event: NewEvent; at: number }>();
     for (const e of candidates) {
       if (!fresh.has(e.dedupeKey)) continue;
-      for (const d of e.deliveries) {
+      for (const [at, d] of e.deliveries.entries()) {
         // alerting: a grouped route's delivery is a membership of its group, sent with the group's one delivery
         if (d.group && d.silenceId === undefined) {
           await joinGroup(c, ids.get(e.dedupeKey)!, d.route, d.sink, d.group, e.receivedAt);
@@ -64,21 +68,35 @@ export class PgEventInbox extends EventInbox {
         rows.status.push(d.silenceId !== undefined ? 'silenced' : 'pending');
         rows.silence.push(d.silenceId ?? null);
         rows.next.push(d.notBefore ?? e.receivedAt);
+        const leased = leasedAtIngest(d);
+        rows.leaseUntil.push(leased ? d.leaseUntil : null);
+        if (leased) leasedAt.set(`${ids.get(e.dedupeKey)} ${d.route} ${d.sink}`, { event: e, at });
       }
     }
+    const leased = new Map<NewEvent, LeasedAtIngest>();
     if (rows.event.length) {
-      await c.query(
-        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key, silence_id)
-         SELECT e, r, s, st, 0, n, t, t, k, si
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bigint[]) AS x(e, r, s, t, k, st, si, n)
-         ON CONFLICT DO NOTHING`,
-        [rows.event, rows.route, rows.sink, rows.at, rows.key, rows.status, rows.silence, rows.next],
-      );
+      const inserted = (await c.query(
+        `INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key, silence_id, lease_until, lease_token)
+         SELECT e, r, s, st, 0, n, t, t, k, si, lu, CASE WHEN lu IS NULL THEN NULL ELSE $10 END
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[])
+           AS x(e, r, s, t, k, st, si, n, lu)
+         ON CONFLICT DO NOTHING RETURNING id, event_pk, route, sink, lease_token`,
+        [rows.event, rows.route, rows.sink, rows.at, rows.key, rows.status, rows.silence, rows.next, rows.leaseUntil, token],
+      )).rows as { id: string; event_pk: string; route: string; sink: string; lease_token: string | null }[];
+      for (const row of inserted) {
+        const hit = row.lease_token && leasedAt.get(`${row.event_pk} ${row.route} ${row.sink}`);
+        if (!hit) continue;
+        const entry = leased.get(hit.event) ?? { token, deliveries: [] };
+        entry.deliveries.push({ at: hit.at, id: Number(row.id) });
+        leased.set(hit.event, entry);
+      }
     }
     return events.map((e, i) => {
       const id = ids.get(e.dedupeKey);
       if (id === undefined) throw new Error(`event ${e.dedupeKey} was neither inserted nor found`);
-      return { id, duplicate: !(fresh.has(e.dedupeKey) && first.get(e.dedupeKey) === i) };
+      const duplicate = !(fresh.has(e.dedupeKey) && first.get(e.dedupeKey) === i);
+      const mine = duplicate ? undefined : leased.get(e);
+      return mine ? { id, duplicate, claimed: handedOff(e, id, sorted(mine)) } : { id, duplicate };
     });
   }
 
@@ -95,4 +113,9 @@ export class PgEventInbox extends EventInbox {
     );
     return rows.map(toEvent);
   }
+}
+
+/** In the order of the event's deliveries (RETURNING does not promise the input's order). */
+function sorted(leased: LeasedAtIngest): LeasedAtIngest {
+  return { token: leased.token, deliveries: [...leased.deliveries].sort((a, b) => a.at - b.at) };
 }

@@ -1,7 +1,8 @@
 import { EventRow, toEvent } from '../row-mapper';
 import { EventInbox } from '../ports/event-inbox';
-import { EventQuery, IngestResult, NewEvent, StoredEvent } from '../store.types';
+import { EventQuery, handedOff, IngestResult, NewEvent, StoredEvent } from '../store.types';
 import { SqliteEngine } from './sqlite-engine';
+import { WriterIngestResult } from './sqlite-writer';
 
 /** The inbox on SQLite: ingests go to the writer thread (group commit); reads use the main thread's connection. */
 export class SqliteEventInbox extends EventInbox {
@@ -9,8 +10,9 @@ export class SqliteEventInbox extends EventInbox {
     super();
   }
 
-  ingest(event: NewEvent): Promise<IngestResult> {
-    return this.engine.write({ kind: 'ingest', event });
+  async ingest(event: NewEvent): Promise<IngestResult> {
+    const { id, duplicate, leased } = await this.engine.write<WriterIngestResult>({ kind: 'ingest', event });
+    return leased ? { id, duplicate, claimed: handedOff(event, id, leased) } : { id, duplicate };
   }
 
   async getEvent(id: number): Promise<StoredEvent | undefined> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Database as Db, Statement } from 'better-sqlite3';
 import { DeliveryRow, EventRow, toDelivery, toEvent } from '../row-mapper';
-import { ClaimedDelivery, IngestResult, NewEvent, ReplayFilter, Settlement } from '../store.types';
+import { ClaimedDelivery, leasedAtIngest, LeasedAtIngest, NewEvent, ReplayFilter, Settlement } from '../store.types';
 import { NewSilence } from '../ports/silences';
 import { AnswerCount } from '../ports/answer-stats';
 import { EndpointSyncRecord } from '../ports/endpoint-sync-log';
@@ -42,6 +42,13 @@ export type WriteOp =
   | { kind: 'addAnswerCounts'; counts: readonly AnswerCount[] }
   | { kind: 'purgeAnswerCounts'; before: number }
   | { kind: 'recordSync'; records: readonly EndpointSyncRecord[] };
+
+/** What an ingest write gives back across the thread boundary (the inbox builds the claimed deliveries from it). */
+export interface WriterIngestResult {
+  id: number;
+  duplicate: boolean;
+  leased?: LeasedAtIngest;
+}
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -142,13 +149,15 @@ export class SqliteWriter {
     }
   }
 
-  private ingest(event: NewEvent): IngestResult {
+  /** The event's id, or the stored one's for a duplicate; `leased`: the deliveries inserted leased (hand-off). */
+  private ingest(event: NewEvent): WriterIngestResult {
     const inserted = this.stmts.insertEvent.get({
       dedupe_key: event.dedupeKey, event_id: event.eventId ?? null, event: event.event, endpoint: event.endpoint,
       timestamp: event.timestamp, received_at: event.receivedAt, routed: event.deliveries.length, body: event.body,
     }) as { id: number } | undefined;
     if (!inserted) return { id: (this.stmts.eventByKey.get(event.dedupeKey) as { id: number }).id, duplicate: true };
-    for (const d of event.deliveries) {
+    let leased: LeasedAtIngest | undefined;
+    for (const [at, d] of event.deliveries.entries()) {
       // alerting: a silenced delivery is recorded, not sent; a grouped route's delivery is a membership of its group, sent with the group's one delivery
       if (d.silenceId !== undefined) {
         this.stmts.insertSilenced.run({ event_pk: inserted.id, route: d.route, sink: d.sink, silence_id: d.silenceId, now: event.receivedAt });
@@ -158,11 +167,14 @@ export class SqliteWriter {
         this.groups.join(inserted.id, d.route, d.sink, d.group, event.receivedAt);
         continue;
       }
-      this.stmts.insertDelivery.run({
+      const lease = leasedAtIngest(d) ? (leased ??= { token: randomUUID(), deliveries: [] }) : undefined;
+      const row = this.stmts.insertDelivery.run({
         event_pk: inserted.id, route: d.route, sink: d.sink, order_key: d.orderKey ?? null, now: event.receivedAt, next_at: d.notBefore ?? event.receivedAt,
+        lease_until: lease ? d.leaseUntil! : null, lease_token: lease?.token ?? null,
       });
+      if (lease && row.changes) lease.deliveries.push({ at, id: Number(row.lastInsertRowid) });
     }
-    return { id: inserted.id, duplicate: false };
+    return { id: inserted.id, duplicate: false, ...(leased?.deliveries.length ? { leased } : {}) };
   }
 
   private claim(sink: string, limit: number, now: number, leaseMs: number): ClaimedDelivery[] {
@@ -181,10 +193,12 @@ export class SqliteWriter {
     const error = result.status === 'delivered' ? null : result.error;
     const nextAt = result.status === 'retrying' ? result.nextAt : op.nextAt;
     const uncounted = result.status === 'retrying' && result.uncounted ? 1 : 0;
-    const changed = this.stmts.settle.run({ id: op.id, token: op.token, status: result.status, next_at: nextAt, error, uncounted, now: op.finishedAt }).changes;
+    const changed = this.stmts.settle.get({ id: op.id, token: op.token, status: result.status, next_at: nextAt, error, uncounted, now: op.finishedAt }) as
+      { attempts: number } | undefined;
     if (!changed) return false;
+    // the history has one entry per attempt: this one's number is the delivery's count of attempts, now counted
     this.stmts.insertAttempt.run({
-      delivery_id: op.id, started_at: op.startedAt, duration_ms: Math.max(0, op.finishedAt - op.startedAt), error,
+      delivery_id: op.id, attempt: changed.attempts, started_at: op.startedAt, duration_ms: Math.max(0, op.finishedAt - op.startedAt), error,
       outcome: result.status === 'retrying' ? 'retry' : result.status,
     });
     return true;
@@ -219,8 +233,8 @@ function prepare(db: Db) {
                     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`),
     eventByKey: s(`SELECT id FROM events WHERE dedupe_key = ?`),
     eventById: s(`SELECT * FROM events WHERE id = ?`),
-    insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key)
-                       VALUES (@event_pk, @route, @sink, 'pending', 0, @next_at, @now, @now, @order_key) ON CONFLICT DO NOTHING`),
+    insertDelivery: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, order_key, lease_until, lease_token)
+                       VALUES (@event_pk, @route, @sink, 'pending', 0, @next_at, @now, @now, @order_key, @lease_until, @lease_token) ON CONFLICT DO NOTHING`),
     insertSilenced: s(`INSERT INTO deliveries (event_pk, route, sink, status, attempts, next_at, created_at, updated_at, silence_id)
                        VALUES (@event_pk, @route, @sink, 'silenced', 0, @now, @now, @now, @silence_id) ON CONFLICT DO NOTHING`),
     // In id order. A keyed delivery is skipped while an earlier one of its key waits and cannot be claimed with it
@@ -235,7 +249,7 @@ function prepare(db: Db) {
               RETURNING *`),
     settle: s(`UPDATE deliveries SET status = @status, attempts = attempts + 1, next_at = @next_at, last_error = @error,
                attempts_before_replay = attempts_before_replay + @uncounted, lease_until = NULL, lease_token = NULL, updated_at = @now
-               WHERE id = @id AND lease_token = @token`),
+               WHERE id = @id AND lease_token = @token RETURNING attempts`),
     openCircuit: s(`INSERT INTO sink_circuits (sink, opened_at) VALUES (@sink, @opened_at) ON CONFLICT (sink) DO NOTHING`),
     dueNow: s(`UPDATE deliveries SET next_at = @now WHERE sink = @sink AND status = 'retrying' AND next_at > @now`),
     forgetCircuit: s(`DELETE FROM sink_circuits WHERE sink = ?`),
@@ -243,8 +257,7 @@ function prepare(db: Db) {
                    next_at = CASE WHEN status = 'retrying' AND next_at > @now THEN @now ELSE next_at END
                    WHERE sink = @sink AND ${WAITING}`),
     insertAttempt: s(`INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, outcome, error)
-                      VALUES (@delivery_id, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = @delivery_id),
-                              @started_at, @duration_ms, @outcome, @error)`),
+                      VALUES (@delivery_id, @attempt, @started_at, @duration_ms, @outcome, @error)`),
     replayOne: s(`UPDATE deliveries SET status = 'pending', attempts_before_replay = attempts, next_at = @now, lease_until = NULL, lease_token = NULL,
                   updated_at = @now WHERE id = @id AND status IN ('dead', 'delivered', 'silenced')`),
     replayDead: s(`UPDATE deliveries SET status = 'pending', attempts_before_replay = attempts, next_at = @now, lease_until = NULL, lease_token = NULL,

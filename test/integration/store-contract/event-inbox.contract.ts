@@ -61,6 +61,45 @@ export function eventInboxContract(engine: string, open: OpenStore): void {
       expect(await s.inbox.listEvents({ since: 10 })).toHaveLength(1);
     });
 
+    it('hand-off: a delivery given leaseUntil is stored leased and comes back claimed, as a claim would return it', async () => {
+      const input = event({ receivedAt: 1_000, deliveries: [{ route: 'r', sink: 'a', leaseUntil: 31_000 }, { route: 'r', sink: 'b' }] });
+      const { id, claimed } = await s.inbox.ingest(input);
+      expect(claimed).toHaveLength(1);
+      // no claim gets it while leased: only b's is claimable
+      expect(await s.queue.claimDue('a', 10, 2_000, 1_000)).toEqual([]);
+      const [b] = await s.queue.claimDue('b', 10, 2_000, 1_000);
+      expect(b.eventPk).toBe(id);
+      // the claimed delivery is the one a claim returns once the lease ran out (apart from the token)
+      const [later] = await s.queue.claimDue('a', 10, 31_000, 1_000);
+      expect({ ...claimed![0], leaseToken: 'x' }).toEqual({ ...later, leaseToken: 'x' });
+    });
+
+    it('hand-off: the handed-off claim settles with its token; released, it is claimable at once', async () => {
+      const [first, second] = await Promise.all([1, 2].map(() => s.inbox.ingest(event({ deliveries: [{ route: 'r', sink: 'a', leaseUntil: 60_000 }] }))));
+      expect(first.claimed![0].leaseToken).toEqual(expect.any(String));
+      expect(await s.queue.settle({ delivery: first.claimed![0], startedAt: 1_000, finishedAt: 1_010, result: { status: 'delivered' } })).toBe(true);
+      expect(await s.queue.getDelivery(first.claimed![0].id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(await s.queue.listAttempts(first.claimed![0].id)).toEqual([expect.objectContaining({ attempt: 1, outcome: 'delivered' })]);
+      expect(await s.queue.release(second.claimed!)).toBe(1);
+      expect((await s.queue.claimDue('a', 10, 2_000, 1_000)).map((d) => d.id)).toEqual([second.claimed![0].id]);
+    });
+
+    it('hand-off: never for a keyed, grouped, silenced or held delivery, nor for a duplicate', async () => {
+      const lease = { leaseUntil: 60_000 };
+      const held = await s.inbox.ingest(event({ deliveries: [
+        { route: 'r', sink: 'a', orderKey: 'k1', ...lease },
+        { route: 'r', sink: 'b', notBefore: 5_000, ...lease },
+        { route: 'r', sink: 'c', silenceId: 1, ...lease },
+        { route: 'r', sink: 'd', group: { key: 'g', waitMs: 30_000, intervalMs: 300_000 }, ...lease },
+      ] }));
+      expect(held.claimed ?? []).toEqual([]);
+      expect((await s.queue.claimDue('a', 10, 2_000, 1_000)).map((d) => d.eventPk)).toEqual([held.id]);
+      expect((await s.queue.claimDue('b', 10, 5_000, 1_000)).map((d) => d.eventPk)).toEqual([held.id]);
+      const input = event({ deliveries: [{ route: 'r', sink: 'a', ...lease }] });
+      expect((await s.inbox.ingest(input)).claimed).toHaveLength(1);
+      expect((await s.inbox.ingest({ ...input })).claimed ?? []).toEqual([]);
+    });
+
     it('keeps everything it acknowledged across a reopen', async () => {
       const { id } = await s.inbox.ingest(event());
       await s.reopen();

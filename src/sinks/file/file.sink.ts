@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { constants, mkdirSync } from 'node:fs';
 import { open, FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Batcher, Outcome } from '../../common/batcher';
@@ -6,12 +6,15 @@ import { FileSinkConfig } from './file.config';
 import { TemplateSet } from '../../templating';
 import { Sink, SinkEvent, templateContextOf, TransientSinkError } from '../core/sink';
 
-/** Lines per batch: one write and one fsync carry up to this many deliveries. */
+/** Lines per batch: one write (synchronised, see file()) carries up to this many deliveries. */
 const BATCH_SIZE = 500;
+/** Appends, and each write returns only once its data is on disk (as write + fdatasync, in one call). */
+const APPEND_DURABLY = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC;
 
 /**
- * Appends one line per event (JSON lines by default) and fsyncs before reporting success. A batch is one write and
- * one fsync; lines and batches sent while a write runs share the next one.
+ * Appends one line per event (JSON lines by default), on disk before reporting success. A batch is one synchronised
+ * write (O_DSYNC: the data and the file's new size are durable when it returns); lines and batches sent while a write
+ * runs share the next one.
  */
 export class FileSink extends Sink<string> {
   readonly type = 'file';
@@ -58,12 +61,16 @@ export class FileSink extends Sink<string> {
     if (handle) await (await handle).close().catch(() => undefined);
   }
 
-  /** Appends the texts with one write and one fsync; a failure fails them all (and reopens the file next time). */
+  /**
+   * Appends the texts with one synchronised write; a failure fails them all (and reopens the file next time). A short
+   * write (a full disk) is a failure too: what it left is a torn line, ended on reopen.
+   */
   private async append(texts: readonly string[]): Promise<Outcome<void>[]> {
     try {
       const file = await this.file();
-      await file.write(texts.join(''));
-      await file.datasync();
+      const data = Buffer.from(texts.join(''));
+      const { bytesWritten } = await file.write(data);
+      if (bytesWritten !== data.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
       return texts.map(() => ({ ok: true, value: undefined }));
     } catch (error) {
       this.handle = undefined;
@@ -74,7 +81,7 @@ export class FileSink extends Sink<string> {
   private file(): Promise<FileHandle> {
     this.handle ??= (async () => {
       mkdirSync(dirname(this.config.path), { recursive: true });
-      const handle = await open(this.config.path, 'a+');
+      const handle = await open(this.config.path, APPEND_DURABLY);
       await endTornLine(handle);
       return handle;
     })();

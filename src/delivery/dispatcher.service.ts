@@ -167,8 +167,9 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
   }
 
   /**
-   * New events committed: take what was handed off (leased to us at insert) into the lanes and start it; what a lane
-   * cannot take now goes back to the store. Deliveries that were not handed off wait in the store: claim them.
+   * New events committed: take what was handed off (leased to us at insert) into the lanes, to start at the next turn
+   * (after the webhooks of this commit are answered, and together: one send carries what one commit handed over);
+   * what a lane cannot take now goes back to the store. Deliveries that were not handed off wait in the store: claim them.
    */
   private accepted({ deliveries, claimed }: DomainEventMap['event.accepted']): void {
     const back: ClaimedDelivery[] = [];
@@ -182,12 +183,10 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
         taken.set(lane, (taken.get(lane) ?? 0) + 1);
       }
     }
-    for (const [lane, count] of taken) {
-      this.metrics?.handOff(lane.sink.name, count);
-      this.startBuffered(lane);
-    }
-    if (back.length) this.giveBackToStore(back);
-    if (claimed.length < deliveries) this.storeChanged();
+    for (const [lane, count] of taken) this.metrics?.handOff(lane.sink.name, count);
+    this.giveBackToStore(back);
+    if (claimed.length < deliveries) this.generation++;
+    this.notify();
   }
 
   /** Claimable deliveries may be in the store that no lane has seen: every lane claims at its next turn. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,6 +27,24 @@ describe('the service process', () => {
         expect(res.status).toBe(401);
       }
       expect(bridge.output.match(/No webhook secret is configured/g)).toHaveLength(1);
+    } finally {
+      expect(await bridge.stop()).toBe(0);
+    }
+  });
+
+  it('runs the SQLite writer thread at a lower priority (nice 10) than the thread that answers webhooks', async () => {
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `store: { path: "${dir}/b.db" }\njogg: { secrets: ["s3cret-value"] }\n`);
+    const bridge = await BridgeProcess.start(config);
+    try {
+      const body = JSON.stringify(videoEvent());
+      const res = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, 's3cret-value') });
+      expect(res.status).toBe(200); // the writer thread has started (it starts with the first write)
+      // field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value
+      const nice = (tid: string) => Number(readFileSync(`/proc/${bridge.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+      const threads = readdirSync(`/proc/${bridge.pid}/task`).map((tid) => ({ tid, nice: nice(tid) }));
+      expect(threads.find((t) => t.tid === String(bridge.pid))?.nice).toBe(0);
+      expect(threads.filter((t) => t.nice === 10)).toHaveLength(1);
     } finally {
       expect(await bridge.stop()).toBe(0);
     }

@@ -31,6 +31,8 @@ export class SqliteEngine {
   readonly stats = { batches: 0, writes: 0 };
   readonly health = new WriteHealth();
   private worker?: Worker;
+  /** The serving process's checkpointer thread (see checkpointer.worker.ts). */
+  private checkpointer?: Worker;
   /** The batch the writer thread holds, settled by its answer or by its death. */
   private inFlight?: { ops: readonly WriteOp[]; done: (message: WriterMessage) => void };
   private closed = false;
@@ -57,7 +59,9 @@ export class SqliteEngine {
       lock?.release();
       throw error;
     }
-    return new SqliteEngine(path, db, options, lock);
+    const engine = new SqliteEngine(path, db, options, lock);
+    if (options.owner && path !== ':memory:') engine.startCheckpointer();
+    return engine;
   }
 
   /** Queues a write for the writer thread; resolves once its group is committed. */
@@ -72,6 +76,8 @@ export class SqliteEngine {
     await this.batcher.drained();
     await this.worker?.terminate();
     this.worker = undefined;
+    await this.checkpointer?.terminate();
+    this.checkpointer = undefined;
     this.db.close();
     this.lock?.release();
   }
@@ -107,12 +113,22 @@ export class SqliteEngine {
   private writer(): Worker {
     if (this.worker) return this.worker;
     // a small young generation: the thread's garbage is short-lived JSON text, and a large one only raises the peak RSS
-    const worker = new Worker(workerFile(), { workerData: { path: this.path, pragmas: this.options.pragmas ?? [] }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+    // with a checkpointer thread, the writer's own checkpoints are only a backstop
+    const pragmas = [...(this.checkpointer ? [`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`] : []), ...(this.options.pragmas ?? [])];
+    const worker = new Worker(workerFile('sqlite-writer.worker.js'), { workerData: { path: this.path, pragmas }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     worker.on('message', (text: string) => this.settleInFlight(JSON.parse(text) as WriterMessage));
     worker.on('error', (error) => this.onWorkerDeath(worker, error));
     worker.on('exit', (code) => this.onWorkerDeath(worker, new Error(`writer thread exited with code ${code}`)));
     this.worker = worker;
     return worker;
+  }
+
+  private startCheckpointer(): void {
+    const worker = new Worker(workerFile('checkpointer.worker.js'), { workerData: { path: this.path, everyMs: CHECKPOINT_EVERY_MS }, resourceLimits: { maxYoungGenerationSizeMb: 1 } });
+    // a checkpointer that died leaves checkpoints to the writer's backstop: nothing to fail, nothing to wait for
+    worker.on('error', () => undefined);
+    worker.unref();
+    this.checkpointer = worker;
   }
 
   /** The writer thread died: fail the batch it held (so callers answer 503) and start afresh on the next write. */
@@ -128,9 +144,14 @@ interface WriterMessage {
   fatal?: { message: string; code?: string; died?: boolean };
 }
 
-/** The compiled writer thread; when running from TypeScript sources (tests), the build's copy. */
-function workerFile(): string {
-  const beside = join(__dirname, 'sqlite-writer.worker.js');
+/** How often the checkpointer copies the WAL into the database file. */
+const CHECKPOINT_EVERY_MS = 100;
+/** The writer checkpoints itself only past this many WAL pages (about 40 MB), should the checkpointer fall behind. */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+
+/** A compiled worker thread of this folder; when running from TypeScript sources (tests), the build's copy. */
+function workerFile(name: string): string {
+  const beside = join(__dirname, name);
   if (existsSync(beside)) return beside;
-  return resolve(__dirname, '..', '..', '..', 'dist', 'store', 'sqlite', 'sqlite-writer.worker.js');
+  return resolve(__dirname, '..', '..', '..', 'dist', 'store', 'sqlite', name);
 }

@@ -40,11 +40,16 @@ function valueOf(target: SilenceTarget, field: string): string {
   return fieldValue(target.envelope, field);
 }
 
+/** Each `=~` matcher's expression, compiled once (silences are matched against every routed delivery at ingest). */
+const compiled = new WeakMap<SilenceMatcher, RegExp>();
+
 function holds(m: SilenceMatcher, target: SilenceTarget): boolean {
   const value = valueOf(target, m.field);
   if (m.op === '=') return value === m.value;
   if (m.op === '!=') return value !== m.value;
-  return new RegExp(`^(?:${m.value})$`).test(value);
+  let pattern = compiled.get(m);
+  if (!pattern) compiled.set(m, (pattern = new RegExp(`^(?:${m.value})$`)));
+  return pattern.test(value);
 }
 
 /** The first silence active at `now` whose every matcher holds for the delivery, if any. */

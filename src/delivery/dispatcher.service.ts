@@ -47,7 +47,13 @@ interface SinkLane {
   keys: KeyGate;
   /** The last claim got less than it asked for: nothing more was due in the store (then new deliveries may be handed off). */
   caughtUp: boolean;
-  /** When the last claim ran, and the store's generation it saw (see DispatcherService.generation). */
+  /**
+   * Counts what may have put claimable deliveries of this sink in the store behind the lane's back: new ones that were
+   * not handed off, replays, releases, the circuit closing. A caught-up lane that has seen its current generation skips
+   * its claims until the next poll interval (only time can make more due: retries, the end of a hold).
+   */
+  generation: number;
+  /** When the last claim ran, and the lane's generation then. */
   lastClaim: { at: number; generation: number };
 }
 
@@ -84,12 +90,6 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
   /** Errors are stored with deliveries and shown by the CLI: they must not carry a configured secret. */
   private redact: (text: string) => string;
   private readonly subscriptions = new Subscriptions();
-  /**
-   * Counts what may have put claimable deliveries in the store behind our back: new deliveries that were not handed
-   * off, replays, releases. A caught-up lane that has seen the current generation skips its claims until the next
-   * poll interval (only time can make more due: retries, the end of a hold).
-   */
-  private generation = 0;
 
   constructor(
     private readonly config: BridgeConfigService,
@@ -110,7 +110,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
       // the sink registry (a module below) has renewed its sinks by now: handlers run in module order
       this.events.on('config.changed', DispatcherService.name, ({ next }) => this.configChanged(next)),
       this.events.on('event.accepted', DispatcherService.name, (accepted) => this.accepted(accepted)),
-      this.events.on('deliveries.requeued', DispatcherService.name, () => this.storeChanged()),
+      this.events.on('deliveries.requeued', DispatcherService.name, () => this.storeChanged([...this.lanes.keys()])),
     );
   }
 
@@ -150,7 +150,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
       const sink = this.sinks.get(name)!;
       const lane = this.lanes.get(name) ?? {
         inFlight: 0, carried: 0, pace: { since: now, count: 0, perSecond: 0 }, claiming: false, buffer: [], keys: new KeyGate(),
-        circuit: new SinkCircuit(name, this.logger, circuitOptions(source)), caughtUp: false, lastClaim: { at: 0, generation: -1 },
+        circuit: new SinkCircuit(name, this.logger, circuitOptions(source)), caughtUp: false, generation: 0, lastClaim: { at: 0, generation: -1 },
       };
       lane.circuit.configure(circuitOptions(source));
       this.metrics?.circuit(name, lane.circuit.gauge);
@@ -171,7 +171,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
    * (after the webhooks of this commit are answered, and together: one send carries what one commit handed over);
    * what a lane cannot take now goes back to the store. Deliveries that were not handed off wait in the store: claim them.
    */
-  private accepted({ deliveries, claimed }: DomainEventMap['event.accepted']): void {
+  private accepted({ claimed, waiting }: DomainEventMap['event.accepted']): void {
     const back: ClaimedDelivery[] = [];
     const taken = new Map<SinkLane, number>();
     for (const delivery of claimed) {
@@ -185,27 +185,38 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     }
     for (const [lane, count] of taken) this.metrics?.handOff(lane.sink.name, count);
     this.giveBackToStore(back);
-    if (claimed.length < deliveries) this.generation++;
-    this.notify();
+    if (waiting.length) this.storeChanged(waiting);
+    else this.notify();
   }
 
-  /** Claimable deliveries may be in the store that no lane has seen: every lane claims at its next turn. */
-  private storeChanged(): void {
-    this.generation++;
+  /**
+   * Claimable deliveries of these sinks may be in the store that their lanes have not seen: each claims at its next
+   * turn, and takes no hand-off until a claim has caught up (new deliveries must not go ahead of those).
+   */
+  private storeChanged(sinks: Iterable<string>): void {
+    for (const sink of sinks) {
+      const lane = this.lanes.get(sink);
+      if (!lane) continue;
+      lane.generation++;
+      lane.caughtUp = false;
+      this.updateHandOff(lane);
+    }
     this.notify();
   }
 
   private giveBackToStore(deliveries: readonly ClaimedDelivery[]): void {
     if (!deliveries.length) return;
-    void this.store.release(deliveries).then(() => this.storeChanged(), () => 0);
+    const sinks = new Set(deliveries.map((d) => d.sink));
+    void this.store.release(deliveries).then(() => this.storeChanged(sinks), () => 0);
   }
 
   /**
-   * Opens the lane's hand-off while it could send a new delivery at once and nothing older waits in the store
-   * (a handed-off delivery would go ahead of it); closes it otherwise.
+   * Opens the lane's hand-off while it keeps up: nothing older waits in the store (a handed-off delivery would go
+   * ahead of it) and the lane holds less than a claim would fill it to (half a second of its pace, see wanted()).
+   * Closes it otherwise: then new deliveries wait in the store and are claimed in order, as the lane frees up.
    */
   private updateHandOff(lane: SinkLane): void {
-    const open = !this.stopped && lane.circuit.state === 'closed' && !lane.bucket && lane.caughtUp && lane.carried + lane.buffer.length < MAX_HELD;
+    const open = !this.stopped && lane.circuit.state === 'closed' && !lane.bucket && lane.caughtUp && this.wanted(lane) > 0;
     if (open) this.handOff.openFor(lane.sink.name, lane.leaseMs);
     else this.handOff.close(lane.sink.name);
   }
@@ -298,14 +309,15 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     const claimedAt = this.clock.now();
     // caught up, and nothing was put in the store since: new work comes by hand-off, time-due work at the poll interval
     const { at, generation } = lane.lastClaim;
-    if (lane.caughtUp && generation === this.generation && claimedAt - at < this.config.current.delivery.pollIntervalMs) return;
+    if (lane.caughtUp && generation === lane.generation && claimedAt - at < this.config.current.delivery.pollIntervalMs) return;
     lane.claiming = true;
-    lane.lastClaim = { at: claimedAt, generation: this.generation };
+    lane.lastClaim = { at: claimedAt, generation: lane.generation };
     let claimed: ClaimedDelivery[] = [];
     try {
       claimed = await this.store.claimDue(lane.sink.name, want, claimedAt, lane.leaseMs);
       this.claimWorked(lane, claimedAt);
-      lane.caughtUp = claimed.length < want;
+      // caught up: the store had no more due than asked, and nothing was put there for this sink while the claim ran
+      lane.caughtUp = claimed.length < want && lane.lastClaim.generation === lane.generation;
     } catch (error) {
       this.claimFailed(lane, claimedAt, (error as Error).message);
       lane.caughtUp = false;
@@ -570,7 +582,7 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
         .catch((error: Error) => this.logger.warn(`cannot record that ${lane.sink.name} is down: ${error.message}`));
     } else if (change === 'closed') {
       void this.store.closeCircuit(lane.sink.name, openedAt!, now)
-        .then(() => this.storeChanged(), (error: Error) => this.logger.error(`cannot release the deliveries waiting for ${lane.sink.name}: ${error.message}`));
+        .then(() => this.storeChanged([lane.sink.name]), (error: Error) => this.logger.error(`cannot release the deliveries waiting for ${lane.sink.name}: ${error.message}`));
     }
     // a failure while the sink is down did not use the delivery's retries: it is due again at the next probe or the close
     if (result.status === 'retrying' && circuit.state !== 'closed') return { ...result, nextAt: now, uncounted: true };

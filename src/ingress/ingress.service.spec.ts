@@ -37,7 +37,7 @@ describe('IngressService results', () => {
   it('accepts a new event, says how many deliveries it got, and announces it (event.accepted)', async () => {
     const { ingress, accepted } = ingressWith(async () => ({ id: 7, duplicate: false }), [route, { ...route, sink: 'other' }]);
     expect(await ingress.accept(webhook(), null)).toEqual({ status: 'accepted', id: 7, deliveries: 2 });
-    expect(accepted).toEqual([{ id: 7, deliveries: 2, claimed: [] }]);
+    expect(accepted).toEqual([{ id: 7, deliveries: 2, claimed: [], waiting: ['out', 'other'] }]);
   });
 
   it('accepts an event no route takes without waking anyone', async () => {

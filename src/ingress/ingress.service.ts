@@ -17,10 +17,10 @@ declare module '../common/domain-events' {
   interface DomainEventMap {
     /**
      * A new event and its deliveries are committed (not sent for a duplicate, nor for an event no route takes).
-     * `claimed`: those of them handed off (see HandOff), leased to this process and for the dispatcher to send; the
-     * others wait in the store to be claimed.
+     * `claimed`: those of them handed off (see HandOff), leased to this process and for the dispatcher to send;
+     * `waiting`: the sinks of those that wait in the store to be claimed now (not silenced, not joining a group).
      */
-    'event.accepted': { id: number; deliveries: number; claimed: ClaimedDelivery[] };
+    'event.accepted': { id: number; deliveries: number; claimed: ClaimedDelivery[]; waiting: string[] };
   }
 }
 
@@ -84,7 +84,12 @@ export class IngressService {
       throw error;
     }
     if (result.duplicate) return { status: 'duplicate', id: result.id, deliveries: 0 };
-    if (deliveries.length) this.events.emit('event.accepted', { id: result.id, deliveries: deliveries.length, claimed: result.claimed ?? [] });
+    if (deliveries.length) {
+      const claimed = result.claimed ?? [];
+      const waiting = deliveries.filter((d) => !('leaseUntil' in d && claimed.some((c) => c.route === d.route && c.sink === d.sink))
+        && !('group' in d) && !('silenceId' in d)).map((d) => d.sink);
+      this.events.emit('event.accepted', { id: result.id, deliveries: deliveries.length, claimed, waiting: [...new Set(waiting)] });
+    }
     return { status: 'accepted', id: result.id, deliveries: deliveries.length };
   }
 

@@ -15,6 +15,8 @@ export interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Answer only after this long (a slow destination). */
+  delayMs?: number;
 }
 
 /** A real HTTP server on a loopback port that records requests and answers from a script. */
@@ -49,8 +51,10 @@ export class Receiver {
       req.on('end', () => {
         const reply = this.script.shift() ?? this.fallback;
         this.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), status: reply.status });
-        res.writeHead(reply.status, reply.headers);
-        res.end(reply.body ?? '');
+        setTimeout(() => {
+          res.writeHead(reply.status, reply.headers);
+          res.end(reply.body ?? '');
+        }, reply.delayMs ?? 0);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));

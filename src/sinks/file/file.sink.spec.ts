@@ -1,4 +1,4 @@
-import { appendFileSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, constants, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +53,7 @@ describe('FileSink', () => {
     const path = join(dir, 'events.jsonl');
     const file = sink(path);
     await file.check();
-    const handle = await (file as unknown as { handle: Promise<FileHandle> }).handle;
+    const handle = (await (file as unknown as { handle: Promise<{ file: FileHandle }> }).handle).file;
     // the kernel's own record of how the file is open (octal flags): every write is synchronised I/O
     const flags = parseInt(/flags:\s+(\d+)/.exec(readFileSync(`/proc/self/fdinfo/${handle.fd}`, 'utf8'))![1], 8);
     expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
@@ -64,6 +64,38 @@ describe('FileSink', () => {
     expect(writes.mock.calls.length).toBe(1);
     await file.close();
     expect(readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).event_id)).toEqual(items.map((_, i) => `e${i}`));
+  });
+
+  it('follows the path: after the file is renamed away (log rotation) or removed, the next batch goes to a new file there', async () => {
+    const path = join(dir, 'events.jsonl');
+    const file = sink(path);
+    const batch = (from: number) => [from, from + 1].map((n) => ({ message: file.render(event(n)), event: event(n) }));
+    const ids = (p: string) => readFileSync(p, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).event_id);
+    await file.sendBatch(batch(1));
+    renameSync(path, `${path}.1`);
+    await file.sendBatch(batch(3));
+    rmSync(path);
+    await file.sendBatch(batch(5));
+    await file.close();
+    expect(ids(`${path}.1`)).toEqual(['e1', 'e2']);
+    expect(ids(path)).toEqual(['e5', 'e6']);
+  });
+
+  it('a batch that fails leaves nothing in the file: what a short write (a full disk) appended is cut off again', async () => {
+    const path = join(dir, 'events.jsonl');
+    const file = sink(path);
+    await file.sendBatch([{ message: file.render(event(1)), event: event(1) }]);
+    const handle = (await (file as unknown as { handle: Promise<{ file: FileHandle }> }).handle).file;
+    const write = handle.write.bind(handle);
+    // the disk fills up half-way through the batch: the kernel takes only part of it
+    jest.spyOn(handle, 'write').mockImplementationOnce(((data: Buffer) => write(data.subarray(0, 40))) as unknown as FileHandle['write']);
+    const failed = await file.sendBatch([2, 3].map((n) => ({ message: file.render(event(n)), event: event(n) })));
+    expect(failed.every((f) => f instanceof TransientSinkError)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(`${event(1).body}\n`);
+    // retried: every line once, each whole
+    expect(await file.sendBatch([2, 3].map((n) => ({ message: file.render(event(n)), event: event(n) })))).toEqual([undefined, undefined]);
+    await file.close();
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).event_id)).toEqual(['e1', 'e2', 'e3']);
   });
 
   it('fails every line of a batch it cannot write with the same transient error', async () => {

@@ -1,4 +1,4 @@
-import { constants, mkdirSync } from 'node:fs';
+import { constants, fstatSync, ftruncateSync, mkdirSync, statSync } from 'node:fs';
 import { open, FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Batcher, Outcome } from '../../common/batcher';
@@ -18,7 +18,8 @@ const APPEND_DURABLY = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND
  */
 export class FileSink extends Sink<string> {
   readonly type = 'file';
-  private handle?: Promise<FileHandle>;
+  /** The open file, and which file it is (a path that names another one was rotated or removed). */
+  private handle?: Promise<{ file: FileHandle; dev: number; ino: number }>;
   /**
    * Text sent while a write is in progress goes together in the next one (one write, one fsync). An item is one
    * line (send) or a whole batch's lines (sendBatch), so a batch succeeds or fails as a whole.
@@ -58,34 +59,73 @@ export class FileSink extends Sink<string> {
   override async close(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
-    if (handle) await (await handle).close().catch(() => undefined);
+    if (handle) await (await handle).file.close().catch(() => undefined);
   }
 
   /**
-   * Appends the texts with one synchronised write; a failure fails them all (and reopens the file next time). A short
-   * write (a full disk) is a failure too: what it left is a torn line, ended on reopen.
+   * Appends the texts with one synchronised write. A failure fails them all, and on disk too: what a failed or short
+   * write (a full disk) left is cut off again, so the file holds neither a torn line nor, once the batch is retried,
+   * its lines twice. The file is then reopened for the next batch.
    */
   private async append(texts: readonly string[]): Promise<Outcome<void>[]> {
+    let file: FileHandle | undefined;
+    let before = -1;
     try {
-      const file = await this.file();
+      file = await this.current();
+      before = fstatSync(file.fd).size;
       const data = Buffer.from(texts.join(''));
       const { bytesWritten } = await file.write(data);
       if (bytesWritten !== data.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
       return texts.map(() => ({ ok: true, value: undefined }));
     } catch (error) {
-      this.handle = undefined;
+      if (file && before >= 0) cutBackTo(file, before);
+      void this.close();
       throw new TransientSinkError(`cannot write ${this.config.path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
   }
 
-  private file(): Promise<FileHandle> {
+  /**
+   * The open file, reopened when the path no longer names it: renamed away (log rotation) or removed, the next batch
+   * goes to a new file at the path instead of on into the old one.
+   */
+  private async current(): Promise<FileHandle> {
+    if (this.handle) {
+      const { file, dev, ino } = await this.handle;
+      const onDisk = statSync(this.config.path, { throwIfNoEntry: false });
+      if (onDisk && onDisk.dev === dev && onDisk.ino === ino) return file;
+      await this.close();
+    }
+    return this.file();
+  }
+
+  private async file(): Promise<FileHandle> {
     this.handle ??= (async () => {
       mkdirSync(dirname(this.config.path), { recursive: true });
-      const handle = await open(this.config.path, APPEND_DURABLY);
-      await endTornLine(handle);
-      return handle;
+      const file = await open(this.config.path, APPEND_DURABLY);
+      try {
+        await endTornLine(file);
+        const { dev, ino } = await file.stat();
+        return { file, dev, ino };
+      } catch (error) {
+        await file.close().catch(() => undefined);
+        throw error;
+      }
     })();
-    return this.handle;
+    try {
+      return (await this.handle).file;
+    } catch (error) {
+      this.handle = undefined;
+      throw error;
+    }
+  }
+}
+
+/** Cuts off what a failed write appended after `size` (only if the file did not shrink meanwhile: then it is not ours). */
+function cutBackTo(file: FileHandle, size: number): void {
+  try {
+    if (fstatSync(file.fd).size > size) ftruncateSync(file.fd, size);
+  } catch {
+    /* the file cannot be changed either: reopening ends any torn line */
   }
 }
 

@@ -139,10 +139,12 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
    */
   private syncLanes({ delivery, sinks, source }: LoadedConfig): void {
     const now = this.clock.now();
-    for (const name of this.lanes.keys()) {
+    for (const [name, lane] of this.lanes) {
       if (sinks.has(name)) continue;
       this.lanes.delete(name);
       this.handOff.close(name);
+      // not started: back to the store, where they are dead-lettered as never attempted (those being sent finish first)
+      this.giveBackToStore(lane.buffer.splice(0).map((b) => b.delivery));
     }
     for (const name of this.sinks.names()) {
       const sinkConfig = sinks.get(name)!.config;
@@ -497,6 +499,8 @@ export class DispatcherService implements SinkCircuits, OnModuleInit, OnModuleDe
     try {
       const settled = await this.settle(requests);
       settled.forEach((ok, i) => ok || this.logger.warn(`${label(requests[i].delivery, lane)}: lease lost before the result was recorded; it will be tried again`));
+      // its sink was removed while this ran: what is still waiting for it (a retry) is dead-lettered now
+      if (this.lanes.get(lane.sink.name) !== lane) void this.deadLetterOrphans().catch(() => undefined);
     } catch (error) {
       const what = requests.length === 1 ? label(requests[0].delivery, lane) : `${requests.length} deliveries to ${lane.sink.name}`;
       this.logger.error(`${what}: cannot record the result (${(error as Error).message}); ${requests.length === 1 ? 'it' : 'they'} will be tried again`);

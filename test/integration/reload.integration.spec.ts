@@ -6,6 +6,7 @@ import { startBridge, TestBridge } from '../support/bridge';
 import { videoEvent } from '../support/fixtures';
 import { signedHeaders } from '../support/signing';
 import { waitFor } from '../support/wait';
+import { Receiver } from '../support/receiver';
 
 const SECRET = 'reload-secret';
 const config = (routes: string, extraSink = '') => `
@@ -80,5 +81,47 @@ describe('hot reload', () => {
     expect(bridge.app.get(ConfigReloaderService).reload()).toMatchObject({ ok: true });
     const dead = await waitFor(async () => (await bridge.store.listDeliveries({ sink: 'b', status: 'dead' }))[0], 10_000, 'a dead delivery of b');
     expect(dead.lastError).toBe('sink "b" is not configured');
+  });
+});
+
+describe('hot reload removing a sink while it sends', () => {
+  let bridge: TestBridge;
+  let receiver: Receiver;
+  const yaml = (withHook: boolean) => `
+store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["${SECRET}"] }
+delivery: { pollInterval: 100ms }
+sinks:
+  a: { type: file, path: "\${DIR}/a.jsonl" }
+${withHook ? `  hook: { type: http, url: "${receiver.url}/hook", concurrency: 1 }\n` : ''}routes: [{ name: r, match: { events: ["*"] }, to: [a${withHook ? ', hook' : ''}] }]
+`;
+  beforeAll(async () => {
+    receiver = await Receiver.start();
+    receiver.always({ status: 200, body: 'ok', delayMs: 1_500 });
+    bridge = await startBridge(yaml(true));
+  });
+  afterAll(async () => {
+    await bridge.close();
+    await receiver.close();
+  });
+
+  it('records the send in flight as it ends (delivered, one attempt) and dead-letters only the unsent ones', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const text = JSON.stringify(videoEvent());
+      const res = await bridge.post('/webhooks/jogg', text, signedHeaders(text, SECRET));
+      expect(res.status).toBe(200);
+      ids.push((res.body as { id: number }).id);
+    }
+    await waitFor(() => receiver.requests.length === 1, 10_000, 'the first send to be in flight');
+    writeFileSync(join(bridge.dir, 'bridge.yaml'), yaml(false));
+    expect(bridge.app.get(ConfigReloaderService).reload()).toMatchObject({ ok: true, changed: true });
+    const hook = (id: number) => bridge.store.listDeliveries({ eventPk: id, sink: 'hook' }).then((d) => d[0]);
+    const first = await waitFor(async () => ((await hook(ids[0])).status === 'delivered' ? hook(ids[0]) : undefined), 10_000, 'the send in flight to be recorded');
+    expect(first.attempts).toBe(1);
+    for (const id of ids.slice(1)) {
+      expect(await waitFor(async () => ((await hook(id)).status === 'dead' ? hook(id) : undefined), 10_000)).toMatchObject({ attempts: 0, lastError: 'sink "hook" is not configured' });
+    }
+    expect(receiver.requests).toHaveLength(1);
   });
 });

@@ -31,7 +31,10 @@ export abstract class DeliveryQueue {
   abstract closeCircuit(sink: string, openedAt: number, now: number): Promise<number>;
   /** Circuits open when the process stopped. */
   abstract openCircuits(): Promise<{ sink: string; openedAt: number }[]>;
-  /** Dead-letters waiting deliveries whose sink is no longer configured; returns how many. */
+  /**
+   * Dead-letters waiting deliveries whose sink is no longer configured, except those leased (being sent: their result
+   * is recorded when it comes); returns how many.
+   */
   abstract deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number>;
   abstract getDelivery(id: number): Promise<Delivery | undefined>;
   abstract listDeliveries(query: DeliveryQuery): Promise<Delivery[]>;

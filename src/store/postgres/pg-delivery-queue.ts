@@ -127,7 +127,7 @@ export class PgDeliveryQueue extends DeliveryQueue {
   deadLetterUnknownSinks(known: readonly string[], now: number): Promise<number> {
     return this.engine.write(async (c) => (await c.query(
       `UPDATE deliveries SET status = 'dead', last_error = 'sink "' || sink || '" is not configured', lease_until = NULL,
-       lease_token = NULL, updated_at = $2 WHERE ${WAITING} AND NOT (sink = ANY($1))`,
+       lease_token = NULL, updated_at = $2 WHERE ${WAITING} AND NOT (sink = ANY($1)) AND (lease_until IS NULL OR lease_until <= $2)`,
       [known, now],
     )).rowCount ?? 0);
   }

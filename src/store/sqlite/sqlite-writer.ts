@@ -212,8 +212,9 @@ export class SqliteWriter {
   private deadLetterUnknownSinks(known: readonly string[], now: number): number {
     const marks = known.map(() => '?').join(',');
     const rows = this.db
-      .prepare(`SELECT id, sink FROM deliveries WHERE ${WAITING} ${known.length ? `AND sink NOT IN (${marks})` : ''}`)
-      .all(...known) as { id: number; sink: string }[];
+      .prepare(`SELECT id, sink FROM deliveries WHERE ${WAITING} ${known.length ? `AND sink NOT IN (${marks})` : ''}
+                AND (lease_until IS NULL OR lease_until <= ?)`)
+      .all(...known, now) as { id: number; sink: string }[];
     for (const row of rows) this.stmts.markDead.run({ id: row.id, now, error: `sink "${row.sink}" is not configured` });
     return rows.length;
   }

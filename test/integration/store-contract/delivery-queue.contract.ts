@@ -189,6 +189,18 @@ export function deliveryQueueContract(engine: string, open: OpenStore): void {
       expect(deliveries).toEqual([expect.objectContaining({ sink: 'b', lastError: 'sink "b" is not configured' })]);
     });
 
+    it('leaves a delivery of a removed sink alone while it is leased (being sent): its result is recorded, not overwritten', async () => {
+      const { id } = await s.inbox.ingest(event());
+      const [sending] = await s.queue.claimDue('b', 1, 1_000, 10_000);
+      expect(await s.queue.deadLetterUnknownSinks(['a'], 5_000)).toBe(0);
+      expect(await s.queue.settle({ delivery: sending, startedAt: 1_000, finishedAt: 1_100, result: { status: 'delivered' } })).toBe(true);
+      expect(await s.queue.listDeliveries({ eventPk: id, sink: 'b' })).toEqual([expect.objectContaining({ status: 'delivered' })]);
+      // a lease that ran out (its holder died) no longer protects it
+      await s.inbox.ingest(event());
+      await s.queue.claimDue('b', 1, 1_000, 1_000);
+      expect(await s.queue.deadLetterUnknownSinks(['a'], 5_000)).toBe(1);
+    });
+
     it('filters deliveries for listing', async () => {
       await s.inbox.ingest(event({ event: 'generated_video_failed', receivedAt: 5 }));
       await s.inbox.ingest(event({ receivedAt: 50 }));

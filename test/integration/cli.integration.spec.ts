@@ -28,7 +28,7 @@ describe('jogg-bridge CLI', () => {
       const run = cliSync(['check'], env);
       expect(run).toMatchObject({ status: 0, stderr: '' });
       // the fixture retries once (attempts: 1) to dead-letter quickly: check says what that costs in an outage
-      expect(run.stdout).toBe(`${CONFIG}: valid (3 sinks, 3 routes, 1 webhook secrets)\n`
+      expect(run.stdout).toBe(`${CONFIG}: valid (3 sinks, 3 routes, 1 webhook secret)\n`
         + `warning: ${CONFIG}:6:20  retry.attempts: 1 attempts for every sink without its own retry are not more than delivery.circuit.failures (5): `
         + 'a delivery can give up (a dead letter) before its sink counts as down, so an outage with little traffic costs dead letters; allow more attempts or fewer failures\n');
       expect(JSON.parse(cliSync(['check', '--json'], env).stdout)).toMatchObject({ valid: true, routes: [{ name: 'everything-to-file' }, { name: 'failures' }, { name: 'long-videos' }] });
@@ -182,6 +182,9 @@ describe('jogg-bridge CLI', () => {
       const events = await cli(['events', 'list', '--since', '1h'], serviceEnv);
       expect(events.stdout.split('\n')[0]).toMatch(/^ID\s+RECEIVED\s+EVENT\s+EVENT_ID\s+ENDPOINT\s+DELIVERIES$/);
       expect(events.stdout).toMatch(new RegExp(`^${eventId}\\s+\\S+\\s+generated_image_failed\\s+-\\s+-\\s+3$`, 'm'));
+      // a full page says there may be more; a page with room does not
+      expect((await cli(['events', 'list', '-n', '1'], serviceEnv)).stdout).toMatch(/\(the newest 1 shown; there may be more: --limit <n> for more, --since to narrow\)\n$/);
+      expect(events.stdout).not.toContain('there may be more');
       const shown = await cli(['events', 'show', String(eventId)], serviceEnv);
       expect(shown.stdout).toContain('"photo_id": "p-replay"');
       expect(shown.stdout).toMatch(/ops-hook\s+dead\s+1/);

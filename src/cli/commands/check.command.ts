@@ -20,7 +20,7 @@ export class CheckCommand extends JsonCommand {
       warnings: config.warnings.map(formatProblem),
     };
     if (options.json) return printJson(summary);
-    print(`${config.file}: valid (${summary.sinks.length} sinks, ${summary.routes.length} routes, ${summary.secrets} webhook secrets)`);
+    print(`${config.file}: valid (${count(summary.sinks.length, 'sink')}, ${count(summary.routes.length, 'route')}, ${count(summary.secrets, 'webhook secret')})`);
     if (!summary.secrets) print('warning: no webhook secret is configured; every webhook would be answered 401');
     for (const warning of summary.warnings) print(`warning: ${warning}`);
   }
@@ -45,4 +45,8 @@ function loadOrReport(path: string | undefined): LoadedConfig | undefined {
     process.exitCode = 1;
     return undefined;
   }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

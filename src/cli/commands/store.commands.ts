@@ -21,6 +21,12 @@ abstract class ListCommand extends JsonCommand<ListOptions> {
     return value;
   }
 
+  /** A full page may not be all: say so under the table (JSON stays the rows only). */
+  protected printPage(text: string, shown: number, limit: number): void {
+    print(text);
+    if (shown >= limit) print(`(the newest ${limit} shown; there may be more: --limit <n> for more, --since to narrow)`);
+  }
+
   @Option({ flags: '-n, --limit <n>', description: 'at most this many, newest first', defaultValue: 50 })
   parseLimit(value: string): number {
     if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('a positive integer is needed');
@@ -35,10 +41,10 @@ export class EventsListCommand extends ListCommand {
       inbox.listEvents({ event: options.event, since: parseSince(options.since), limit: options.limit }),
     );
     if (options.json) return printJson(events.map(({ body, ...event }) => ({ ...event, body: JSON.parse(body) })));
-    print(table(
+    this.printPage(table(
       ['ID', 'RECEIVED', 'EVENT', 'EVENT_ID', 'ENDPOINT', 'DELIVERIES'],
       events.map((e) => [e.id, isoTime(e.receivedAt), e.event, e.eventId ?? '-', e.endpoint ?? '-', e.routed || 'unrouted']),
-    ));
+    ), events.length, options.limit);
   }
 
   @Option({ flags: '-e, --event <name>', description: 'only this event name' })
@@ -94,7 +100,7 @@ export class DeliveriesListCommand extends ListCommand {
       queue.listDeliveries({ status: options.status, sink: options.sink, since: parseSince(options.since), limit: options.limit }),
     );
     if (options.json) return printJson(deliveries);
-    print(deliveryTable(deliveries));
+    this.printPage(deliveryTable(deliveries), deliveries.length, options.limit);
   }
 
   @Option({ flags: '--status <status>', description: `only this status: ${DELIVERY_STATUSES.join(', ')}` })

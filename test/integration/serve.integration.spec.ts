@@ -32,7 +32,7 @@ describe('the service process', () => {
     }
   });
 
-  it('runs the SQLite writer and checkpointer threads at a lower priority (nice 10) than the thread that answers webhooks', async () => {
+  it('runs the SQLite writer and checkpointer threads 10 nice steps below the thread that answers webhooks', async () => {
     const config = join(dir, 'bridge.yaml');
     writeFileSync(config, `store: { path: "${dir}/b.db" }\njogg: { secrets: ["s3cret-value"] }\n`);
     const bridge = await BridgeProcess.start(config);
@@ -43,8 +43,8 @@ describe('the service process', () => {
       // field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value
       const nice = (tid: string) => Number(readFileSync(`/proc/${bridge.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
       const threads = readdirSync(`/proc/${bridge.pid}/task`).map((tid) => ({ tid, nice: nice(tid) }));
-      expect(threads.find((t) => t.tid === String(bridge.pid))?.nice).toBe(0);
-      expect(threads.filter((t) => t.nice === 10)).toHaveLength(2);
+      const main = threads.find((t) => t.tid === String(bridge.pid))!.nice; // 0, or what the test run was started at
+      expect(threads.filter((t) => t.nice === Math.min(19, main + 10))).toHaveLength(2);
     } finally {
       expect(await bridge.stop()).toBe(0);
     }

@@ -3,8 +3,8 @@ import type { ValidationError, Validator, ValidatorOptions } from 'class-validat
 
 /**
  * The class-validator pieces the bridge uses, each from its own file. class-validator's index loads every one of
- * its decorators, and with them libphonenumber-js and all of validator.js: 186 modules, about 2.6 MB of heap in
- * the serving process, for decorators it never uses. The types are class-validator's own.
+ * its decorators, and with them libphonenumber-js and all of validator.js: 276 of the 1,548 modules the serving
+ * process loaded, about 2.6 MB of heap, for decorators it never uses. The types are class-validator's own.
  */
 type Api = typeof ClassValidator;
 const from = <K extends keyof Api>(file: string, name: K): Api[K] => require(`class-validator/cjs/${file}`)[name];

@@ -5,8 +5,12 @@ import { AdminService } from './admin.service';
 import { ADMIN_OPENAPI } from './openapi';
 import { JsonBody, JsonText } from './json-body.decorator';
 import { RedactingInterceptor } from '../ops/redacting.interceptor';
+import { getMetadataStorage, validate } from '../common/class-validator';
 
-const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
+// class-validator from the bridge's own pieces (the pipe would load its whole index: see common/class-validator);
+// the pipe also reads the metadata storage, to refuse binary values where objects are declared
+const validatorPackage = { validate, getMetadataStorage };
+const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, validatorPackage });
 @Controller('admin')
 @UseGuards(AdminGuard)
 @UseInterceptors(RedactingInterceptor)

@@ -1,6 +1,6 @@
 import { BadRequestException, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateSync } from '../common/class-validator';
 import { FastifyRequest } from 'fastify';
 import { MAX_DEPTH, scanJson } from '../ingress/json-scan';
 

@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from './class-validator';
 import { ActiveTimeError, checkZone, parseClock, parseTimes, parseWeekdays } from './active-time';
 import { IsDuration } from './validators';
 

@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidationOptions } from './class-validator';
 import { parseDuration, parseSize } from './units';
 
 export function IsDuration(options?: ValidationOptions): PropertyDecorator {

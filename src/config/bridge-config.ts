@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
   ValidateNested,
-} from 'class-validator';
+} from '../common/class-validator';
 import { RetryConfig } from '../sinks/core/sink-config';
 import { SINK_DEFINITIONS } from '../sinks/definitions';
 import { IsDuration, IsEventList, IsMapping, IsSize } from '../common/validators';

@@ -1,6 +1,6 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
-import { ValidationTypes } from 'class-validator';
+import { ValidationTypes } from '../common/class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { BridgeConfigFile } from './bridge-config';
 import { SINK_DEFINITIONS } from '../sinks/definitions';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from '../common/class-validator';
 import { Document, isNode, isScalar, LineCounter, Node, parseDocument, Scalar, visit } from 'yaml';
 import { suggest } from '../common/did-you-mean';
 import { compileRoutes, Path, RouteDefinition } from '../rules/route';

@@ -25,4 +25,10 @@ describe('Docker and compose files', () => {
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
   });
+
+  it('the image runs node with the same V8 flags as `npm start`', () => {
+    const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'))![1]) as string[];
+    expect(cmd).toEqual(start.split(' ').filter((word) => word !== 'exec'));
+  });
 });

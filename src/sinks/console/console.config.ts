@@ -1,4 +1,4 @@
-import { IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsString } from '../../common/class-validator';
 import { BaseSinkConfig } from '../core/sink-config';
 
 export class ConsoleTemplates {

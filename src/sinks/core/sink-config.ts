@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from '../../common/class-validator';
 import { IsDuration, IsMapping } from '../../common/validators';
 import { DigestConfig, GroupConfig } from '../../common/group-config';
 

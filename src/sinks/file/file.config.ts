@@ -1,4 +1,4 @@
-import { IsOptional, IsString, MinLength } from 'class-validator';
+import { IsOptional, IsString, MinLength } from '../../common/class-validator';
 import { BaseSinkConfig } from '../core/sink-config';
 
 export class FileTemplates {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUrl, MinLength, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, MinLength, ValidateNested } from '../../common/class-validator';
 import { IsBodyTemplate, IsDuration, IsMapping, IsStringRecord } from '../../common/validators';
 import { BaseSinkConfig, HttpBody } from '../core/sink-config';
 

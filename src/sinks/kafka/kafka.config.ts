@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateNested } from '../../common/class-validator';
 import { IsBodyTemplate, IsBooleanOrObject, IsDuration, IsMapping, IsStringRecord } from '../../common/validators';
 import { BaseSinkConfig, HttpBody, splitList } from '../core/sink-config';
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested } from '../../common/class-validator';
 import { IsDuration, IsMapping } from '../../common/validators';
 import { BaseSinkConfig, RateLimitConfig } from '../core/sink-config';
 

@@ -6,6 +6,7 @@ import {
 import { deadWhere, RECEIPT_SLACK_MS, runSearch, SearchPlan, textLow } from '../console-search';
 import { Delivery, DeliveryStatus, StoredEvent } from '../store.types';
 import { DeliveryRow, EventRow, toDelivery, toEvent } from '../row-mapper';
+import { PAGE_CACHE_PRAGMA } from './sqlite-connection';
 
 const SUMMARY = `e.id, e.event, e.event_id AS eventId, e.endpoint, e.received_at AS receivedAt, e.routed, e.resource_id AS resourceId`;
 
@@ -17,6 +18,7 @@ export class SqliteConsoleQueries extends ConsoleQueries {
     super();
     this.db = new Database(path, { readonly: true, fileMustExist: true });
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(PAGE_CACHE_PRAGMA);
   }
 
   /** The SQL of a search plan (the 1M-event test checks its query plan). */

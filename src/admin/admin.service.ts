@@ -4,7 +4,7 @@ import { JoggEnvelope } from '../common/jogg-event';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { redactionFor } from '../config/secrets';
 import { DryRunResult, DryRunService } from '../delivery/dry-run.service';
-import { ReplayService } from '../delivery/replay.service';
+import { ReplayService, unreplayable } from '../delivery/replay.service';
 import { EnvelopeError, parseEnvelope } from '../ingress/envelope';
 import { DeliveryQueue } from '../store/ports/delivery-queue';
 import { EventInbox } from '../store/ports/event-inbox';
@@ -91,10 +91,13 @@ export class AdminService {
     return { ...delivery, history: await this.queue.listAttempts(id) };
   }
 
-  async replay(request: ReplayRequest): Promise<{ replayed: number }> {
+  /** `notReplayed`: the ids asked for that were not (unknown, or not dead, delivered or silenced), each with why. */
+  async replay(request: ReplayRequest): Promise<{ replayed: number; notReplayed?: { id: number; reason: string }[] }> {
     if (!!request.ids === !!request.dead) throw new BadRequestException('give either "ids" or "dead": true');
     const filter = request.ids ? { ids: request.ids } : { sink: request.sink, since: since(request.since) };
-    return { replayed: await this.replayer.replay(filter) };
+    const refused = request.ids ? await unreplayable(this.queue, request.ids) : [];
+    const replayed = await this.replayer.replay(filter);
+    return refused.length ? { replayed, notReplayed: refused } : { replayed };
   }
 
   /** The dry run of a webhook body, given as the text that was sent: checked as the ingress checks it. */

@@ -71,7 +71,7 @@ export const ADMIN_OPENAPI = {
             },
           },
         },
-        responses: answers('`{replayed}`'),
+        responses: answers('`{replayed}`, and `notReplayed: [{id, reason}]` for ids that were not (unknown, or not dead, delivered or silenced)'),
       },
     },
     '/admin/routes/test': {

@@ -26,3 +26,14 @@ export class ReplayService {
     return count;
   }
 }
+
+/** Of the ids asked for, those that cannot be replayed and why: only dead, delivered and silenced deliveries are. */
+export async function unreplayable(store: DeliveryQueue, ids: readonly number[]): Promise<{ id: number; reason: string }[]> {
+  const refused: { id: number; reason: string }[] = [];
+  for (const id of ids) {
+    const delivery = await store.getDelivery(id);
+    if (!delivery) refused.push({ id, reason: 'no such delivery' });
+    else if (!['dead', 'delivered', 'silenced'].includes(delivery.status)) refused.push({ id, reason: `it is ${delivery.status}; only dead, delivered or silenced deliveries are replayed` });
+  }
+  return refused;
+}

@@ -1,3 +1,5 @@
+import { AdminService } from '../../src/admin/admin.service';
+import { ReplayRequest } from '../../src/admin/admin.dto';
 import { ReplayService } from '../../src/delivery/replay.service';
 import { ReadinessService } from '../../src/ops/readiness.service';
 import { startBridge, TestBridge } from '../support/bridge';
@@ -58,6 +60,16 @@ routes:
     await waitFor(async () => (await statusOf(deliveryId)) === 'dead', 10_000, 'the dead letter');
     expect(await bridge.app.get(ReplayService).replay({ ids: [deliveryId] })).toBe(1);
     await waitFor(async () => (await statusOf(deliveryId)) === 'delivered', 10_000, 'the replayed delivery');
+  });
+
+  it('the admin replay says which ids it did not replay, and why (unknown, or not finished)', async () => {
+    receiver.reply({ status: 400, body: 'refused' });
+    const { deliveryId } = await send();
+    await waitFor(async () => (await statusOf(deliveryId)) === 'dead', 10_000, 'the dead letter');
+    const answer = await bridge.app.get(AdminService).replay({ ids: [deliveryId, 99_999_999] } as ReplayRequest);
+    expect(answer).toEqual({ replayed: 1, notReplayed: [{ id: 99_999_999, reason: 'no such delivery' }] });
+    await waitFor(async () => (await statusOf(deliveryId)) === 'delivered', 10_000, 'the replayed delivery');
+    expect(await bridge.app.get(AdminService).replay({ ids: [deliveryId] } as ReplayRequest)).toEqual({ replayed: 1 });
   });
 
   it('refuses webhooks with 503 once shutdown began (bridge.stopping reaches the receiver)', async () => {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { Command, Help, Option, SubCommand } from 'nest-commander';
-import { DeliveryQueue } from '../../store/ports/delivery-queue';
 import { Delivery, DELIVERY_STATUSES, DeliveryStatus } from '../../store/store.types';
+import { unreplayable } from '../../delivery/replay.service';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
@@ -151,17 +151,6 @@ interface ReplayOptions extends BaseOptions {
   dead?: boolean;
   sink?: string;
   since?: string;
-}
-
-/** Of the ids asked for, those that cannot be replayed and why: only dead and delivered deliveries are. */
-async function unreplayable(store: DeliveryQueue, ids: number[]): Promise<{ id: number; reason: string }[]> {
-  const refused: { id: number; reason: string }[] = [];
-  for (const id of ids) {
-    const delivery = await store.getDelivery(id);
-    if (!delivery) refused.push({ id, reason: 'no such delivery' });
-    else if (!['dead', 'delivered', 'silenced'].includes(delivery.status)) refused.push({ id, reason: `it is ${delivery.status}; only dead, delivered or silenced deliveries are replayed` });
-  }
-  return refused;
 }
 
 @Command({

@@ -86,8 +86,8 @@ export class IngressService {
     if (result.duplicate) return { status: 'duplicate', id: result.id, deliveries: 0 };
     if (deliveries.length) {
       const claimed = result.claimed ?? [];
-      const waiting = deliveries.filter((d) => !('leaseUntil' in d && claimed.some((c) => c.route === d.route && c.sink === d.sink))
-        && !('group' in d) && !('silenceId' in d)).map((d) => d.sink);
+      // a delivery given a lease was handed off (the store leases every one it is given): the others wait in the store
+      const waiting = deliveries.filter((d) => !('leaseUntil' in d) && !('group' in d) && !('silenceId' in d)).map((d) => d.sink);
       this.events.emit('event.accepted', { id: result.id, deliveries: deliveries.length, claimed, waiting: [...new Set(waiting)] });
     }
     return { status: 'accepted', id: result.id, deliveries: deliveries.length };

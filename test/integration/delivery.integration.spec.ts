@@ -6,6 +6,7 @@ import { startBridge, TestBridge } from '../support/bridge';
 import { videoEvent } from '../support/fixtures';
 import { Receiver } from '../support/receiver';
 import { signedHeaders } from '../support/signing';
+import { metricValue } from '../support/metrics';
 import { waitFor } from '../support/wait';
 
 const SECRET = 'delivery-test-secret';
@@ -79,7 +80,7 @@ routes:
   });
 
   it('hands new deliveries of an idle, healthy sink straight to the dispatcher (no claim), and delivers each once', async () => {
-    const handedOff = async () => Number(/bridge_deliveries_handed_off_total\{sink="hook"\} (\d+)/.exec(await (await fetch(`${bridge.url}/metrics`)).text())?.[1] ?? 0);
+    const handedOff = () => metricValue(bridge.url, 'bridge_deliveries_handed_off_total{sink="hook"}');
     const before = await handedOff();
     const sent = [];
     for (let i = 0; i < 10; i++) sent.push(await send(videoEvent()));

@@ -2,6 +2,7 @@ import { startBridge, TestBridge } from '../support/bridge';
 import { videoEvent } from '../support/fixtures';
 import { Receiver } from '../support/receiver';
 import { signedHeaders } from '../support/signing';
+import { metricValue } from '../support/metrics';
 import { waitFor } from '../support/wait';
 
 const SECRET = 'hand-off-test-secret';
@@ -29,7 +30,7 @@ routes:
     await receiver.close();
   });
 
-  const handedOff = async () => Number(/bridge_deliveries_handed_off_total\{sink="slow"\} (\d+)/.exec(await (await fetch(`${bridge.url}/metrics`)).text())?.[1] ?? 0);
+  const handedOff = () => metricValue(bridge.url, 'bridge_deliveries_handed_off_total{sink="slow"}');
 
   it('a burst faster than the sink: the lane holds only what it will send soon, the rest waits in the store, all in order, each once', async () => {
     // 150 events at once for a sink taking about 50 a second: 3 s of sending, longer than half the 2 s lease

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openDatabase } from './sqlite-connection';
 import { yieldToMainThread } from './thread-priority';
 
 /**
@@ -11,7 +11,8 @@ import { yieldToMainThread } from './thread-priority';
  */
 const { path, everyMs } = workerData as { path: string; everyMs: number };
 yieldToMainThread();
-const db = new Database(path);
+// the shared connection settings (its small page cache too): a checkpoint reads pages through it
+const db = openDatabase(path);
 
 const timer = setInterval(() => {
   try {

@@ -42,6 +42,21 @@ describe('Batcher', () => {
     expect(batcher.busy).toBe(false);
   });
 
+  it('starts the next flush before the finished batch is answered (the store commits while its callers reply)', async () => {
+    const { batches, finish, flush } = manual();
+    const batcher = new Batcher<number, string>({ flush });
+    const seenByFirstCaller: number[][][] = [];
+    const first = batcher.add(1).then((value) => (seenByFirstCaller.push(batches.map((b) => [...b])), value));
+    await tick();
+    const second = batcher.add(2);
+    finish[0]([ok('a')]);
+    expect(await first).toBe('a');
+    expect(seenByFirstCaller).toEqual([[[1], [2]]]);
+    finish[1]([ok('b')]);
+    expect(await second).toBe('b');
+    expect(batcher.busy).toBe(false);
+  });
+
   it('flushes by size: no batch is larger than maxSize, the rest go in the next ones', async () => {
     const seen: number[][] = [];
     const batcher = new Batcher<number, number>({ maxSize: 3, flush: async (items) => (seen.push([...items]), items.map((n) => ok(n * 10))) });

@@ -59,27 +59,56 @@ export class Batcher<I, R> {
     while (this.running) await this.running;
   }
 
+  /**
+   * One flush at a time, but the next one starts before the finished one's callers are answered: the store's thread
+   * commits the next group while this thread answers the last one, instead of waiting for it.
+   */
   private async run(): Promise<void> {
     await (this.options.gather?.() ?? Promise.resolve()).catch(() => undefined);
-    while (this.queue.length) await this.flushOne(this.queue.splice(0, this.maxSize));
+    let current: Flight<I, R> | undefined = this.start();
+    while (current) {
+      const result = await current.result;
+      const next = this.queue.length ? this.start() : undefined;
+      settle(current.batch, result);
+      current = next;
+    }
     this.running = undefined;
   }
 
-  private async flushOne(batch: Entry<I, R>[]): Promise<void> {
-    let outcomes: readonly Outcome<R>[];
+  private start(): Flight<I, R> {
+    const batch = this.queue.splice(0, this.maxSize);
+    let result: Promise<FlushResult<R>>;
     try {
-      outcomes = await this.options.flush(batch.map((entry) => entry.item));
+      result = this.options.flush(batch.map((entry) => entry.item)).then(
+        (outcomes): FlushResult<R> => ({ outcomes }),
+        (error: unknown): FlushResult<R> => ({ error }),
+      );
     } catch (error) {
-      batch.forEach((entry) => entry.reject(error));
-      return;
+      result = Promise.resolve({ error });
     }
-    batch.forEach((entry, i) => {
-      const outcome = outcomes[i];
-      if (!outcome) entry.reject(new Error(`batch flush gave ${outcomes.length} outcome(s) for ${batch.length} item(s)`));
-      else if (outcome.ok) entry.resolve(outcome.value);
-      else entry.reject(outcome.error);
-    });
+    return { batch, result };
   }
+}
+
+type FlushResult<R> = { outcomes: readonly Outcome<R>[] } | { error: unknown };
+
+interface Flight<I, R> {
+  batch: Entry<I, R>[];
+  result: Promise<FlushResult<R>>;
+}
+
+function settle<I, R>(batch: readonly Entry<I, R>[], result: FlushResult<R>): void {
+  if ('error' in result) {
+    batch.forEach((entry) => entry.reject(result.error));
+    return;
+  }
+  const { outcomes } = result;
+  batch.forEach((entry, i) => {
+    const outcome = outcomes[i];
+    if (!outcome) entry.reject(new Error(`batch flush gave ${outcomes.length} outcome(s) for ${batch.length} item(s)`));
+    else if (outcome.ok) entry.resolve(outcome.value);
+    else entry.reject(outcome.error);
+  });
 }
 
 /** Runs `work` and keeps what it came to as an outcome (for flushes that go item by item). */

@@ -17,7 +17,7 @@ const PREFIX = '/webhooks/jogg';
  * pipeline: this is the bridge's hot path, and Fastify's per-request machinery cost more than everything
  * else it does (see BENCHMARKS.md). Every other request goes on to Fastify and Nest.
  *
- * Checks, in this order: 415 (not application/json), 413 (over server.bodyLimit), 404 (unknown endpoint),
+ * Checks, in this order: 415 (not application/json, or a compressed body), 413 (over server.bodyLimit), 404 (unknown endpoint),
  * 401 (signature missing or wrong, over the raw bytes), 400 (envelope, X-Webhook-Event, age), 503 (the store
  * cannot write, or shutting down), 200 once the event and its deliveries are durable.
  */
@@ -63,6 +63,11 @@ export class WebhookReceiver implements OnModuleInit, OnModuleDestroy {
     if (type === undefined ? hasBody : !isJson(type)) {
       return this.refuse(res, 415, 'unsupported_media_type', `content type must be application/json, not ${type === undefined ? 'missing' : JSON.stringify(type.slice(0, 100))}`, true);
     }
+    // JoggAI signs and sends the body as it is: a compressed one (a proxy's gzip) could be neither verified nor read
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return this.refuse(res, 415, 'unsupported_media_type', `content encoding ${JSON.stringify(encoding.slice(0, 100))} is not supported: send the body uncompressed`, true);
+    }
     const limit = this.config.current.server.bodyLimit;
     const raw = await readBody(req, limit);
     if (raw === undefined) return this.refuse(res, 413, 'too_large', `body is larger than ${limit} bytes`, true);
@@ -100,8 +105,7 @@ export class WebhookReceiver implements OnModuleInit, OnModuleDestroy {
         return send(res, 200, {}, result);
       case 'stale':
         this.counted(event, 'stale');
-        // the shape (and key order) the Nest exception this used to be gave it
-        return send(res, 400, this.closing(), { message: result.reason, error: 'Bad Request', statusCode: 400 });
+        return send(res, 400, this.closing(), errorBody(400, result.reason));
       case 'unavailable':
         this.counted(event, 'unavailable');
         return this.sendAnswer(res, storeUnavailableAnswer(result.reason, this.logger));

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
 import { Receiver } from '../support/receiver';
@@ -74,18 +75,42 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
     expect(JSON.parse(request.body).event).toBe('视频_failed');
   });
 
+  it('refuses a compressed body (Content-Encoding: gzip) with 415 and says to send it uncompressed (the last test: none stored)', async () => {
+    const body = gzipSync(envelope('gzipped_event'));
+    const res = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: { ...signedHeaders(body, SECRET), 'content-encoding': 'gzip' } });
+    expect({ status: res.status, json: await res.json() }).toEqual({
+      status: 415, json: { statusCode: 415, error: 'Unsupported Media Type', message: 'content encoding "gzip" is not supported: send the body uncompressed' },
+    });
+    const plain = envelope('identity_event');
+    const identity = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: plain, headers: { ...signedHeaders(plain, SECRET), 'content-encoding': 'identity' } });
+    expect(identity.status).toBe(200); // "identity" is no compression at all
+  });
+
+  it('answers every refusal with one body shape, keys in one order (statusCode, error, message)', async () => {
+    const stale = `{"event":"x","timestamp":${now() - 7 * 24 * 3600},"data":{}}`;
+    const answers = await Promise.all([
+      fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: stale, headers: signedHeaders(stale, SECRET) }),
+      fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: '{}', headers: { ...signedHeaders('{}', SECRET) } }),
+      fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-webhook-signature': 'bad' } }),
+      fetch(`${bridge.url}/webhooks/jogg/nope`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+      fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 401, 404, 415]);
+    for (const text of await Promise.all(answers.map((r) => r.text()))) expect(Object.keys(JSON.parse(text))).toEqual(['statusCode', 'error', 'message']);
+  });
+
   it('accepts 32 levels of nesting', async () => {
     const res = await post(envelope('deep_ok', `{"a":${'['.repeat(30)}${']'.repeat(30)}}`));
     expect(res).toMatchObject({ status: 200, json: { status: 'accepted', deliveries: 2 } });
   });
 
   it('stored none of the refused bodies, and every stored event can be read back', async () => {
-    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 2, 15_000, 'both file deliveries');
+    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 3, 15_000, 'the three file deliveries');
     expect(await bridge.stop()).toBe(0);
     const store = await openSqlite(join(dir, 'b.db'));
     try {
       const events = await store.listEvents({ limit: 1000 });
-      expect(events.map((e) => e.event).sort()).toEqual(['deep_ok', '视频_failed']);
+      expect(events.map((e) => e.event).sort()).toEqual(['deep_ok', 'identity_event', '视频_failed']);
     } finally {
       await store.close();
     }

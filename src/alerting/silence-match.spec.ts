@@ -14,6 +14,13 @@ describe('silence matchers', () => {
     expect(() => parseMatcher('event=~[')).toThrow('is not a regular expression');
   });
 
+  it('refuses a field no event or delivery has (a typo would silence nothing, or with != everything)', () => {
+    for (const field of ['event_id', 'timestamp', 'data', 'data.video_id', 'route', 'sink']) expect(parseMatcher(`${field}=x`).field).toBe(field);
+    for (const field of ['evnt', 'error.code', 'event.name', 'sink.name', 'endpoint']) {
+      expect(() => parseMatcher(`${field}!=x`)).toThrow(`"${field}" is no field of an event or delivery`);
+    }
+  });
+
   it('silences a delivery only while active and when every matcher holds', () => {
     const silence = { id: 3, ...newSilence({ matchers: ['event=generated_video_failed', 'data.error.code=18020', 'sink=~ops-.*'], for: '2h', comment: 'credits' }, 1_000), createdAt: 1_000 };
     expect(silenceFor([silence], target, 1_000)?.id).toBe(3);

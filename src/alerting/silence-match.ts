@@ -13,6 +13,7 @@ export function parseMatcher(text: string): SilenceMatcher {
   if (!found) throw new MatcherError(`"${text}" is not a matcher: write field=value, field!=value or field=~regex`);
   const [, field, op, value] = found;
   if (!GROUP_FIELD.test(field)) throw new MatcherError(`"${field}" is not a field: use event, data.error.code, route, sink, …`);
+  if (!knownField(field)) throw new MatcherError(`"${field}" is no field of an event or delivery (a silence on it would never hold, or, with !=, always): use ${FIELDS}`);
   if (op === '=~') {
     try {
       new RegExp(value);
@@ -21,6 +22,14 @@ export function parseMatcher(text: string): SilenceMatcher {
     }
   }
   return { field, op: op as SilenceMatcher['op'], value };
+}
+
+/** What a matcher can read: the envelope's own fields, anything under `data`, and the delivery's route and sink. */
+const PLAIN_FIELDS = new Set(['event', 'event_id', 'timestamp', 'route', 'sink']);
+const FIELDS = 'event, event_id, timestamp, data.… (data.error.code, data.video_id), route or sink';
+
+function knownField(field: string): boolean {
+  return field === 'data' || field.startsWith('data.') || PLAIN_FIELDS.has(field);
 }
 
 export function formatMatcher(m: SilenceMatcher): string {

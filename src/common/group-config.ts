@@ -2,8 +2,10 @@ import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, 
 import { ActiveTimeError, checkZone, parseClock, parseTimes, parseWeekdays } from './active-time';
 import { IsDuration } from './validators';
 
-/** A field of the event to group by: `event`, `data.error.code`, `endpoint`. */
+/** A dotted field path: `event`, `data.error.code`. */
 export const GROUP_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
+/** A field of the envelope to group by: `event`, `event_id`, `timestamp`, or anything under `data` (`data.error.code`). */
+export const EVENT_FIELD = /^(event|event_id|timestamp|data(\.[A-Za-z0-9_]+)*)$/;
 
 /**
  * Alerting: events of a route (or sink) with the same values of `by` are sent as ONE message per group. The first
@@ -12,7 +14,7 @@ export const GROUP_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
  */
 export class GroupConfig {
   @IsArray() @ArrayMinSize(1) @IsString({ each: true })
-  @Matches(GROUP_FIELD, { each: true, message: 'by must list event fields such as "event" or "data.error.code"' })
+  @Matches(EVENT_FIELD, { each: true, message: 'by must list fields of the event: event, event_id, timestamp or data.… ("data.error.code")' })
   by: string[] = ['event'];
   @IsDuration() wait: string | number = '30s';
   @IsDuration() interval: string | number = '5m';

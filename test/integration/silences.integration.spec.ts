@@ -75,5 +75,8 @@ routes: [{ name: failures, match: { events: ["*_failed"] }, to: [alerts] }]
     await probeUntil(18020, 'delivered');
     const again = await cli(['silence', 'expire', String(added.id), '--config', bridge.configPath]);
     expect([again.status, again.stderr.trim()]).toEqual([1, `jogg-bridge: no silence ${added.id} in force`]);
+    const typo = await cli(['silence', 'add', '--match', 'evnt=generated_video_failed', '--for', '1h', '--comment', 'x', '--config', bridge.configPath]);
+    expect([typo.status, typo.stderr]).toEqual([1, expect.stringContaining('"evnt" is no field of an event or delivery')]);
+    expect(await run('silence', 'list', '--all')).not.toMatch(/evnt/);
   }, 90_000);
 });

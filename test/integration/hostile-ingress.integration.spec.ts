@@ -84,6 +84,9 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
     const plain = envelope('identity_event');
     const identity = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: plain, headers: { ...signedHeaders(plain, SECRET), 'content-encoding': 'identity' } });
     expect(identity.status).toBe(200); // "identity" is no compression at all
+    const blank = envelope('blank_encoding_event');
+    const empty = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: blank, headers: { ...signedHeaders(blank, SECRET), 'content-encoding': ' ' } });
+    expect(empty.status).toBe(200); // nor is an empty header
   });
 
   it('answers every refusal with one body shape, keys in one order (statusCode, error, message)', async () => {
@@ -105,12 +108,12 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
   });
 
   it('stored none of the refused bodies, and every stored event can be read back', async () => {
-    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 3, 15_000, 'the three file deliveries');
+    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 4, 15_000, 'the four file deliveries');
     expect(await bridge.stop()).toBe(0);
     const store = await openSqlite(join(dir, 'b.db'));
     try {
       const events = await store.listEvents({ limit: 1000 });
-      expect(events.map((e) => e.event).sort()).toEqual(['deep_ok', 'identity_event', '视频_failed']);
+      expect(events.map((e) => e.event).sort()).toEqual(['blank_encoding_event', 'deep_ok', 'identity_event', '视频_failed']);
     } finally {
       await store.close();
     }

@@ -57,7 +57,8 @@ export class SilenceBody {
 
   @IsOptional() @IsString() until?: string;
 
-  @IsString() @MaxLength(2000) comment!: string;
+  /** Required, but refused by newSilence() with its reason (a missing one got only "must be a string" here). */
+  @IsOptional() @IsString() @MaxLength(2000) comment?: string;
 
   @IsOptional() @IsString() @MaxLength(200) createdBy?: string;
 }

@@ -4,8 +4,14 @@ import { IsDuration } from './validators';
 
 /** A dotted field path: `event`, `data.error.code`. */
 export const GROUP_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
-/** A field of the envelope to group by: `event`, `event_id`, `timestamp`, or anything under `data` (`data.error.code`). */
-export const EVENT_FIELD = /^(event|event_id|timestamp|data(\.[A-Za-z0-9_]+)*)$/;
+/** A field of the envelope to group by: `event`, `event_id`, `timestamp`, or one under `data` (`data.error.code`). */
+export const EVENT_FIELD = /^(event|event_id|timestamp|data(\.[A-Za-z0-9_]+)+)$/;
+
+/** Names the entries of `by` that are no field of the event. */
+function notEventFields(args: { value: unknown }): string {
+  const bad = (Array.isArray(args.value) ? args.value : [args.value]).filter((v) => typeof v !== 'string' || !EVENT_FIELD.test(v));
+  return `${bad.map((v) => JSON.stringify(v)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)`;
+}
 
 /**
  * Alerting: events of a route (or sink) with the same values of `by` are sent as ONE message per group. The first
@@ -14,7 +20,7 @@ export const EVENT_FIELD = /^(event|event_id|timestamp|data(\.[A-Za-z0-9_]+)*)$/
  */
 export class GroupConfig {
   @IsArray() @ArrayMinSize(1) @IsString({ each: true })
-  @Matches(EVENT_FIELD, { each: true, message: 'by must list fields of the event: event, event_id, timestamp or data.… ("data.error.code")' })
+  @Matches(EVENT_FIELD, { each: true, message: notEventFields })
   by: string[] = ['event'];
   @IsDuration() wait: string | number = '30s';
   @IsDuration() interval: string | number = '5m';

@@ -65,7 +65,7 @@ export class WebhookReceiver implements OnModuleInit, OnModuleDestroy {
     }
     // JoggAI signs and sends the body as it is: a compressed one (a proxy's gzip) could be neither verified nor read
     const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && !['', 'identity'].includes(encoding.trim().toLowerCase())) {
+    if (encoding !== undefined && !encoding.split(',').every((coding) => ['', 'identity'].includes(coding.trim().toLowerCase()))) {
       return this.refuse(res, 415, 'unsupported_media_type', `content encoding ${JSON.stringify(encoding.slice(0, 100))} is not supported: send the body uncompressed`, true);
     }
     const limit = this.config.current.server.bodyLimit;

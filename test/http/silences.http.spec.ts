@@ -47,6 +47,8 @@ routes: [{ name: failures, match: { events: ["*_failed"] }, to: [alerts] }]
       [{ matchers: ['event=x'], comment: 'x' }, 'give how long the silence lasts: for (2h) or until (a date)'],
       [{ matchers: ['event=x'], for: 'soon', comment: 'x' }, 'for takes a duration such as 30m, 2h or 1d, not "soon"'],
       [{ matchers: ['event=x'], for: '2h', comment: ' ' }, 'a silence needs a comment'],
+      [{ matchers: ['event=x'], for: '2h' }, 'a silence needs a comment saying why'],
+      [{ matchers: ['evnt=x'], for: '2h', comment: 'x' }, '"evnt" is no field of an event or delivery'],
     ] as const;
     for (const [body, message] of bad) {
       const res = await admin('/silences', { method: 'POST', body: JSON.stringify(body) });

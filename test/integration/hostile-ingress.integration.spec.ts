@@ -87,6 +87,11 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
     const blank = envelope('blank_encoding_event');
     const empty = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: blank, headers: { ...signedHeaders(blank, SECRET), 'content-encoding': ' ' } });
     expect(empty.status).toBe(200); // nor is an empty header
+    const listed = envelope('identity_list_event');
+    const list = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: listed, headers: { ...signedHeaders(listed, SECRET), 'content-encoding': 'identity, identity' } });
+    expect(list.status).toBe(200); // nor a list of no compressions
+    const mixed = await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: listed, headers: { ...signedHeaders(listed, SECRET), 'content-encoding': 'identity, gzip' } });
+    expect(mixed.status).toBe(415);
   });
 
   it('answers every refusal with one body shape, keys in one order (statusCode, error, message)', async () => {
@@ -108,12 +113,12 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
   });
 
   it('stored none of the refused bodies, and every stored event can be read back', async () => {
-    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 4, 15_000, 'the four file deliveries');
+    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 5, 15_000, 'the five file deliveries');
     expect(await bridge.stop()).toBe(0);
     const store = await openSqlite(join(dir, 'b.db'));
     try {
       const events = await store.listEvents({ limit: 1000 });
-      expect(events.map((e) => e.event).sort()).toEqual(['blank_encoding_event', 'deep_ok', 'identity_event', '视频_failed']);
+      expect(events.map((e) => e.event).sort()).toEqual(['blank_encoding_event', 'deep_ok', 'identity_event', 'identity_list_event', '视频_failed']);
     } finally {
       await store.close();
     }

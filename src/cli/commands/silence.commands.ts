@@ -28,7 +28,7 @@ export class SilenceAddCommand extends JsonCommand<AddOptions> {
       return store.silences.addSilence(input, Date.now());
     });
     if (options.json) return printJson(silence);
-    print(`silence ${silence.id} until ${isoTime(silence.endsAt)}: ${silence.matchers.map(formatMatcher).join(' ')}\nthe serving bridge applies it within a second`);
+    print(`silence ${silence.id} until ${isoTime(silence.endsAt)}: ${silence.matchers.map(formatMatcher).join(' ')}\na running bridge applies it within a second`);
   }
 
   @Option({ flags: '-m, --match <matcher>', description: 'field=value, field!=value or field=~regex (event, data.error.code, route, sink, …); repeat: all must hold' })

@@ -1,9 +1,11 @@
 import { LoggerService } from '@nestjs/common';
 import { createServer, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { LoadedConfig } from './config/loaded-config';
+import { answerClientError } from './ingress/client-error';
 import { acceptRawJson } from './ingress/raw-body';
 import { WebhookReceiver } from './ingress/webhook-receiver';
 
@@ -27,7 +29,8 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     return server;
   };
   // the server (and its timeouts) comes from serverFactory; Fastify keeps the body limit for its own routes
-  const adapter = new FastifyAdapter({ bodyLimit, serverFactory } as ConstructorParameters<typeof FastifyAdapter>[0]);
+  const clientErrorHandler = (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, requestTimeoutMs);
+  const adapter = new FastifyAdapter({ bodyLimit, serverFactory, clientErrorHandler } as ConstructorParameters<typeof FastifyAdapter>[0]);
   acceptRawJson(adapter.getInstance(), config.server.bodyLimit);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,

@@ -27,7 +27,18 @@ function text(name: string, value: string | undefined, max: number): string {
 /** The silence to store; throws MatcherError naming what is wrong. */
 export function newSilence(request: SilenceRequest, now: number): NewSilence {
   if (!request.matchers?.length) throw new MatcherError('a silence needs at least one matcher (event=generated_video_failed)');
-  const matchers = request.matchers.map(parseMatcher);
+  const problems: string[] = [];
+  const matchers = request.matchers.flatMap((text) => {
+    try {
+      return [parseMatcher(text)];
+    } catch (error) {
+      if (!(error instanceof MatcherError)) throw error;
+      problems.push(error.message);
+      return [];
+    }
+  });
+  // every bad matcher at once, not one per try
+  if (problems.length) throw new MatcherError(problems.join('; '));
   if (request.for !== undefined && request.until !== undefined) throw new MatcherError('give either for (2h) or until (a date), not both');
   if (request.for === undefined && request.until === undefined) throw new MatcherError('give how long the silence lasts: for (2h) or until (a date)');
   let endsAt: number;

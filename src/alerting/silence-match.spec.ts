@@ -43,6 +43,12 @@ describe('silence matchers', () => {
     expect(() => newSilence({ matchers: ['event=x'], for: '7200', comment: 'x' }, 0)).toThrow('for takes a duration');
   });
 
+  it('names every bad matcher at once', () => {
+    expect(() => newSilence({ matchers: ['evnt=x', 'event=ok', 'endpoint=y'], for: '2h', comment: 'x' }, 0)).toThrow(
+      /^"evnt" is no field of an event or delivery .*; "endpoint" is no field of an event or delivery /,
+    );
+  });
+
   it('takes a comment of one line within 2,000 characters, and so a "created by"', () => {
     expect(() => newSilence({ matchers: ['event=x'], for: '2h', comment: 'x'.repeat(2001) }, 0)).toThrow('longer than 2000 characters');
     expect(() => newSilence({ matchers: ['event=x'], for: '2h', comment: 'a\u001b[31mred' }, 0)).toThrow('one line of text, without control characters');

@@ -10,7 +10,7 @@ export const EVENT_FIELD = /^(event|event_id|timestamp|data(\.[A-Za-z0-9_]+)+)$/
 /** Names the entries of `by` that are no field of the event. */
 function notEventFields(args: { value: unknown }): string {
   const bad = (Array.isArray(args.value) ? args.value : [args.value]).filter((v) => typeof v !== 'string' || !EVENT_FIELD.test(v));
-  return `${bad.map((v) => JSON.stringify(v)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)`;
+  return `${bad.map((v) => JSON.stringify(v)).join(', ')} ${bad.length === 1 ? 'is not a field' : 'are not fields'} of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)`;
 }
 
 /**

@@ -45,7 +45,7 @@ routes:
     group: { by: ["data..x", "endpoint"], wait: soon, max: 500, every: 1 }
 `)).toEqual([
       '10:12 routes[0].group: none of this route\'s sinks can send group messages (slack and email can): stream (http)',
-      '10:18 routes[0].group.by: "data..x", "endpoint" are not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)',
+      '10:18 routes[0].group.by: "data..x", "endpoint" are not fields of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)',
       '10:49 routes[0].group.wait: wait must be a duration such as "500ms", "30s", "10m", "72h" or "7d"',
       '10:60 routes[0].group.max: max must not be greater than 50',
       '10:65 routes[0].group.every: unknown key "every" (valid keys: by, wait, interval, max)',

@@ -24,8 +24,11 @@ export function answerFor(exception: unknown, logger: Logger): ErrorAnswer {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse();
-    // Errors raised by Fastify itself (415, 413, …) arrive with a bare string: give them the usual shape.
-    return { status, headers: {}, body: typeof body === 'string' ? errorBody(status, body) : body };
+    // Errors raised by Fastify itself (415, 413, …) arrive with a bare string: give them the usual shape; Nest's own
+    // ({message, error, statusCode}) get the usual key order, anything else they carry after those.
+    if (typeof body === 'string') return { status, headers: {}, body: errorBody(status, body) };
+    const { statusCode, error, message, ...rest } = body as { statusCode?: number; error?: string; message?: unknown };
+    return { status, headers: {}, body: { statusCode: statusCode ?? status, error: error ?? STATUS_CODES[status] ?? 'Error', message, ...rest } };
   }
   if (exception instanceof StoreUnavailableError) return storeUnavailableAnswer(exception.message, logger);
   const errorId = randomUUID();

@@ -47,6 +47,9 @@ routes: []
     await waitFor(() => closed, 10_000, 'the bridge to close the connection');
     expect(sent).toBeLessThan(body.length); // cut off by the bridge, not finished by the client
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      statusCode: 408, error: 'Request Timeout', message: 'the request did not arrive whole within 1s (server.requestTimeout)',
+    });
     expect(await bridge.store.listEvents({})).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
@@ -41,6 +42,7 @@ describe('the built process under hostile webhook bodies', () => {
     receiver = await Receiver.start();
     const config = join(dir, 'bridge.yaml');
     writeFileSync(config, `
+server: { requestTimeout: 1s }
 store: { path: "${dir}/b.db" }
 jogg: { secrets: ["${SECRET}"] }
 delivery: { pollInterval: 100ms }
@@ -102,9 +104,37 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
       fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-webhook-signature': 'bad' } }),
       fetch(`${bridge.url}/webhooks/jogg/nope`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
       fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } }),
+      fetch(`${bridge.url}/webhooks/jogg/a/b`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+      fetch(`${bridge.url}/webhooks/jogg`),
     ]);
-    expect(answers.map((r) => r.status)).toEqual([400, 400, 401, 404, 415]);
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 401, 404, 415, 404, 404]);
     for (const text of await Promise.all(answers.map((r) => r.text()))) expect(Object.keys(JSON.parse(text))).toEqual(['statusCode', 'error', 'message']);
+  });
+
+  /** Sends raw bytes on a fresh connection and returns the status line and JSON body it got before the bridge closed it. */
+  async function raw(bytes: string): Promise<{ status: string; json: unknown }> {
+    const { port } = new URL(bridge.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+      socket.write(bytes);
+    });
+    return { status: answer.slice(0, answer.indexOf('\r\n')), json: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) };
+  }
+
+  it('answers a request that never arrives whole with 408, and a malformed one with 400, in the same body shape', async () => {
+    const trickle = await raw('POST /webhooks/jogg HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"ev');
+    expect(trickle).toEqual({
+      status: 'HTTP/1.1 408 Request Timeout',
+      json: { statusCode: 408, error: 'Request Timeout', message: 'the request did not arrive whole within 1s (server.requestTimeout)' },
+    });
+    expect(Object.keys(trickle.json as object)).toEqual(['statusCode', 'error', 'message']);
+    expect(await raw('GARBAGE\r\n\r\n')).toEqual({
+      status: 'HTTP/1.1 400 Bad Request', json: { statusCode: 400, error: 'Bad Request', message: 'malformed HTTP request' },
+    });
   });
 
   it('accepts 32 levels of nesting', async () => {

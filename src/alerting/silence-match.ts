@@ -1,4 +1,4 @@
-import { GROUP_FIELD } from '../common/group-config';
+import { EVENT_FIELD, GROUP_FIELD } from '../common/group-config';
 import { JoggEnvelope } from '../common/jogg-event';
 import { Silence, SilenceMatcher } from '../store/ports/silences';
 import { fieldValue } from './membership';
@@ -24,13 +24,14 @@ export function parseMatcher(text: string): SilenceMatcher {
   return { field, op: op as SilenceMatcher['op'], value };
 }
 
-/** What a matcher can read: the envelope's own fields, anything under `data`, and the delivery's route and sink. */
-const PLAIN_FIELDS = new Set(['event', 'event_id', 'timestamp', 'route', 'sink']);
 const FIELDS = 'event, event_id, timestamp, data.… (data.error.code, data.video_id), route or sink';
 
-/** `data` itself is refused too: compared as the whole object's JSON, `data!=x` would hold for every event. */
+/**
+ * What a matcher can read: the event's fields as grouping reads them (`data` itself is not one: compared as the whole
+ * object's JSON, `data!=x` would hold for every event), and the delivery's route and sink.
+ */
 function knownField(field: string): boolean {
-  return field.startsWith('data.') || PLAIN_FIELDS.has(field);
+  return EVENT_FIELD.test(field) || field === 'route' || field === 'sink';
 }
 
 export function formatMatcher(m: SilenceMatcher): string {

@@ -1,4 +1,5 @@
 import { StorePorts } from './ports';
+import { servingBridge } from './sqlite/serve-lock';
 import { openSqliteStore } from './sqlite/sqlite-store';
 
 /** The config's `store` section, as far as opening it goes. */
@@ -19,4 +20,12 @@ export function openStore(settings: StoreSettings, owner: boolean): Promise<Stor
   // the PostgreSQL adapters (and pg) are loaded only when configured
   const { openPostgresStore } = require('./postgres/pg-store') as typeof import('./postgres/pg-store');
   return Promise.resolve(openPostgresStore({ url: settings.url!, poolSize: settings.poolSize, schema: settings.schema }));
+}
+
+/**
+ * Which bridge serves the store now, for tools that write what a serving bridge applies (a silence): on SQLite the one
+ * process its lock file names, if it lives; on PostgreSQL any number of them, which nothing here can list.
+ */
+export function whoServes(settings: StoreSettings): { pid: number; host: string } | 'several' | undefined {
+  return settings.driver === 'postgres' ? 'several' : servingBridge(settings.path);
 }

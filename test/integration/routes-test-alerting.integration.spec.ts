@@ -52,6 +52,8 @@ routes:
     const added = await cli(['silence', 'add', '--config', config, '--match', 'data.error.code=18020', '--match', 'route=failures', '--for', '1h', '--comment', 'credits topped up', '--json']);
     expect(added.status).toBe(0);
     const id = JSON.parse(added.stdout).id;
+    const text = await cli(['silence', 'add', '--config', config, '--match', 'data.error.code=1', '--for', '1m', '--comment', 'no bridge runs']);
+    expect([text.status, text.stdout.split('\n')[1]]).toEqual([0, expect.stringMatching(/^no bridge serves \S+ now: the next one to start applies it$/)]);
     const silenced = await routesTest(18020);
     expect(silenced).toMatch(new RegExp(`failures → alerts \\(slack\\)\\n  \\[silenced by silence ${id} \\(data.error.code=18020 route=failures\\) until \\S+: credits topped up — recorded, not sent\\]`));
     expect(silenced).toContain('night → hook (http)\n  [outside the route');

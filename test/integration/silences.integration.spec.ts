@@ -75,6 +75,8 @@ routes: [{ name: failures, match: { events: ["*_failed"] }, to: [alerts] }]
     await probeUntil(18020, 'delivered');
     const again = await cli(['silence', 'expire', String(added.id), '--config', bridge.configPath]);
     expect([again.status, again.stderr.trim()]).toEqual([1, `jogg-bridge: no silence ${added.id} in force`]);
+    const text = await run('silence', 'add', '--match', 'data.error.code=1', '--for', '1m', '--comment', 'names who applies it');
+    expect(text).toMatch(new RegExp(`^silence \\d+ until \\S+: data.error.code=1\\nthe bridge serving \\S+/bridge\\.db \\(pid ${bridge.pid} on \\S+\\) applies it within a second\\n$`));
     const typo = await cli(['silence', 'add', '--match', 'evnt=generated_video_failed', '--for', '1h', '--comment', 'x', '--config', bridge.configPath]);
     expect([typo.status, typo.stderr]).toEqual([1, expect.stringContaining('"evnt" is no field of an event or delivery')]);
     expect(await run('silence', 'list', '--all')).not.toMatch(/evnt/);

@@ -1,7 +1,8 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { newSilence } from '../../alerting/silence-input';
 import { formatMatcher, MatcherError } from '../../alerting/silence-match';
-import { withStore } from '../cli-context';
+import { loadCliPartialConfig, withStore } from '../cli-context';
+import { StoreSettings, whoServes } from '../../store/open-store';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
@@ -28,7 +29,7 @@ export class SilenceAddCommand extends JsonCommand<AddOptions> {
       return store.silences.addSilence(input, Date.now());
     });
     if (options.json) return printJson(silence);
-    print(`silence ${silence.id} until ${isoTime(silence.endsAt)}: ${silence.matchers.map(formatMatcher).join(' ')}\na running bridge applies it within a second`);
+    print(`silence ${silence.id} until ${isoTime(silence.endsAt)}: ${silence.matchers.map(formatMatcher).join(' ')}\n${whoApplies(loadCliPartialConfig(options.config).store)}`);
   }
 
   @Option({ flags: '-m, --match <matcher>', description: 'field=value, field!=value or field=~regex (event, data.error.code, route, sink, …); repeat: all must hold' })
@@ -93,3 +94,11 @@ export class SilenceExpireCommand extends JsonCommand {
 
 @Command({ name: 'silence', description: 'silences: hold matching alerts back for a while', subCommands: [SilenceAddCommand, SilenceListCommand, SilenceExpireCommand] })
 export class SilenceCommand extends ParentCommand {}
+
+/** Who will apply a new silence: the bridge serving the SQLite store, if one does; every bridge on a PostgreSQL store. */
+function whoApplies(store: StoreSettings): string {
+  const bridge = whoServes(store);
+  if (bridge === 'several') return 'every bridge on this database applies it within a second';
+  if (!bridge) return `no bridge serves ${store.path} now: the next one to start applies it`;
+  return `the bridge serving ${store.path} (pid ${bridge.pid} on ${bridge.host}) applies it within a second`;
+}

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
-interface Holder {
+export interface Holder {
   pid: number;
   host: string;
   since: number;
@@ -72,6 +72,16 @@ export class ServeLock {
       // read-only by now (a full or frozen disk): the next start finds this process gone and takes over
     }
   }
+}
+
+/**
+ * The bridge serving the SQLite store now, as its lock file says: a live process on this host, or one on another host
+ * (which cannot be checked from here). Undefined when none does (no lock file, or its process is gone).
+ */
+export function servingBridge(dbPath: string): Holder | undefined {
+  const holder = readHolder(`${dbPath}.serving`);
+  if (!holder) return undefined;
+  return holder.host !== hostname() || alive(holder.pid) ? holder : undefined;
 }
 
 function readHolder(file: string): Holder | undefined {

@@ -15,34 +15,44 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 export class ActiveTimeError extends Error {}
 
-/** `mon-fri`, `sat`, `sun-mon` (wrapping) → day numbers. */
+/** `mon-fri`, `sat`, `sun-mon` (wrapping) → day numbers. Every entry that is none is named at once. */
 export function parseWeekdays(items: readonly string[]): Set<number> {
   const days = new Set<number>();
+  const bad: string[] = [];
   for (const item of items) {
     const [from, to = from] = item.toLowerCase().split('-').map((d) => d.trim().slice(0, 3));
     const a = DAYS.indexOf(from);
     const b = DAYS.indexOf(to);
-    if (a < 0 || b < 0) throw new ActiveTimeError(`"${item}" is not a weekday or a range of them (mon-fri, sat)`);
+    if (a < 0 || b < 0) {
+      bad.push(item);
+      continue;
+    }
     for (let d = a; ; d = (d + 1) % 7) {
       days.add(d);
       if (d === b) break;
     }
   }
+  if (bad.length) throw new ActiveTimeError(`${quoted(bad)} ${bad.length === 1 ? 'is not a weekday or a range of them' : 'are not weekdays or ranges of them'} (mon-fri, sat)`);
   return days;
 }
 
-/** `08:00-20:00` → minutes; `24:00` is the end of the day. */
+/** `08:00-20:00` → minutes; `24:00` is the end of the day. Every entry that is none is named at once. */
 export function parseTimes(items: readonly string[]): { start: number; end: number }[] {
-  return items.map((item) => {
+  const bad: string[] = [];
+  const times = items.map((item) => {
     const found = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(item.trim());
     const start = found ? Number(found[1]) * 60 + Number(found[2]) : NaN;
     const end = found ? Number(found[3]) * 60 + Number(found[4]) : NaN;
-    if (!found || Number(found[2]) > 59 || Number(found[4]) > 59 || start >= end || end > 1440) {
-      throw new ActiveTimeError(`"${item}" is not a time range such as 08:00-20:00 (start before end, within one day)`);
-    }
+    if (!found || Number(found[2]) > 59 || Number(found[4]) > 59 || start >= end || end > 1440) bad.push(item);
     return { start, end };
   });
+  if (bad.length) {
+    throw new ActiveTimeError(`${quoted(bad)} ${bad.length === 1 ? 'is not a time range' : 'are not time ranges'} such as 08:00-20:00 (start before end, within one day)`);
+  }
+  return times;
 }
+
+const quoted = (items: readonly string[]): string => items.map((item) => JSON.stringify(item)).join(', ');
 
 export function checkZone(tz: string): void {
   try {

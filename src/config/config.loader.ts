@@ -294,6 +294,16 @@ function resolveStore(store: StoreConfig): LoadedConfig['store'] {
 const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 'isArray', 'isObject', 'nestedValidation', 'whitelistValidation']);
 
 /** When a value has the wrong type, say that alone ("must be an integer"), not also that it is out of range. */
+/**
+ * A list's problem that names its bad entries (quoted, as the messages do) is placed at the first of them, so the line
+ * given is the entry's, also in a block list where each has a line of its own; the path stays the list's.
+ */
+function namedEntry(value: unknown, message: string, path: Path): Path {
+  if (!Array.isArray(value)) return path;
+  const index = value.findIndex((entry) => typeof entry === 'string' && message.includes(JSON.stringify(entry)));
+  return index < 0 ? path : [...path, index];
+}
+
 function relevant(constraints: Record<string, string>): [string, string][] {
   const all = Object.entries(constraints);
   const typeErrors = all.filter(([name]) => TYPE_CONSTRAINTS.has(name));
@@ -321,13 +331,13 @@ class ProblemList {
     this.problems.push(problem);
   }
 
-  add(path: Path, message: string, atKey = false): void {
-    this.problems.push(this.locate(path, message, atKey));
+  add(path: Path, message: string, atKey = false, at: Path = path): void {
+    this.problems.push(this.locate(path, message, atKey, at));
   }
 
-  /** A problem with its position in the document (not recorded: warnings use it too). */
-  locate(path: Path, message: string, atKey = false): ConfigProblem {
-    const pos = locate(this.doc, this.counter, path, atKey);
+  /** A problem with its position in the document (not recorded: warnings use it too); `at` is where, when not `path`. */
+  locate(path: Path, message: string, atKey = false, at: Path = path): ConfigProblem {
+    const pos = locate(this.doc, this.counter, at, atKey) ?? locate(this.doc, this.counter, path, atKey);
     return { file: this.file, line: pos?.line, col: pos?.col, path: formatPath(path), message };
   }
 
@@ -337,7 +347,7 @@ class ProblemList {
       const path = [...base, segment];
       for (const [name, message] of relevant(error.constraints ?? {})) {
         if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"${suggest(error.property, knownKeys(error.target), 'valid keys')}`, true);
-        else this.add(path, message);
+        else this.add(path, message, false, namedEntry(error.value, message, path));
       }
       if (error.children?.length) this.addValidation(error.children, path, Array.isArray(error.value));
     }

@@ -45,7 +45,7 @@ routes:
     group: { by: ["data..x", "endpoint"], wait: soon, max: 500, every: 1 }
 `)).toEqual([
       '10:12 routes[0].group: none of this route\'s sinks can send group messages (slack and email can): stream (http)',
-      '10:18 routes[0].group.by: "data..x", "endpoint" are not fields of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)',
+      '10:19 routes[0].group.by: "data..x", "endpoint" are not fields of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)',
       '10:49 routes[0].group.wait: wait must be a duration such as "500ms", "30s", "10m", "72h" or "7d"',
       '10:60 routes[0].group.max: max must not be greater than 50',
       '10:65 routes[0].group.every: unknown key "every" (valid keys: by, wait, interval, max)',
@@ -60,8 +60,29 @@ routes:
     match: { events: ["*_failed"] }
     to: [alerts]
     group: { by: [event, ${field}] }
-`)).toEqual([`10:18 routes[0].group.by: "${field}" is not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)`]);
+`)).toEqual([`10:26 routes[0].group.by: "${field}" is not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)`]);
     }
+  });
+
+  it('gives the line of the first bad entry of a block list (each entry has a line of its own)', () => {
+    expect(problemsOf(`${SINKS}
+routes:
+  - name: failures
+    match: { events: ["*_failed"] }
+    to: [alerts]
+    group:
+      by:
+        - event
+        - endpoint
+        - data.error.code
+    active_time:
+      times:
+        - 08:00-12:00
+        - 20:00-08:00
+`)).toEqual([
+      '13:11 routes[0].group.by: "endpoint" is not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)',
+      '18:11 routes[0].active_time.times: times: "20:00-08:00" is not a time range such as 08:00-20:00 (start before end, within one day)',
+    ]);
   });
 
   it('refuses a list, a string or a number where a section (a mapping) belongs, and active time fields of the wrong type, with their positions', () => {

@@ -27,7 +27,14 @@ export async function serve(configPath?: string): Promise<void> {
   }
   logger.setSecrets(collectSecrets(config));
   exitOnUnhandled(logger);
-  const app = await createApp(config, { logger });
+  let app: INestApplication;
+  try {
+    app = await createApp(config, { logger });
+  } catch (error) {
+    // one line (the store cannot be opened, another bridge serves it); the stack is at LOG_LEVEL=debug
+    process.stderr.write(`jogg-bridge: ${logger.redact((error as Error).message)}\n`);
+    process.exit(1);
+  }
   // a reload may bring new secrets; the previous ones stay listed (deliveries already under way use them)
   app.get(DomainEvents).on('config.changed', 'the log redaction', ({ next, previous }) => logger.setSecrets([...collectSecrets(next), ...collectSecrets(previous)]));
   stopOnSignals(app, config.server.drainTimeMs);

@@ -26,6 +26,16 @@ export class RedactingLogger extends ConsoleLogger {
     super.log(message, ...rest);
   }
 
+  /**
+   * Nest's ExceptionHandler logs, with its stack, the error that ends the start (a store that cannot be opened, a
+   * store another bridge serves); the start command says it in one line itself. The stack stays at debug.
+   */
+  override error(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (typeof context === 'string' && context === 'ExceptionHandler') return super.debug(message, ...rest);
+    super.error(message, ...rest);
+  }
+
   redact(text: unknown): string {
     return this.redactText(typeof text === 'string' ? text : String(text));
   }

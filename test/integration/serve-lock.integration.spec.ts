@@ -1,11 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BridgeProcess } from '../support/bridge-process';
 import { ROOT } from '../support/cli';
 
 const CONFIG = `
 store: { path: "\${DIR}/bridge.db" }
+jogg: { secrets: ["serve-lock-webhook-secret"] }
+sinks: { out: { type: console } }
+routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
+`;
+/** A first start: the store's folder does not exist yet. */
+const FRESH = `
+store: { path: "\${DIR}/data/new/bridge.db" }
 jogg: { secrets: ["serve-lock-webhook-secret"] }
 sinks: { out: { type: console } }
 routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
@@ -28,6 +36,7 @@ describe('one server per SQLite store', () => {
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(`jogg-bridge: the SQLite store ${first.dir}/bridge.db is already served by another bridge (pid ${first.pid}`);
       expect(refused.stderr).toContain('use PostgreSQL to run several');
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1); // one line, no stack
       expect((await first.get('/readyz')).status).toBe(200); // the first one serves on, untouched
 
       await first.kill('SIGKILL'); // a crash leaves the lock file behind: the next start takes over
@@ -40,4 +49,34 @@ describe('one server per SQLite store', () => {
       await first.close();
     }
   }, 60_000);
+
+  it('takes the lock on a first start too, when the store\'s folder does not exist yet', async () => {
+    const first = await BridgeProcess.launch(FRESH);
+    try {
+      expect(existsSync(join(first.dir, 'data', 'new', 'bridge.db.serving'))).toBe(true);
+      const refused = secondServer(first.configPath);
+      expect([refused.status, refused.stderr]).toEqual([1, expect.stringContaining(`the SQLite store ${first.dir}/data/new/bridge.db is already served by another bridge (pid ${first.pid}`)]);
+    } finally {
+      await first.close();
+    }
+  }, 60_000);
+
+  it('refuses to start on a store it cannot open, in one line naming the file and why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-lock-'));
+    try {
+      writeFileSync(join(dir, 'afile'), 'not a folder');
+      writeFileSync(join(dir, 'notadb'), 'not a database, just text long enough to fill a header page of sixteen bytes or more');
+      for (const [path, reason] of [
+        [`${dir}/afile/sub/bridge.db`, 'a part of its folder path is a file, not a folder (ENOTDIR)'],
+        [`${dir}/notadb`, 'it is not an SQLite database (SQLITE_NOTADB)'],
+      ]) {
+        const configPath = join(dir, 'bridge.yaml');
+        writeFileSync(configPath, `store: { path: "${path}" }\njogg: { secrets: ["serve-lock-webhook-secret"] }\n`);
+        const run = secondServer(configPath);
+        expect([run.status, run.stderr]).toEqual([1, `jogg-bridge: cannot open the SQLite store ${path}: ${reason}\n`]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

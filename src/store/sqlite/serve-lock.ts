@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 
 export interface Holder {
   pid: number;
@@ -27,6 +28,12 @@ export class ServeLock {
   static acquire(dbPath: string): ServeLock | undefined {
     const file = `${dbPath}.serving`;
     const me: Holder = { pid: process.pid, host: hostname(), since: Date.now() };
+    try {
+      // on a first start the store's folder does not exist yet: the lock file is the first thing in it
+      mkdirSync(dirname(dbPath), { recursive: true });
+    } catch {
+      return undefined; // opening the database says what is wrong with the folder
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(file, 'wx');

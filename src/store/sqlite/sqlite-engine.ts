@@ -52,10 +52,15 @@ export class SqliteEngine {
     let db: Db | undefined;
     try {
       db = openDatabase(path, options.pragmas);
+    } catch (error) {
+      lock?.release();
+      throw cannotOpen(path, error as NodeJS.ErrnoException);
+    }
+    try {
       await migrate(SQLITE_MIGRATIONS, sqliteMigrationDriver(db));
       if (options.owner) new SqliteWriter(db).releaseLeases();
     } catch (error) {
-      db?.close();
+      db.close();
       lock?.release();
       throw error;
     }
@@ -142,6 +147,24 @@ export class SqliteEngine {
 interface WriterMessage {
   results?: WriteResult[];
   fatal?: { message: string; code?: string; died?: boolean };
+}
+
+/** Opening the file failed: say which file, and what usually causes it, in one line. */
+function cannotOpen(path: string, error: NodeJS.ErrnoException): Error {
+  const reasons: Record<string, string> = {
+    SQLITE_CANTOPEN: 'SQLite cannot create or open it (is its folder missing, read-only or not a folder?)',
+    SQLITE_NOTADB: 'it is not an SQLite database',
+    SQLITE_CORRUPT: 'the database file is damaged',
+    SQLITE_READONLY: 'it is read-only',
+    EEXIST: 'a part of its folder path is a file, not a folder',
+    ENOTDIR: 'a part of its folder path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+  };
+  const reason = (error.code && reasons[error.code]) ?? error.message;
+  return Object.assign(new Error(`cannot open the SQLite store ${path}: ${reason}${error.code ? ` (${error.code})` : ''}`), { code: error.code, cause: error });
 }
 
 /** How often the checkpointer copies the WAL into the database file. */

@@ -10,16 +10,39 @@ export function isSensitiveHeader(name: string): boolean {
   return SENSITIVE_HEADER.test(name);
 }
 
-/** The password of a URL (decoded and as written) and its basic-auth form; nothing when it has none. */
+/** Query parameters whose values are credentials (`?token=`, `?api_key=`, Azure's `?sig=` and `?code=`). */
+const SENSITIVE_PARAM = /token|secret|passw|pwd|api[-_]?key|^key$|auth|sig|session|credential|^code$/i;
+
+/**
+ * The credentials of a URL: its password (decoded and as written) with its basic-auth form and the SMTP AUTH PLAIN and
+ * LOGIN forms a mail server may echo in an error, and the values of query parameters named like a credential.
+ * Nothing when it has none.
+ */
 export function urlSecrets(text: string): string[] {
+  let url: URL;
   try {
-    const url = new URL(text);
-    if (!url.password) return [];
-    const password = safeDecode(url.password);
-    return [password, url.password, Buffer.from(`${safeDecode(url.username)}:${password}`).toString('base64')];
+    url = new URL(text);
   } catch {
     return [];
   }
+  const out: string[] = [];
+  if (url.password) {
+    const user = safeDecode(url.username);
+    const password = safeDecode(url.password);
+    const base64 = (value: string) => Buffer.from(value).toString('base64');
+    out.push(password, url.password, base64(`${user}:${password}`), base64(`\u0000${user}\u0000${password}`), base64(password));
+  }
+  for (const [name, value] of url.searchParams) {
+    if (!SENSITIVE_PARAM.test(name) || !value) continue;
+    out.push(value, encodeURIComponent(value));
+    const raw = new RegExp(`[?&]${escapeRegExp(encodeURIComponent(name))}=([^&#]*)`).exec(url.search)?.[1];
+    if (raw) out.push(raw);
+  }
+  return [...new Set(out)];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The secrets among a header map: the values of sensitive headers, in the forms of headerSecrets. */

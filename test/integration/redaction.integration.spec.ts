@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../support/store';
@@ -263,5 +263,73 @@ routes: []
       rmSync(dir, { recursive: true, force: true });
     }
     expectNoSecret('log output', bridge.output, [apiKey]);
+  });
+
+  it('keeps credentials out that servers echo in their own protocol: a query token of an HTTP sink, SMTP AUTH PLAIN', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jogg-redact-echo-'));
+    const queryToken = 'q-tok/3f9a"7+e';
+    const smtpPassword = 'plain-pa55-echo';
+    // an HTTP receiver that names the URL it refused, query string and all
+    const web = createServer((req, res) => req.resume().on('end', () => res.writeHead(500).end(`bad auth: path=${req.url}`)));
+    // a mail server that offers AUTH PLAIN and echoes the command it refused
+    const mail = createNetServer((socket) => {
+      socket.write('220 echo ESMTP\r\n');
+      let buffer = '';
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString('latin1');
+        for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+          const line = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (/^(EHLO|HELO)/i.test(line)) socket.write('250-echo\r\n250 AUTH PLAIN\r\n');
+          else if (/^AUTH/i.test(line)) socket.write(`535 5.7.8 auth failed for ${line}\r\n`);
+          else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+          else socket.write('502 no\r\n');
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => mail.listen(0, '127.0.0.1', resolve));
+    const config = join(dir, 'bridge.yaml');
+    writeFileSync(config, `
+store: { path: "${dir}/bridge.db" }
+jogg: { secrets: ["${SECRETS.webhook}"] }
+retry: { attempts: 1 }
+delivery: { pollInterval: 100ms, circuit: { failures: 1000 } }
+sinks:
+  hook: { type: http, url: "http://127.0.0.1:${(web.address() as AddressInfo).port}/hook?v=2&token=${encodeURIComponent(queryToken)}" }
+  mail: { type: email, smtp: "smtp://mailuser:${smtpPassword}@127.0.0.1:${(mail.address() as AddressInfo).port}", from: a@example.com, to: [ops@example.com], tls: { requireTLS: false, allowInsecureAuth: true } }
+routes: [{ name: all, match: { events: ["*"] }, to: [hook, mail] }]
+`);
+    const env = { NODE_ENV: 'production', BRIDGE_ADMIN_TOKEN: SECRETS.adminToken };
+    const bridge = await BridgeProcess.start(config, env);
+    const secrets = [queryToken, smtpPassword, Buffer.from(`\u0000mailuser\u0000${smtpPassword}`).toString('base64')];
+    try {
+      const body = JSON.stringify(videoEvent('generated_video_failed'));
+      expect((await fetch(`${bridge.url}/webhooks/jogg`, { method: 'POST', body, headers: signedHeaders(body, SECRETS.webhook) })).status).toBe(200);
+      const admin = async (path: string) => (await fetch(`${bridge.url}/admin${path}`, { headers: { authorization: `Bearer ${SECRETS.adminToken}` } })).text();
+      const settled = await waitFor(async () => {
+        const list = JSON.parse(await admin('/deliveries')) as { id: number; status: string; lastError: string }[];
+        return list.length === 2 && list.every((d) => d.status === 'dead') && list;
+      }, 30_000, 'both deliveries dead-lettered');
+      const errors = settled.map((d) => d.lastError).join('\n');
+      expect(errors).toContain('bad auth: path=/hook?v=2&token=[redacted]');
+      expect(errors).toContain('auth failed for AUTH PLAIN [redacted]');
+      const shown = JSON.parse(await admin('/config'));
+      expect(shown.config.sinks.hook.url).toMatch(/\/hook\?v=2&token=\[redacted\]$/);
+      const texts = [errors, JSON.stringify(shown), ...(await Promise.all(settled.map((d) => admin(`/deliveries/${d.id}`))))];
+      for (const args of [['deliveries', 'list'], ['deliveries', 'show', String(settled[0].id)], ['deliveries', 'show', String(settled[1].id)], ['routes', 'test', '--event', 'generated_video_failed', '--json']]) {
+        const run = await cli([...args, '--config', config], env);
+        expect([args, run.status]).toEqual([args, 0]);
+        texts.push(run.stdout + run.stderr);
+      }
+      expectNoSecret('admin answers, stored errors and CLI output', texts.join('\n'), secrets);
+    } finally {
+      expect(await bridge.stop()).toBe(0);
+      web.close();
+      mail.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expectNoSecret('log output', bridge.output, secrets);
   });
 });

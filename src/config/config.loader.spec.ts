@@ -148,6 +148,9 @@ routes: []
       ['jogg:\n  secrets:\n  - ok\n  - abc-very-secret\n   x: y\n', 4],
       ['jogg:\n  secrets:\n    - ok\n    - abc-very-secret\n     x: y\n', 4],
       ['sinks:\n  hook:\n    type: http\n    sign:\n      secret:\n        - abc-very-secret\n         x: y\n', 6],
+      ['sinks:\n  mail:\n    type: email\n    smtp: "smtp://u:abc-very-secret@h:25" oops: [\n', 4],
+      ['sinks:\n  a: { type: http, endpoint: "https://u:abc-very-secret@h/x" } x\n', 2],
+      ['sinks:\n  a: { type: http, target: "https://h/x?v=1&access_token=abc-very-secret" } x\n', 2],
     ];
     for (const [yaml, line] of cases) {
       const error = errorOf(yaml);

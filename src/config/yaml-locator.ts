@@ -40,7 +40,9 @@ function position(counter: LineCounter, node: Node): Position | undefined {
 }
 
 /** Keys whose value may be a secret written into the file. */
-const SECRET_LINE = /(secret|password|pass|token|key|url|auth)\w*["']?\s*:/i;
+const SECRET_LINE = /(secret|password|pass|token|key|url|auth|smtp|sasl|dsn|credential|cookie|sign)\w*["']?\s*:/i;
+/** Values that hold a credential whatever their key: a URL with a password, a query parameter named like one. */
+const SECRET_VALUE = /:\/\/[^\s/@]*:[^\s/@]*@|[?&][\w-]*(token|secret|pass|pwd|key|sig|auth|session|credential|code)[\w-]*=/i;
 
 /**
  * Line `index` as shown under a syntax error, or undefined when it is blank or may hold a secret (it, or a
@@ -61,7 +63,7 @@ function lineMayHoldSecret(lines: readonly string[], index: number): boolean {
     const own = line.length - trimmed.length;
     const isItem = trimmed.startsWith('-');
     if (i !== index && !(own < indent || (own === indent && item && !isItem))) continue;
-    if (SECRET_LINE.test(line)) return true;
+    if (SECRET_LINE.test(line) || (i === index && SECRET_VALUE.test(line))) return true;
     [indent, item] = [own, isItem];
     if (own === 0 && !isItem) break;
   }

@@ -11,6 +11,9 @@ describe('active time intervals', () => {
     expect(parseTimes(['08:00-20:00', '22:00-24:00'])).toEqual([{ start: 480, end: 1200 }, { start: 1320, end: 1440 }]);
     expect(() => parseWeekdays(['funday'])).toThrow('not a weekday');
     expect(() => parseWeekdays(['mon', 'funday', 'tue-xday'])).toThrow('"funday", "tue-xday" are not weekdays or ranges of them (mon-fri, sat)');
+    expect([...parseWeekdays(['Monday-Wednesday', 'SUN'])].sort()).toEqual([0, 1, 2, 3]);
+    expect(() => parseWeekdays(['tues', 'thursdayX', 'mon-tue-wed', 'mondays-fri', 'fri-'])).toThrow(
+      '"tues", "thursdayX", "mon-tue-wed", "mondays-fri", "fri-" are not weekdays or ranges of them (mon-fri, sat)');
     expect(() => parseTimes(['08:00-20:00', '20:00-08:00', '9-17', '10:00-25:00'])).toThrow(
       '"20:00-08:00", "9-17", "10:00-25:00" are not time ranges such as 08:00-20:00 (start before end, within one day)');
     expect(() => parseTimes(['20:00-08:00'])).toThrow('not a time range');

@@ -20,10 +20,9 @@ export function parseWeekdays(items: readonly string[]): Set<number> {
   const days = new Set<number>();
   const bad: string[] = [];
   for (const item of items) {
-    const [from, to = from] = item.toLowerCase().split('-').map((d) => d.trim().slice(0, 3));
-    const a = DAYS.indexOf(from);
-    const b = DAYS.indexOf(to);
-    if (a < 0 || b < 0) {
+    const parts = item.split('-').map(weekday);
+    const [a, b = a] = parts;
+    if (parts.length > 2 || parts.some((d) => d < 0)) {
       bad.push(item);
       continue;
     }
@@ -50,6 +49,14 @@ export function parseTimes(items: readonly string[]): { start: number; end: numb
     throw new ActiveTimeError(`${quoted(bad)} ${bad.length === 1 ? 'is not a time range' : 'are not time ranges'} such as 08:00-20:00 (start before end, within one day)`);
   }
   return times;
+}
+
+const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** `mon` or `Monday` → 1; anything else (`tues`, `mondays`) → -1. */
+function weekday(text: string): number {
+  const name = text.trim().toLowerCase();
+  return name.length === 3 ? DAYS.indexOf(name) : DAY_NAMES.indexOf(name);
 }
 
 const quoted = (items: readonly string[]): string => items.map((item) => JSON.stringify(item)).join(', ');

@@ -295,12 +295,16 @@ const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isBoolean', 
 
 /** When a value has the wrong type, say that alone ("must be an integer"), not also that it is out of range. */
 /**
- * A list's problem that names its bad entries (quoted, as the messages do) is placed at the first of them, so the line
- * given is the entry's, also in a block list where each has a line of its own; the path stays the list's.
+ * A list's problem that names its bad entries (quoted, as the messages do), or says one is not a string, is placed at
+ * the first of them, so the line given is the entry's, also in a block list where each has a line of its own; the path
+ * stays the list's.
  */
-function namedEntry(value: unknown, message: string, path: Path): Path {
+function namedEntry(value: unknown, constraint: string, message: string, path: Path): Path {
   if (!Array.isArray(value)) return path;
-  const index = value.findIndex((entry) => typeof entry === 'string' && message.includes(JSON.stringify(entry)));
+  // "each value in by must be a string" names none: the first entry that is not one
+  const index = constraint === 'isString'
+    ? value.findIndex((entry) => typeof entry !== 'string')
+    : value.findIndex((entry) => typeof entry === 'string' && message.includes(JSON.stringify(entry)));
   return index < 0 ? path : [...path, index];
 }
 
@@ -347,7 +351,7 @@ class ProblemList {
       const path = [...base, segment];
       for (const [name, message] of relevant(error.constraints ?? {})) {
         if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"${suggest(error.property, knownKeys(error.target), 'valid keys')}`, true);
-        else this.add(path, message, false, namedEntry(error.value, message, path));
+        else this.add(path, message, false, namedEntry(error.value, name, message, path));
       }
       if (error.children?.length) this.addValidation(error.children, path, Array.isArray(error.value));
     }

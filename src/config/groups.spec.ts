@@ -83,6 +83,16 @@ routes:
       '13:11 routes[0].group.by: "endpoint" is not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)',
       '18:11 routes[0].active_time.times: times: "20:00-08:00" is not a time range such as 08:00-20:00 (start before end, within one day)',
     ]);
+    expect(problemsOf(`${SINKS}
+routes:
+  - name: failures
+    match: { events: ["*_failed"] }
+    to: [alerts]
+    group:
+      by:
+        - event_id
+        - 42
+`)).toEqual(['13:11 routes[0].group.by: each value in by must be a string']);
   });
 
   it('refuses a list, a string or a number where a section (a mapping) belongs, and active time fields of the wrong type, with their positions', () => {
@@ -103,8 +113,8 @@ routes:
       '7:63 routes[0].group: group must be a mapping (key: value), not a list',
       '7:80 routes[0].active_time: active_time must be a mapping (key: value), not a list',
       '8:78 routes[1].active_time.times: times must be an array',
-      '8:103 routes[1].active_time.weekdays: each value in weekdays must be a string',
-      '9:78 routes[2].active_time.times: each value in times must be a string',
+      '8:104 routes[1].active_time.weekdays: each value in weekdays must be a string',
+      '9:79 routes[2].active_time.times: each value in times must be a string',
     ]);
   });
 

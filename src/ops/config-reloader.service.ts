@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { existsSync, FSWatcher, watch } from 'node:fs';
+import { existsSync, FSWatcher, readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { ConfigError, formatProblem } from '../config/config.error';
 import { LoadedConfig } from '../config/loaded-config';
 import { MetricsService } from '../metrics/metrics.service';
 
-export type ReloadResult = { ok: true; changed: boolean } | { ok: false; error: string };
+/** `restartPending`: server and store settings the file changed, which wait for a restart (the rest was applied). */
+export type ReloadResult = { ok: true; changed: boolean; restartPending?: string[] } | { ok: false; error: string };
 
 /**
  * Hot reload: on a change of the config file (or SIGHUP) the file is loaded and validated as a whole and
@@ -39,20 +40,26 @@ export class ConfigReloaderService implements OnApplicationBootstrap, OnApplicat
 
   reload(): ReloadResult {
     const current = this.config.current;
-    let next: LoadedConfig;
+    // an editor that truncates the file before writing it, or a save of an emptied buffer: never "no routes, no sinks"
+    if (isEmptyFile(current.file)) return this.refuse(`${current.file}: the file holds no settings (empty, or comments only); keeping the running config`);
+    let loaded: LoadedConfig;
     try {
-      next = current.reload();
+      loaded = current.reload();
     } catch (error) {
       return this.refuse(error instanceof ConfigError ? error.message : `cannot reload ${current.file}: ${(error as Error).message}`);
     }
-    const restart = restartOnly(current, next);
-    if (restart.length) return this.refuse(`${current.file}: ${restart.join(' and ')} change only with a restart; keeping the running config`);
+    // server and store settings are read once, at start: the rest of the file applies now, they wait for a restart
+    const restart = restartOnly(current, loaded);
+    const next: LoadedConfig = restart.length
+      ? { ...loaded, server: current.server, store: current.store, source: { ...loaded.source, server: current.source.server, store: current.source.store } }
+      : loaded;
     const changed = JSON.stringify(next.source) !== JSON.stringify(current.source);
     this.config.apply(next);
     this.metrics.configReloaded(true);
-    this.logger.log(`${current.file} reloaded${changed ? '' : ' (no change)'}`);
+    this.logger.log(`${current.file} reloaded${changed ? '' : restart.length ? ' (nothing else changed)' : ' (no change)'}`);
+    if (restart.length) this.logger.warn(`${current.file}: ${restart.join(', ')} changed: they take effect at the next restart (the running values stay until then)`);
     for (const warning of next.warnings) this.logger.warn(formatProblem(warning));
-    return { ok: true, changed };
+    return { ok: true, changed, ...(restart.length ? { restartPending: restart } : {}) };
   }
 
   private refuse(error: string): ReloadResult {
@@ -62,9 +69,19 @@ export class ConfigReloaderService implements OnApplicationBootstrap, OnApplicat
   }
 }
 
+/** The server and store settings the file changed, by name (`server.port`, `store.url`): never their values. */
 function restartOnly(current: LoadedConfig, next: LoadedConfig): string[] {
-  const parts: string[] = [];
-  if (JSON.stringify(current.server) !== JSON.stringify(next.server)) parts.push('server settings');
-  if (JSON.stringify(current.store) !== JSON.stringify(next.store)) parts.push('the store');
-  return parts;
+  const changed = (section: 'server' | 'store') => {
+    const [a, b] = [current[section] as Record<string, unknown>, next[section] as Record<string, unknown>];
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).map((key) => `${section}.${key}`);
+  };
+  return [...changed('server'), ...changed('store')];
+}
+
+function isEmptyFile(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').split('\n').every((line) => !line.trim() || line.trimStart().startsWith('#'));
+  } catch {
+    return false; // the reload says why the file cannot be read
+  }
 }

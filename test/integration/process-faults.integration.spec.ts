@@ -90,6 +90,19 @@ routes: [{ name: all, match: { events: ["*"] }, to: [${to}] }]
       });
       expect(await metric(bridge, 'bridge_config_reload_success')).toBe(1);
       await waitFor(() => logged(bridge, 'warn', /waiting deliveries name sinks that are no longer configured: dead-lettered/), 10_000, 'orphans dead-lettered');
+
+      // an emptied file (an editor truncating before it writes) is refused: it must not mean "no sinks, no routes"
+      edit('# nothing yet\n');
+      await waitFor(() => logged(bridge, 'error', /bridge\.yaml: the file holds no settings \(empty, or comments only\); keeping the running config/) >= 1, 10_000, 'the emptied file refused');
+      expect(await metric(bridge, 'bridge_config_reload_success')).toBe(0);
+      // a server setting changed beside a sink: the sink change applies now, the server's waits for a restart (named, no value)
+      const moved = join(bridge.dir, 'moved.jsonl');
+      edit(`server: { bodyLimit: 100b }\n${good('', 'f').replace('events.jsonl', 'moved.jsonl')}`);
+      await waitFor(() => logged(bridge, 'warn', /bridge\.yaml: server\.bodyLimit changed: they take effect at the next restart \(the running values stay until then\)/) >= 1, 10_000, 'the server change deferred');
+      expect(await metric(bridge, 'bridge_config_reload_success')).toBe(1);
+      const event = videoEvent();
+      expect((await bridge.webhook(event, SECRET)).status).toBe(200); // a body over 100 bytes: the running limit stays
+      await waitFor(() => fileHas(moved, event.event_id), 10_000, 'delivered by the changed sink');
       await expectAliveThenCleanExit(bridge);
     } finally {
       await bridge.close();

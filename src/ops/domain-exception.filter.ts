@@ -28,7 +28,9 @@ export function answerFor(exception: unknown, logger: Logger): ErrorAnswer {
     // ({message, error, statusCode}) get the usual key order, anything else they carry after those.
     if (typeof body === 'string') return { status, headers: {}, body: errorBody(status, body) };
     const { statusCode, error, message, ...rest } = body as { statusCode?: number; error?: string; message?: unknown };
-    return { status, headers: {}, body: { statusCode: statusCode ?? status, error: error ?? STATUS_CODES[status] ?? 'Error', message, ...rest } };
+    // Nest's validation lists every failed rule: one message, like every other error, its parts joined
+    const text = Array.isArray(message) ? [...new Set(message.map(String))].join('; ') : message;
+    return { status, headers: {}, body: { statusCode: statusCode ?? status, error: error ?? STATUS_CODES[status] ?? 'Error', message: text, ...rest } };
   }
   if (exception instanceof StoreUnavailableError) return storeUnavailableAnswer(exception.message, logger);
   const errorId = randomUUID();

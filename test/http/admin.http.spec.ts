@@ -56,6 +56,8 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
     expect((await admin('/events?event=generated_video_failed&since=1h')).body).toHaveLength(1);
     expect((await admin('/events?since=yesterday')).status).toBe(400);
     expect((await admin('/events?limit=0')).status).toBe(400);
+    const notANumber = await admin('/events?limit=abc');
+    expect([notANumber.status, notANumber.body]).toEqual([400, { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/^limit must .*; limit must /) }]);
 
     const shown = await admin(`/events/${ids[0]}`);
     expect(shown.body).toMatchObject({ id: ids[0], body: { event: 'generated_video_failed' }, deliveries: [{ sink: 'hook', status: 'dead' }] });

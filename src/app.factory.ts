@@ -24,6 +24,11 @@ export async function createApp(config: LoadedConfig, options: CreateAppOptions 
     const server = createServer({ headersTimeout: requestTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 }, (req: IncomingMessage, res: ServerResponse) => {
       if (!receiver?.handle(req, res)) fastifyHandler(req, res);
     });
+    // Expect: 100-continue: a body declared over the limit is refused (413) before the client sends it; any other is asked for
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (!(Number(req.headers['content-length']) > bodyLimit)) res.writeContinue();
+      server.emit('request', req, res);
+    });
     server.setTimeout(idleTimeoutMs);
     server.keepAliveTimeout = Math.min(72_000, idleTimeoutMs); // Fastify's default: longer than common load balancers' idle timeouts
     return server;

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { openSqlite } from '../support/store';
 import { BridgeProcess } from '../support/bridge-process';
@@ -137,18 +138,36 @@ routes: [{ name: all, match: { events: ["*"] }, to: [f, hook] }]
     });
   });
 
+  it('answers Expect: 100-continue with 413 at once when the declared body is over the limit, and asks for one within it', async () => {
+    const tooBig = await raw('POST /webhooks/jogg HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 2000000\r\n\r\n');
+    expect(tooBig).toEqual({ status: 'HTTP/1.1 413 Payload Too Large', json: { statusCode: 413, error: 'Payload Too Large', message: 'body is larger than 1048576 bytes' } });
+    const body = envelope('continue_event');
+    const answer = await new Promise<{ continued: boolean; status?: number }>((resolve, reject) => {
+      let continued = false;
+      const req = request(`${bridge.url}/webhooks/jogg`, { method: 'POST', headers: { ...signedHeaders(body, SECRET), expect: '100-continue' } });
+      req.on('continue', () => {
+        continued = true;
+        req.end(body);
+      });
+      req.on('response', (res) => res.resume().on('end', () => resolve({ continued, status: res.statusCode })));
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(answer).toEqual({ continued: true, status: 200 });
+  });
+
   it('accepts 32 levels of nesting', async () => {
     const res = await post(envelope('deep_ok', `{"a":${'['.repeat(30)}${']'.repeat(30)}}`));
     expect(res).toMatchObject({ status: 200, json: { status: 'accepted', deliveries: 2 } });
   });
 
   it('stored none of the refused bodies, and every stored event can be read back', async () => {
-    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 5, 15_000, 'the five file deliveries');
+    await waitFor(() => readFileSync(join(dir, 'f.jsonl'), 'utf8').trim().split('\n').length === 6, 15_000, 'the six file deliveries');
     expect(await bridge.stop()).toBe(0);
     const store = await openSqlite(join(dir, 'b.db'));
     try {
       const events = await store.listEvents({ limit: 1000 });
-      expect(events.map((e) => e.event).sort()).toEqual(['blank_encoding_event', 'deep_ok', 'identity_event', 'identity_list_event', '视频_failed']);
+      expect(events.map((e) => e.event).sort()).toEqual(['blank_encoding_event', 'continue_event', 'deep_ok', 'identity_event', 'identity_list_event', '视频_failed']);
     } finally {
       await store.close();
     }

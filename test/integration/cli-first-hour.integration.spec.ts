@@ -183,6 +183,14 @@ describe('the CLI in a new user’s first hour', () => {
       expect(explicit.stderr).toBe(`jogg-bridge: cannot reach http://127.0.0.1:${closed}/x: connection refused; is the bridge running? start it with npm start, or pass --url\n`);
     });
 
+    it('sends an event JoggAI does not send as given, with a note that names a close known one', async () => {
+      const typo = await cli(['trigger', 'generated_vidoe_failed', '--url', `${bridge.url}/webhooks/jogg`], env());
+      expect([typo.status, typo.stderr]).toEqual([0, 'note: "generated_vidoe_failed" is not one of the 22 JoggAI events (did you mean "generated_video_failed"?); sent as given\n']);
+      expect(typo.stdout).toMatch(/generated_vidoe_failed → 200\n/);
+      const other = await cli(['trigger', 'crm_sync_done', '--url', `${bridge.url}/webhooks/jogg`], env());
+      expect([other.status, other.stderr]).toEqual([0, 'note: "crm_sync_done" is not one of the 22 JoggAI events; sent as given\n']);
+    });
+
     it('refuses a fixture nested deeper than the bridge accepts, with a one-line reason', async () => {
       const deep = join(dir, 'deep.json');
       writeFileSync(deep, `{"event":"x_failed","timestamp":1,"data":${'['.repeat(5000)}${']'.repeat(5000)}}`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Help, Option } from 'nest-commander';
 import { JOGG_EVENTS } from '../../common/jogg-event';
+import { closest } from '../../common/did-you-mean';
 import { sampleEvent, setPath } from '../../common/jogg-samples';
 import { sign } from '../../common/webhook-signature';
 import { describeNetworkError } from '../../sinks/core/network-error';
@@ -45,6 +46,11 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
       });
     } catch (error) {
       throw new CliError(unreachable(url, error, options.url !== undefined));
+    }
+    // an event JoggAI does not send is sent as given (to test routing of new events), with a note on stderr
+    if (!options.fixture && !(JOGG_EVENTS as readonly string[]).includes(event)) {
+      const close = closest(event, JOGG_EVENTS);
+      process.stderr.write(`note: "${event}" is not one of the ${JOGG_EVENTS.length} JoggAI events${close ? ` (did you mean "${close}"?)` : ''}; sent as given\n`);
     }
     const answer = await response.text();
     if (options.json) printJson({ status: response.status, request: body, response: tryJson(answer) });

@@ -75,6 +75,9 @@ describe('jogg-bridge CLI', () => {
       const run = cliSync(['routes', 'test', fixture, '--expect', 'failures'], env);
       expect(run.status).toBe(1);
       expect(run.stderr).toBe('jogg-bridge: expected routes [failures] but the event matches [everything-to-file, failures]\n');
+      const typo = cliSync(['routes', 'test', fixture, '--expect', 'failures,everything-to-fil'], env);
+      expect([typo.status, typo.stderr]).toEqual([1, 'jogg-bridge: expected routes [failures, everything-to-fil] but the event matches '
+        + '[everything-to-file, failures]; the config has no route "everything-to-fil" (did you mean "everything-to-file"?)\n']);
     });
 
     it('says when nothing matches', () => {

@@ -6,6 +6,7 @@ import { AlertingDecision, alertingDecision, describeDecision, withDecisions } f
 import { EnvelopeError, parseEnvelope } from '../../ingress/envelope';
 import { withTools } from '../cli-context';
 import { CliError } from '../cli-error';
+import { suggest } from '../../common/did-you-mean';
 import { print, printJson } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
@@ -24,7 +25,9 @@ interface RoutesTestOptions extends BaseOptions {
 export class RoutesTestCommand extends JsonCommand<RoutesTestOptions> {
   async run([fixture]: string[], options: RoutesTestOptions): Promise<void> {
     const envelope = readEvent(fixture, options);
+    let names: string[] = [];
     const result = await withTools(options.config, async (tools) => {
+      names = tools.config.routes.map((route) => route.name);
       const run = tools.dryRun.run(envelope);
       // alerting: grouping, silences and active time, as the serving bridge would decide them now
       const now = Date.now();
@@ -37,7 +40,7 @@ export class RoutesTestCommand extends JsonCommand<RoutesTestOptions> {
     });
     if (options.json) printJson(result);
     else print(describe(result));
-    if (options.expect !== undefined) expectRoutes(result, options.expect);
+    if (options.expect !== undefined) expectRoutes(result, options.expect, names);
   }
 
   @Option({ flags: '-e, --event <name>', description: 'the event name, instead of a fixture file' })
@@ -112,9 +115,11 @@ function describe(result: DryRunResult): string {
   return lines.join('\n');
 }
 
-function expectRoutes(result: DryRunResult, expected: string): void {
+function expectRoutes(result: DryRunResult, expected: string, configured: readonly string[]): void {
   const want = expected.split(',').map((r) => r.trim()).filter(Boolean);
   const got = result.routes.map((r) => r.route);
   if ([...want].sort().join('\n') === [...got].sort().join('\n')) return;
-  throw new CliError(`expected routes [${want.join(', ')}] but the event matches [${got.join(', ')}]`);
+  // a name no route has is a typo in the expectation (or the route was renamed): say so, not only that it did not match
+  const unknown = want.filter((name) => !configured.includes(name)).map((name) => `; the config has no route "${name}"${suggest(name, configured, 'routes', ' (it has no routes)')}`);
+  throw new CliError(`expected routes [${want.join(', ')}] but the event matches [${got.join(', ')}]${unknown.join('')}`);
 }

@@ -212,6 +212,14 @@ describe('the CLI in a new user’s first hour', () => {
     for (const option of options) expect(option.match(/\(default:/g)?.length ?? 0).toBeLessThanOrEqual(1);
   });
 
+  it.each([
+    'serve', 'check', 'routes test', 'trigger', 'events list', 'events show', 'deliveries list', 'deliveries show', 'replay', 'schema',
+    'sync plan', 'sync apply', 'sync rotate', 'fake-jogg', 'silence add', 'silence list', 'silence expire', 'groups list', 'groups show',
+  ])('%s --help ends with an example', (command) => {
+    const result = run([...command.split(' '), '--help']);
+    expect([result.status, result.stdout]).toEqual([0, expect.stringMatching(new RegExp(`\\nExamples?:\\n {2}(\\S+=\\S+ )*jogg-bridge ${command}[ \\n]`))]);
+  });
+
   it('fake-jogg prints the address it really delivered to; right after a CLI sync apply the running bridge accepts the new secret', async () => {
     const joggPort = await freePort();
     const config = join(dir, 'sync.yaml');

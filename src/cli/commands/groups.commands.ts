@@ -52,6 +52,11 @@ export class GroupsListCommand extends JsonCommand<GroupListOptions> {
   parseLimit(value: string): number {
     return positive(value);
   }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExample:\n  jogg-bridge groups list --open --sink ops-channel';
+  }
 }
 
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one alert group: its message\'s delivery and every member event' })

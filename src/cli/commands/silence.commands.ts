@@ -80,6 +80,11 @@ export class SilenceListCommand extends JsonCommand<BaseOptions & { all?: boolea
   parseAll(): boolean {
     return true;
   }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExample:\n  jogg-bridge silence list --all --json';
+  }
 }
 
 @SubCommand({ name: 'expire', arguments: '<id>', description: 'end a silence now' })
@@ -89,6 +94,11 @@ export class SilenceExpireCommand extends JsonCommand {
     if (!expired) throw new CliError(`no silence ${id} in force`);
     if (options.json) return printJson({ id: Number(id), expired });
     print(`silence ${id} expired`);
+  }
+
+  @Help('afterAll')
+  example(): string {
+    return '\nExample:\n  jogg-bridge silence expire 3';
   }
 }
 

@@ -53,6 +53,19 @@ export function loadCliPartialConfig(path?: string): PartialConfig {
 }
 
 /**
+ * The sink and route names the whole config gives, for notes on a name it lacks (a typo in `--sink`, in a silence);
+ * undefined when the whole config does not load here (a variable unset where the CLI runs).
+ */
+export function configuredNames(configPath?: string): { sinks: string[]; routes: string[] } | undefined {
+  try {
+    const config = loadConfig({ path: configPath });
+    return { sinks: [...config.sinks.keys()], routes: config.routes.map((route) => route.name) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Runs `work` with the store alone, from the config's `store` section only: commands that read the store
  * (or re-queue in it) need neither the sinks nor the variables holding their secrets.
  */

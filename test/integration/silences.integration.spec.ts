@@ -77,6 +77,11 @@ routes: [{ name: failures, match: { events: ["*_failed"] }, to: [alerts] }]
     expect([again.status, again.stderr.trim()]).toEqual([1, `jogg-bridge: no silence ${added.id} in force`]);
     const text = await run('silence', 'add', '--match', 'data.error.code=1', '--for', '1m', '--comment', 'names who applies it');
     expect(text).toMatch(new RegExp(`^silence \\d+ until \\S+: data.error.code=1\\nthe bridge serving \\S+/bridge\\.db \\(pid ${bridge.pid} on \\S+\\) applies it within a second\\n$`));
+    const noSink = await cli(['silence', 'add', '--match', 'sink=alert', '--match', 'route=failures', '--for', '1m', '--comment', 'a typo', '--config', bridge.configPath]);
+    expect([noSink.status, noSink.stderr]).toEqual([0, 'note: the config has no sink "alert" (did you mean "alerts"?): this silence holds nothing until one is added\n']);
+    const replayNoSink = await cli(['replay', '--dead', '--sink', 'alert', '--config', bridge.configPath]);
+    expect([replayNoSink.status, replayNoSink.stdout, replayNoSink.stderr]).toEqual([0, 'replayed 0 deliveries\n',
+      'note: the config has no sink "alert" (did you mean "alerts"?): it has no dead letters to replay\n']);
     const typo = await cli(['silence', 'add', '--match', 'evnt=generated_video_failed', '--for', '1h', '--comment', 'x', '--config', bridge.configPath]);
     expect([typo.status, typo.stderr]).toEqual([1, expect.stringContaining('"evnt" is no field of an event or delivery')]);
     expect(await run('silence', 'list', '--all')).not.toMatch(/evnt/);

@@ -1,7 +1,8 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { newSilence } from '../../alerting/silence-input';
 import { formatMatcher, MatcherError } from '../../alerting/silence-match';
-import { loadCliPartialConfig, withStore } from '../cli-context';
+import { configuredNames, loadCliPartialConfig, withStore } from '../cli-context';
+import { suggest } from '../../common/did-you-mean';
 import { StoreSettings, whoServes } from '../../store/open-store';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table } from '../format';
@@ -28,6 +29,7 @@ export class SilenceAddCommand extends JsonCommand<AddOptions> {
       }
       return store.silences.addSilence(input, Date.now());
     });
+    noteUnknownNames(silence.matchers, configuredNames(options.config));
     if (options.json) return printJson(silence);
     print(`silence ${silence.id} until ${isoTime(silence.endsAt)}: ${silence.matchers.map(formatMatcher).join(' ')}\n${whoApplies(loadCliPartialConfig(options.config).store)}`);
   }
@@ -111,4 +113,14 @@ function whoApplies(store: StoreSettings): string {
   if (bridge === 'several') return 'every bridge on this database applies it within a second';
   if (!bridge) return `no bridge serves ${store.path} now: the next one to start applies it`;
   return `the bridge serving ${store.path} (pid ${bridge.pid} on ${bridge.host}) applies it within a second`;
+}
+
+/** A silence on `sink=` or `route=` a name the config lacks holds nothing until one is added: say so (it is still added). */
+function noteUnknownNames(matchers: readonly { field: string; op: string; value: string }[], names?: { sinks: string[]; routes: string[] }): void {
+  if (!names) return;
+  for (const { field, op, value } of matchers) {
+    const known = field === 'sink' ? names.sinks : field === 'route' ? names.routes : undefined;
+    if (op !== '=' || !known || known.includes(value)) continue;
+    process.stderr.write(`note: the config has no ${field} "${value}"${suggest(value, known, `${field}s`, ` (it has no ${field}s)`)}: this silence holds nothing until one is added\n`);
+  }
 }

@@ -2,7 +2,8 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { Delivery, DELIVERY_STATUSES, DeliveryStatus } from '../../store/store.types';
 import { unreplayable } from '../../delivery/replay.service';
-import { withStore } from '../cli-context';
+import { configuredNames, withStore } from '../cli-context';
+import { suggest } from '../../common/did-you-mean';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
@@ -168,6 +169,11 @@ export class ReplayCommand extends JsonCommand<ReplayOptions> {
       const refused = 'ids' in filter && filter.ids ? await unreplayable(queue, filter.ids) : [];
       return { refused, count: await queue.replay(filter, Date.now()) };
     });
+    const names = options.sink ? configuredNames(options.config) : undefined;
+    if (options.sink && names && !names.sinks.includes(options.sink)) {
+      process.stderr.write(`note: the config has no sink "${options.sink}"${suggest(options.sink, names.sinks, 'sinks', ' (it has no sinks)')}: `
+        + `${count ? 'the replayed deliveries wait for a sink of that name (a reload or restart without one dead-letters them again)' : 'it has no dead letters to replay'}\n`);
+    }
     if (options.json) printJson({ replayed: count, ...(refused.length ? { notReplayed: refused } : {}) });
     else print(`replayed ${count} deliver${count === 1 ? 'y' : 'ies'}${count ? ' (the running bridge sends them within its poll interval)' : ''}`);
     if (refused.length) throw new CliError(refused.map((r) => `delivery ${r.id}: ${r.reason}`).join('; '));

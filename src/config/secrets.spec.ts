@@ -29,6 +29,7 @@ routes: []
     expect(redact(`failed with shared-secret-1 and ${sig} and Bearer abc.def and smtp://x:y@h and v1,${'A'.repeat(43)}=`)).toBe(
       'failed with [redacted] and [redacted-signature] and Bearer [redacted] and smtp://[redacted]@h and v1,[redacted-signature]',
     );
+    expect(redact(`dedupe key sha256:${sig}`)).toBe(`dedupe key sha256:${sig}`); // a hash of a body, the bridge's own
   });
 });
 

@@ -55,7 +55,8 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
     for (const form of forms) out = redactCutTail(out, form);
     return out
-      .replace(/\b[0-9a-f]{64}\b/gi, '[redacted-signature]')
+      // not a dedupe key (`sha256:` and the body's hash): the bridge's own, and no secret
+      .replace(/(?<!sha256:)\b[0-9a-f]{64}\b/gi, '[redacted-signature]')
       .replace(/\bv1,[A-Za-z0-9+/]{43}=/g, 'v1,[redacted-signature]')
       // a backslash ends the token too: a JSON-escaped quote must stay an escape, or the JSON line breaks
       .replace(/(bearer\s+)[^\s"',\\]+/gi, `$1${REDACTED}`)

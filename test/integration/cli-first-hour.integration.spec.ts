@@ -246,6 +246,10 @@ routes: [{ name: all, match: { events: ["*"] }, to: [file] }]
       fake.stdin.write('generated_video_failed\n');
       const line = await waitFor(() => /^generated_video_failed → .*$/m.exec(output)?.[0], 10_000, 'fake-jogg to send the event');
       expect(line).toBe(`generated_video_failed → ${bridge.url}/webhooks/jogg/videos: 200`);
+      // several names in one write (a paste): each is sent on its own
+      fake.stdin.write('generated_image_failed\ngenerated_video_failed\n');
+      await waitFor(() => output.includes('generated_image_failed: no enabled endpoint subscribes to it'), 10_000, 'the pasted first name');
+      await waitFor(() => output.match(/^generated_video_failed → .*: 200$/gm)?.length === 2, 10_000, 'the pasted second name');
       fake.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
 import { parseDuration } from '../../common/units';
 import { JoggApiError } from '../../sync/jogg-api.client';
@@ -104,8 +105,9 @@ export class FakeJoggCommand extends CommandRunner {
       deliverTo: deliverTo ? (url) => url.replace(/^https:\/\/[^/]+/, deliverTo.replace(/\/+$/, '')) : undefined,
     });
     print(`JoggAI stand-in at ${fake.url} (x-api-key: the --api-key value). Type an event name and Enter to send it to every subscribed endpoint; Ctrl-C stops.`);
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (line: string) => {
+    // line by line: a paste of several names (one chunk) sends each of them
+    const input = createInterface({ input: process.stdin, terminal: false });
+    input.on('line', (line: string) => {
       const event = line.trim();
       if (!event) return;
       fake.emit(event).then(
@@ -118,6 +120,7 @@ export class FakeJoggCommand extends CommandRunner {
       process.once('SIGTERM', resolve);
     });
     await fake.close();
+    input.close();
     process.stdin.destroy(); // an open stdin would keep the process alive after Ctrl-C / SIGTERM
   }
 

@@ -2,6 +2,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { JoggEnvelope } from './jogg-event';
 
 const hex = (bytes = 16) => randomBytes(bytes).toString('hex');
+
+/** An event id as JoggAI writes them: 32 hex digits. */
+export const newEventId = (): string => hex();
 const RES = 'https://res.jogg.ai';
 
 /**

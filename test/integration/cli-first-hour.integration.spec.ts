@@ -191,6 +191,22 @@ describe('the CLI in a new user’s first hour', () => {
       expect([other.status, other.stderr]).toEqual([0, 'note: "crm_sync_done" is not one of the 22 JoggAI events; sent as given\n']);
     });
 
+    it('sends a fixture as a new event each time (fresh id and time), and refuses to send it as another kind of event', async () => {
+      const fixture = join(ROOT, 'test', 'fixtures', 'jogg', 'generated_video_success.json');
+      const url = `${bridge.url}/webhooks/jogg`;
+      const sent = [];
+      for (let i = 0; i < 2; i++) {
+        const run = await cli(['trigger', 'generated_video_success', '--fixture', fixture, '--url', url, '--json'], env());
+        expect([run.status, run.stderr]).toEqual([0, '']);
+        sent.push(JSON.parse(run.stdout));
+      }
+      expect(sent.map((s) => s.response.status)).toEqual(['accepted', 'accepted']); // not a duplicate the second time
+      expect(sent[0].request.event_id).not.toBe(sent[1].request.event_id);
+      expect(sent[0].request.event_id).toMatch(/^[0-9a-f]{32}$/);
+      const other = await cli(['trigger', 'generated_video_failed', '--fixture', fixture, '--url', url], env());
+      expect([other.status, other.stderr]).toEqual([1, `jogg-bridge: ${fixture} is a generated_video_success event, not generated_video_failed: name its event, or edit the fixture\n`]);
+    });
+
     it('refuses a fixture nested deeper than the bridge accepts, with a one-line reason', async () => {
       const deep = join(dir, 'deep.json');
       writeFileSync(deep, `{"event":"x_failed","timestamp":1,"data":${'['.repeat(5000)}${']'.repeat(5000)}}`);

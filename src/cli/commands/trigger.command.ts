@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Help, Option } from 'nest-commander';
 import { JOGG_EVENTS } from '../../common/jogg-event';
 import { closest } from '../../common/did-you-mean';
-import { sampleEvent, setPath } from '../../common/jogg-samples';
+import { newEventId, sampleEvent, setPath } from '../../common/jogg-samples';
 import { sign } from '../../common/webhook-signature';
 import { describeNetworkError } from '../../sinks/core/network-error';
 import { loadCliPartialConfig } from '../cli-context';
@@ -60,8 +60,16 @@ export class TriggerCommand extends JsonCommand<TriggerOptions> {
 
   private build(event: string, options: TriggerOptions): Record<string, unknown> {
     const body: Record<string, unknown> = options.fixture ? this.fixture(options.fixture) : { ...sampleEvent(event) };
+    if (options.fixture) {
+      // a fixture is one kind of event: sending it as another would store a success as a failure
+      if (typeof body.event === 'string' && body.event !== event) {
+        throw new CliError(`${options.fixture} is a ${body.event} event, not ${event}: name its event, or edit the fixture`);
+      }
+      // each trigger is a new event, as JoggAI would send it: a fresh id (a second run would be a duplicate) and the time now
+      if ('event_id' in body) body.event_id = newEventId();
+      body.timestamp = Math.floor(Date.now() / 1000);
+    }
     body.event = event;
-    if (options.fixture) body.timestamp = Math.floor(Date.now() / 1000);
     for (const assignment of options.set ?? []) {
       const eq = assignment.indexOf('=');
       if (eq < 1) throw new CliError(`--set takes path=value, e.g. data.video_id=abc, not "${assignment}"`);

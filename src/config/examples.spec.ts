@@ -57,13 +57,13 @@ describe('shipped configs', () => {
     const envelope = JSON.parse(readFileSync(join(FIXTURES, 'generated_video_failed.json'), 'utf8')) as JoggEnvelope;
     const members = Array.from({ length: 20 }, (_, i) => ({ envelope, receivedAt: 0, bridgeId: i + 1 }));
     const message = sink.renderGroup!({
-      id: 17, deliveryId: 1, route: 'video-failures', labels: {}, count: 500, counts: [{ event: 'generated_video_failed', count: 500 }],
+      id: 17, deliveryId: 1, route: 'video-failures', labels: { event: 'generated_video_failed', 'data.error.code': '50000' }, count: 500, counts: [{ event: 'generated_video_failed', count: 500 }],
       members, openedAt: 0, flushedAt: 30_000, cli: 'jogg-bridge groups show 17',
     }) as SlackMessage;
     const blocks = message.blocks as { text?: { text: string }; elements?: { text: string }[] }[];
     const shown = [blocks[0].text!.text, blocks[1].text!.text.split('\n')[0], blocks[blocks.length - 1].elements![0].text];
     expect(shown).toEqual([
-      '500 × generated_video_failed in 30 s',
+      '500 × generated_video_failed (data.error.code=50000) in 30 s',
       '• `ba25c1984f72606f56de166b4c82aefb` code 50000: Video generation failed',
       '*+480 more* · group 17 · route video-failures · `jogg-bridge groups show 17`',
     ]);

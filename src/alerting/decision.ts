@@ -6,6 +6,7 @@ import { AlertGroup } from '../store/ports/alert-groups';
 import { Silence } from '../store/ports/silences';
 import { groupKey, groupLabels, planAlerting } from './membership';
 import { formatMatcher, silenceFor } from './silence-match';
+import { counted } from '../common/units';
 
 /** What alerting would do with one delivery (shown by `routes test` and the admin API's dry run). */
 export interface AlertingDecision {
@@ -57,7 +58,7 @@ export function describeDecision(decision: AlertingDecision): string {
     const g = decision.grouped;
     const labels = Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(', ');
     parts.push(`grouped by ${labels}: the first waits ${g.wait / 1000} s, then one message at most every ${g.interval / 1000} s, listing ${g.max}` +
-      (g.openGroup ? `; joins open group ${g.openGroup.id} (${g.openGroup.members} events, due ${g.openGroup.due})` : ''));
+      (g.openGroup ? `; joins open group ${g.openGroup.id} (${counted(g.openGroup.members, 'event')}, due ${g.openGroup.due})` : ''));
   }
   return parts.join('; ');
 }

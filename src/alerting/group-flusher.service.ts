@@ -5,6 +5,7 @@ import { BridgeConfigService } from '../config/bridge-config.service';
 import { RepeatedLog } from '../common/repeated-log';
 import { AlertGroups } from '../store/ports/alert-groups';
 import { digestKey } from './membership';
+import { counted } from '../common/units';
 
 /** Longest wait between two looks for due groups (a group opened meanwhile is found by the next look). */
 const POLL_MS = 1000;
@@ -46,7 +47,7 @@ export class GroupFlusher implements OnApplicationBootstrap, BeforeApplicationSh
     // a read first: most looks find nothing due, and need no write transaction
     const due = await this.groups.nextDueAt();
     const flushed = due !== null && due <= now ? await this.groups.flushDue(now) : [];
-    for (const group of flushed) this.logger.log(`group ${group.id} (${group.route} → ${group.sink}) closed with ${group.members} events`);
+    for (const group of flushed) this.logger.log(`group ${group.id} (${group.route} → ${group.sink}) closed with ${counted(group.members, 'event')}`);
     await this.emptyDigests(now);
     const next = await this.groups.nextDueAt();
     return next === null ? POLL_MS : Math.min(POLL_MS, Math.max(10, next - this.clock.now()));

@@ -47,7 +47,7 @@ export class GroupMessages {
 
   /** The message `sink` sends for the group delivery; a sink that cannot render groups refuses it for good. */
   async render<M>(sink: Sink<M>, delivery: Pick<Delivery, 'id' | 'groupId' | 'route' | 'sink'>, overrides?: TemplateSet): Promise<M> {
-    if (!sink.renderGroup) throw new PermanentSinkError(`a ${sink.type} sink cannot send group messages`);
+    if (!sink.renderGroup) throw new PermanentSinkError(`${sink.type} sinks cannot send group messages`);
     const input = await this.input(delivery);
     return sink.renderGroup(input, overrides);
   }

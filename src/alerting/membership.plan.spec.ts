@@ -45,6 +45,6 @@ describe('alerting plan at ingest (grouping and active time)', () => {
     expect(() => parseConfig(`
 sinks: { hook: { type: http, url: "http://127.0.0.1:9/x" } }
 routes: [{ name: r, match: { events: ["*"] }, to: [hook], active_time: { weekdays: [funday], times: ["20:00-08:00"], tz: Mars/Base } }]
-`, 'bridge.yaml', {})).toThrow(/routes\[0\]\.active_time\.weekdays: weekdays: "funday" is not a weekday[\s\S]*routes\[0\]\.active_time\.times: times: "20:00-08:00" is not a time range[\s\S]*routes\[0\]\.active_time\.tz: tz: "Mars\/Base" is not a time zone/);
+`, 'bridge.yaml', {})).toThrow(/routes\[0\]\.active_time\.weekdays: "funday" is not a weekday[\s\S]*routes\[0\]\.active_time\.times: "20:00-08:00" is not a time range[\s\S]*routes\[0\]\.active_time\.tz: "Mars\/Base" is not a time zone/);
   });
 });

@@ -45,7 +45,7 @@ function Parses(name: string, parse: (value: never) => unknown): PropertyDecorat
           return false;
         }
       },
-      defaultMessage: (args) => `${args?.property}: ${reason}`,
+      defaultMessage: () => reason, // the path names the setting already
     },
   });
 }

@@ -32,3 +32,8 @@ export function formatDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** `1 event`, `2 events`: a count with its noun (English plural in -s). */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

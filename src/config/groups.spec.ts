@@ -81,7 +81,7 @@ routes:
         - 20:00-08:00
 `)).toEqual([
       '13:11 routes[0].group.by: "endpoint" is not a field of the event: by lists event, event_id, timestamp or data.… (such as data.error.code)',
-      '18:11 routes[0].active_time.times: times: "20:00-08:00" is not a time range such as 08:00-20:00 (start before end, within one day)',
+      '18:11 routes[0].active_time.times: "20:00-08:00" is not a time range such as 08:00-20:00 (start before end, within one day)',
     ]);
     expect(problemsOf(`${SINKS}
 routes:
@@ -123,7 +123,7 @@ routes:
 sinks:
   stream: { type: http, url: "http://127.0.0.1:9/x", group: { wait: 5s } }
 routes: []
-`)).toEqual(['3:61 sinks.stream.group: a http sink cannot send group messages (slack and email can)']);
+`)).toEqual(['3:61 sinks.stream.group: http sinks cannot send group messages (slack and email can)']);
   });
 
   it('resolves a sink\'s digest, and refuses one on a sink that cannot send it, beside a group, or with a bad schedule', () => {
@@ -140,11 +140,11 @@ sinks:
   bad: { type: slack, url: "http://127.0.0.1:9/services/T/B/y", digest: { every: month, at: "25:00", on: funday } }
 routes: []
 `).map((p) => p.replace(/^\d+:\d+ /, ''))).toEqual([
-      'sinks.stream.digest: a http sink cannot send digests (slack and email can)',
+      'sinks.stream.digest: http sinks cannot send digests (slack and email can)',
       'sinks.alerts.digest: a sink sends either digests or group messages: remove group or digest',
       'sinks.bad.digest.every: every must be one of the following values: hour, day, week',
-      'sinks.bad.digest.at: at: "25:00" is not a time of day such as 09:00',
-      'sinks.bad.digest.on: on: "funday" is not a weekday or a range of them (mon-fri, sat)',
+      'sinks.bad.digest.at: "25:00" is not a time of day such as 09:00',
+      'sinks.bad.digest.on: "funday" is not a weekday or a range of them (mon-fri, sat)',
     ]);
   });
 });

@@ -49,12 +49,12 @@ export function loadGroups(source: BridgeConfigFile, sinks: ReadonlyMap<string, 
   const digests = new Map<string, ResolvedDigest>();
   for (const sink of sinks.values()) {
     const digest = sink.config.digest && resolveDigest(sink.config.digest);
-    if (digest && !sinkGroups(sink)) report(['sinks', sink.name, 'digest'], `a ${sink.config.type} sink cannot send digests (slack and email can)`);
+    if (digest && !sinkGroups(sink)) report(['sinks', sink.name, 'digest'], `${sink.config.type} sinks cannot send digests (slack and email can)`);
     else if (digest && sink.config.group) report(['sinks', sink.name, 'digest'], 'a sink sends either digests or group messages: remove group or digest');
     else if (digest) digests.set(sink.name, digest);
     if (!sink.config.group) continue;
     if (sinkGroups(sink)) bySink.set(sink.name, resolveGroup(sink.config.group));
-    else report(['sinks', sink.name, 'group'], `a ${sink.config.type} sink cannot send group messages (slack and email can)`);
+    else report(['sinks', sink.name, 'group'], `${sink.config.type} sinks cannot send group messages (slack and email can)`);
   }
   const byRoute = new Map<string, ResolvedGroup>();
   const activeTimes = new Map<string, ActiveTime>();

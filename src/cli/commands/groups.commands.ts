@@ -6,6 +6,7 @@ import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table, truncate } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
+import { counted } from '../../common/units';
 
 interface GroupListOptions extends BaseOptions {
   open?: boolean;
@@ -93,7 +94,7 @@ export class GroupsShowCommand extends JsonCommand<BaseOptions & { limit: number
 }
 
 function header(g: AlertGroup): string {
-  return `group ${g.id} (${g.state}): ${g.members} events of route ${g.route} to ${g.sink}, ${labels(g.key)}, opened ${isoTime(g.openedAt)}` +
+  return `group ${g.id} (${g.state}): ${counted(g.members, 'event')} of route ${g.route} to ${g.sink}, ${labels(g.key)}, opened ${isoTime(g.openedAt)}` +
     (g.flushedAt ? `, closed ${isoTime(g.flushedAt)}` : `, due ${isoTime(g.dueAt)}`);
 }
 

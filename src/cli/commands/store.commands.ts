@@ -7,6 +7,7 @@ import { suggest } from '../../common/did-you-mean';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
+import { counted } from '../../common/units';
 
 interface ListOptions extends BaseOptions {
   since?: string;
@@ -80,7 +81,7 @@ export class EventsShowCommand extends JsonCommand {
       JSON.stringify(body, null, 2),
       '',
       deliveries.length || groups.length ? deliveryTable(deliveries) : 'unrouted: no route matched',
-      ...groups.map((g) => `in group ${g.id} (${g.route} → ${g.sink}, ${g.members} events): ` +
+      ...groups.map((g) => `in group ${g.id} (${g.route} → ${g.sink}, ${counted(g.members, 'event')}): ` +
         (g.deliveryId === null ? `collecting, due ${isoTime(g.dueAt)}` : `sent as delivery ${g.deliveryId} (jogg-bridge groups show ${g.id})`)),
     ].join('\n'));
   }

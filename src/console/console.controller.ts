@@ -125,7 +125,10 @@ export class ConsoleController {
   async replayDead(@Req() req: ConsoleRequest, @Res() reply: FastifyReply) {
     const form = req.body as Form;
     const replayed = await this.console.replayDead(pick(form, ['sink', 'event', 'since']), form.maxId);
-    reply.status(303).header('location', `/console/dead?replayed=${replayed}`).headers(SECURITY_HEADERS).send();
+    // back to the same list: its filter kept, with what was replayed
+    const kept = new URLSearchParams(Object.entries(pick(form, ['sink', 'event', 'since'])).filter(([, v]) => typeof v === 'string' && v !== '') as [string, string][]);
+    kept.set('replayed', String(replayed));
+    reply.status(303).header('location', `/console/dead?${kept}`).headers(SECURITY_HEADERS).send();
   }
 
   @Get('routes')

@@ -13,6 +13,7 @@ import { RoutingService } from '../rules/routing.service';
 import { Readiness, ReadinessService } from '../ops/readiness.service';
 import { SinkRegistry } from '../sink-registry/sink.registry';
 import { ConsoleQueries, DeadLetter, EventPage, Series, WindowCounts } from '../store/console-queries';
+import { AlertGroup, AlertGroups } from '../store/ports/alert-groups';
 import { AnswerStats } from '../store/ports/answer-stats';
 import { DeliveryQueue } from '../store/ports/delivery-queue';
 import { EndpointSyncLog, EndpointSyncStatus } from '../store/ports/endpoint-sync-log';
@@ -74,6 +75,13 @@ export interface EventDetail {
   pretty: string;
   routes: RouteReason[];
   deliveries: DeliveryView[];
+  /** Alerting: the group messages (and digests) the event is a member of, each with its one delivery once sent. */
+  groups: GroupView[];
+}
+
+export interface GroupView extends AlertGroup {
+  /** The group's delivery (sent with one of the members), once the group is closed. */
+  delivery?: { id: number; eventPk: number; status: string };
 }
 
 const PAGE = 50;
@@ -95,6 +103,7 @@ export class ConsoleService {
     private readonly answers: AnswerStats,
     private readonly syncLog: EndpointSyncLog,
     private readonly clock: Clock,
+    private readonly alertGroups: AlertGroups,
   ) {}
 
   async overview(): Promise<Overview> {
@@ -149,7 +158,7 @@ export class ConsoleService {
 
   async event(id: number): Promise<EventDetail> {
     // the event and its deliveries from the console's port (by index); each delivery's attempts as the admin API reads them
-    const [stored, list] = await Promise.all([this.queries.getEvent(id), this.queries.deliveriesOf(id)]);
+    const [stored, list, groups] = await Promise.all([this.queries.getEvent(id), this.queries.deliveriesOf(id), this.alertGroups.listGroups({ eventPk: id, limit: 100 })]);
     if (!stored) throw new NotFoundException(`no event ${id}`);
     const redaction = redactionFor(this.config.current);
     const envelope = parseBody(stored.body);
@@ -164,6 +173,10 @@ export class ConsoleService {
       pretty: redaction.text(JSON.stringify(envelope, null, 2)),
       routes: this.explain(envelope),
       deliveries: deliveries.map((d) => ({ ...d, lastError: d.lastError && redaction.text(d.lastError), history: d.history.map((a) => ({ ...a, error: a.error && redaction.text(a.error) })) })),
+      groups: await Promise.all(groups.map(async (g): Promise<GroupView> => {
+        const sent = g.deliveryId === null ? undefined : await this.queue.getDelivery(g.deliveryId);
+        return { ...g, ...(sent ? { delivery: { id: sent.id, eventPk: sent.eventPk, status: sent.status } } : {}) };
+      })),
     };
   }
 

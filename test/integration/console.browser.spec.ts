@@ -53,6 +53,7 @@ sinks:
 routes:
   - { name: videos, match: { events: ["generated_*video*"] }, to: [crm, alerts], slack: { text: "Video {{ data.video_id }}: {{ event }}" } }
   - { name: images, match: { events: ["generated_image_*"] }, to: [slow] }
+  - { name: scripts, match: { events: ["generated_script_*"] }, to: [alerts], group: { wait: 1s, interval: 1s } }
 `, { BRIDGE_ADMIN_TOKEN: TOKEN });
     browser = await launchChromium();
     context = await browser.newContext();
@@ -134,9 +135,41 @@ routes:
     hook.always({ status: 200, body: 'ok' });
     await Promise.all([page.waitForURL(/\/console\/dead\/confirm/), page.click('text=Replay all 3…')]);
     await expect(page.textContent('#confirm-text')).resolves.toContain('Replay 3 dead deliveries (sink crm)');
-    await Promise.all([page.waitForURL(/replayed=3/), page.click('button:has-text("Replay 3")')]);
+    await Promise.all([page.waitForURL(/\/console\/dead\?sink=crm&replayed=3$/), page.click('button:has-text("Replay 3")')]); // the filter kept
     await waitFor(async () => (await page.goto(console_('/dead?sink=crm')), (await page.textContent('#dead-count'))?.includes('0 dead deliveries')), 15_000, 'the replayed letters to be delivered');
     expect(hook.requests.filter((r) => r.status === 200 && /vid-[abc]/.test(r.body))).toHaveLength(3);
+  });
+
+  it('shows the group message an event went out in, and which silence held a delivery, which it sends anyway', async () => {
+    const grouped = [videoEvent('generated_script_success', { video_id: 'vid-script-1' }), videoEvent('generated_script_success', { video_id: 'vid-script-2' })];
+    const ids: number[] = [];
+    for (const body of grouped) {
+      const answer = await bridge.webhook(body, SECRET);
+      expect(answer.status).toBe(200);
+      ids.push(answer.body.id as number);
+    }
+    const groups = page.locator('section[aria-labelledby="h-groups"]');
+    await waitFor(async () => (await page.goto(console_(`/events/${ids[1]}`)), (await groups.locator('.badge.delivered').count()) === 1), 15_000, 'the group message sent');
+    const row = await groups.locator('tbody tr').textContent();
+    expect(row).toMatch(/#\d+\s*scripts → alerts\s*2\s*closed/);
+    expect(slack.posts.some((p) => JSON.stringify(p).includes('2 × generated_script_success'))).toBe(true);
+    if (process.env.CONSOLE_SHOTS) await page.screenshot({ path: `${process.env.CONSOLE_SHOTS}/event-groups.png`, fullPage: true });
+
+    const silence = await fetch(`${bridge.url}/admin/silences`, {
+      method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: ['data.video_id=vid-hush', 'sink=alerts'], for: '1h', comment: 'console test' }),
+    });
+    expect(silence.status).toBe(201);
+    const silenceId = ((await silence.json()) as { id: number }).id;
+    const hushed = await bridge.webhook(videoEvent('generated_video_success', { video_id: 'vid-hush' }), SECRET);
+    await page.goto(console_(`/events/${hushed.body.id}`));
+    const alerts = page.locator('#deliveries article', { hasText: 'alerts' });
+    await expect(alerts.locator('.badge.silenced').count()).resolves.toBe(1);
+    await expect(alerts.textContent()).resolves.toContain(`Silenced bysilence #${silenceId} (recorded, not sent)`);
+    if (process.env.CONSOLE_SHOTS) await page.screenshot({ path: `${process.env.CONSOLE_SHOTS}/event-silenced.png`, fullPage: true });
+    await Promise.all([page.waitForURL(/replayed=/), alerts.locator('button', { hasText: 'Send anyway' }).click()]);
+    await alerts.locator('h3 .badge.delivered').waitFor({ timeout: 15_000 });
+    expect(slack.posts.some((p) => JSON.stringify(p).includes('Video vid-hush'))).toBe(true);
   });
 
   it('finds events by resource id, status and glob', async () => {

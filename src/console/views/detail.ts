@@ -32,8 +32,23 @@ ${flash(notice)}
 </section>
 <section aria-labelledby="h-deliveries" id="deliveries"${waiting ? html` data-refresh="2000"` : ''}>
   <h2 id="h-deliveries">Deliveries</h2>
-  ${e.deliveries.length ? e.deliveries.map((d) => delivery(ctx, d)) : html`<p>No route matched when it was received: no deliveries.</p>`}
+  ${e.deliveries.length || e.groups.length ? e.deliveries.map((d) => delivery(ctx, d)) : html`<p>No route matched when it was received: no deliveries.</p>`}
+  ${e.groups.length ? groupsOf(e) : ''}
 </section>`);
+}
+
+/** Alerting: the group messages and digests the event went (or goes) out in: its alerts are there, not deliveries of its own. */
+function groupsOf(e: EventDetail): Html {
+  return html`<section aria-labelledby="h-groups" class="card">
+  <h3 id="h-groups">Sent in group messages</h3>
+  <p class="hint">These alerts go out as one message per group (grouping, a digest, or held until the route's active time opens).</p>
+  <table>
+    <thead><tr><th scope="col">Group</th><th scope="col">Route → sink</th><th scope="col" class="num">Events</th><th scope="col">State</th><th scope="col">Message</th></tr></thead>
+    <tbody>${e.groups.map((g) => html`<tr><th scope="row">#${g.id}</th><td>${g.route} → ${g.sink}</td><td class="num">${g.members}</td>
+      <td>${g.deliveryId === null ? html`${badge('collecting')} due ${when(g.dueAt)}` : html`${badge('closed')} ${when(g.flushedAt ?? g.dueAt)}`}</td>
+      <td>${g.delivery ? html`<a href="/console/events/${g.delivery.eventPk}#delivery-${g.delivery.id}">delivery #${g.delivery.id}</a> ${badge(g.delivery.status)}` : g.deliveryId === null ? 'not yet sent' : html`delivery #${g.deliveryId}`}</td></tr>`)}</tbody>
+  </table>
+</section>`;
 }
 
 function delivery(ctx: PageContext, d: DeliveryView): Html {
@@ -43,11 +58,12 @@ function delivery(ctx: PageContext, d: DeliveryView): Html {
     <dt>Delivery</dt><dd>#${d.id}</dd>
     <dt>Attempts</dt><dd>${d.attempts}${d.attemptsBeforeReplay ? ` (${d.attemptsBeforeReplay} before the latest replay or while the sink was down)` : ''}</dd>
     ${d.status === 'pending' || d.status === 'retrying' ? html`<dt>Next attempt</dt><dd>${when(d.nextAt)}</dd>` : ''}
+    ${d.status === 'silenced' && d.silenceId !== null ? html`<dt>Silenced by</dt><dd>silence #${d.silenceId} (recorded, not sent)</dd>` : ''}
     ${d.lastError ? html`<dt>Last error</dt><dd class="error-text">${d.lastError}</dd>` : ''}
   </dl>
-  ${d.status === 'dead' || d.status === 'delivered' ? html`<form method="post" action="/console/deliveries/${d.id}/replay" class="inline">
+  ${d.status === 'dead' || d.status === 'delivered' || d.status === 'silenced' ? html`<form method="post" action="/console/deliveries/${d.id}/replay" class="inline">
     <input type="hidden" name="_csrf" value="${ctx.csrf}">
-    <button type="submit">${d.status === 'dead' ? 'Replay' : 'Send again'}</button>
+    <button type="submit">${REPLAY_LABEL[d.status]}</button>
   </form>` : ''}
   ${d.history.length ? html`<table class="timeline">
     <caption>Attempts</caption>
@@ -81,3 +97,5 @@ function pretty(value: unknown): string {
   if (Buffer.isBuffer(value)) return value.toString();
   return JSON.stringify(value, null, 2) ?? String(value);
 }
+
+const REPLAY_LABEL: Record<string, string> = { dead: 'Replay', delivered: 'Send again', silenced: 'Send anyway' };

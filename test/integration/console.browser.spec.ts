@@ -218,6 +218,11 @@ routes:
     await page.fill('#body', '{"event": 1}');
     await page.click('#dry-run button[type=submit]');
     await expect(page.textContent('.flash.error')).resolves.toContain('Not a webhook body');
+    // what alerting would do, as routes test says it: a grouped route's alert joins a group message
+    await page.goto(console_('/routes?sample=generated_script_success'));
+    await Promise.all([page.waitForURL(console_('/routes/test')), page.click('#dry-run button[type=submit]')]);
+    await expect(page.textContent('#dry-run-result .sink-result:has-text("alerts") .alerting')).resolves.toMatch(/^grouped by event=generated_script_success: /);
+    if (process.env.CONSOLE_SHOTS) await page.screenshot({ path: `${process.env.CONSOLE_SHOTS}/routes-dry-run.png`, fullPage: true });
   });
 
   it('keeps the chosen sample selected when the body tested is not JSON', async () => {

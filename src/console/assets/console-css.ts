@@ -26,6 +26,7 @@ thead th{background:#eaeef2;font-weight:600}
 caption{text-align:left;padding:4px 0;color:var(--muted)}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .hint{color:var(--muted);font-size:13px}
+.alerting{background:#fff8e1;border-left:3px solid #b7791f;padding:6px 10px;margin:6px 0}
 .error-text{color:var(--bad);word-break:break-word}
 .badge{display:inline-block;padding:1px 8px;margin:1px 4px 1px 0;border-radius:10px;font-size:12px;font-weight:600;background:#eaeef2;color:var(--fg);white-space:nowrap}
 .badge.delivered,.badge.up,.badge.yes{background:var(--okbg);color:var(--ok)}

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { JOGG_EVENTS } from '../../common/jogg-event';
 import { DryRunResult } from '../../delivery/dry-run.service';
+import { AlertingDecision, describeDecision } from '../../alerting/decision';
 import { html, Html } from '../html';
 import { message } from './detail';
 import { badge, flash, layout, PageContext } from './layout';
@@ -45,7 +46,13 @@ function result(r: DryRunResult): Html {
   return html`<div id="dry-run-result" role="status">
   <h3>${r.event}: ${r.routes.length ? `${r.routes.length} route${r.routes.length === 1 ? '' : 's'} match` : 'no route matches'}</h3>
   ${r.routes.map((route) => html`<article class="route-result"><h4>Route ${route.route}</h4>
-    ${route.deliveries.map((d) => html`<div class="sink-result"><h5>${d.sink} ${badge(d.type)}</h5>${message(d.message)}</div>`)}
+    ${route.deliveries.map((d) => html`<div class="sink-result"><h5>${d.sink} ${badge(d.type)}</h5>${alertingOf(d)}${message(d.message)}</div>`)}
   </article>`)}
 </div>`;
+}
+
+/** What alerting would do with this delivery now (grouped, in a digest, held, silenced), as `routes test` says it. */
+function alertingOf(delivery: object): Html | string {
+  const alerting = (delivery as { alerting?: AlertingDecision }).alerting;
+  return alerting ? html`<p class="alerting" role="note">${describeDecision(alerting)}</p>` : '';
 }

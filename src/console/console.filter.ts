@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { FastifyReply, FastifyRequest } from 'fastify';
-import { SignInRequired } from './console.guard';
+import { FastifyReply } from 'fastify';
+import { CONSOLE_OFF, ConsoleRequest, SignInRequired } from './console.guard';
 import { html } from './html';
 import { layout } from './views/layout';
 import { SECURITY_HEADERS } from './security';
@@ -12,7 +12,7 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Console');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const request = host.switchToHttp().getRequest<ConsoleRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (reply.sent) return;
     reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
@@ -29,20 +29,23 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : [(body as { message?: string | string[] }).message].flat().join('; ');
-      reply.status(status).type('text/html; charset=utf-8').send(errorPage(status, message).text);
+      reply.status(status).type('text/html; charset=utf-8').send(errorPage(status, message, request.consoleCsrf).text);
       return;
     }
     const id = randomUUID();
     this.logger.error(`console error ${id}: ${(exception as Error)?.stack ?? String(exception)}`);
-    reply.status(500).type('text/html; charset=utf-8').send(page('Something went wrong', `The error was logged with id ${id}.`).text);
+    reply.status(500).type('text/html; charset=utf-8').send(page('Something went wrong', `The error was logged with id ${id}.`, request.consoleCsrf).text);
   }
 }
 
-/** A 4xx answered as a page (the console filter's, and the module's for errors raised before any controller). */
-export function errorPage(status: number, message: string) {
-  return page(status === 404 ? 'Not found' : `Error ${status}`, message);
+/**
+ * A 4xx answered as a page (the console filter's, and the module's for errors raised before any controller); signed
+ * in (`csrf`), with the navigation. A console that is off has no page to go back to.
+ */
+export function errorPage(status: number, message: string, csrf?: string) {
+  return page(status === 404 ? 'Not found' : `Error ${status}`, message, csrf, !message.startsWith(CONSOLE_OFF));
 }
 
-function page(title: string, message: string) {
-  return layout(title, {}, html`<p class="flash error" role="alert">${message}</p><p><a href="/console">Back to the console</a></p>`);
+function page(title: string, message: string, csrf?: string, back = true) {
+  return layout(title, { csrf }, html`<p class="flash error" role="alert">${message}</p>${back ? html`<p><a href="/console">Back to the console</a></p>` : ''}`);
 }

@@ -12,7 +12,10 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** No session (or an expired one): a page answers with a redirect to sign-in, a form post with 401. */
 export class SignInRequired extends Error {}
 
-export type ConsoleRequest = FastifyRequest & { consoleSession?: Session };
+/** `consoleCsrf`: the session's CSRF token, for pages drawn outside a controller (error pages keep the navigation). */
+export type ConsoleRequest = FastifyRequest & { consoleSession?: Session; consoleCsrf?: string };
+
+export const CONSOLE_OFF = 'the console is off';
 
 /** The keys of the running admin token; none while BRIDGE_ADMIN_TOKEN is unset (the console is off). */
 @Injectable()
@@ -39,7 +42,7 @@ export class ConsoleGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const keys = this.keys.current;
-    if (!keys) throw new NotFoundException('the console is off (set BRIDGE_ADMIN_TOKEN to turn it on)');
+    if (!keys) throw new NotFoundException(`${CONSOLE_OFF} (set BRIDGE_ADMIN_TOKEN to turn it on)`);
     const request = context.switchToHttp().getRequest<ConsoleRequest>();
     const changes = request.method !== 'GET' && request.method !== 'HEAD';
     // a second line behind SameSite and the CSRF token: a browser names the page a post came from
@@ -53,6 +56,7 @@ export class ConsoleGuard implements CanActivate {
       if (!keys.csrfMatches(session, token)) throw new ForbiddenException('This form has expired or did not come from this console (CSRF token missing or wrong). Reload the page and try again.');
     }
     request.consoleSession = session;
+    request.consoleCsrf = keys.csrfToken(session);
     return true;
   }
 }

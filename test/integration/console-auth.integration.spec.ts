@@ -156,6 +156,9 @@ routes: [{ name: all, match: { events: ["*"] }, to: [out] }]
 `, { BRIDGE_ADMIN_TOKEN: '' });
     try {
       for (const path of [...GET_PAGES, '/console/login', '/console/assets/console.js']) expect({ path, status: (await call(bridge.url, 'GET', path)).status }).toEqual({ path, status: 404 });
+      const off = await call(bridge.url, 'GET', '/console');
+      expect(off.text).toContain('the console is off (set BRIDGE_ADMIN_TOKEN to turn it on)');
+      expect(off.text).not.toContain('href="/console"'); // no way "back" to a console that does not exist
       expect((await call(bridge.url, 'POST', '/console/login', `token=${createHash('sha256').update('').digest('hex')}`, form)).status).toBe(404);
     } finally {
       await bridge.close();

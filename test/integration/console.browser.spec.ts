@@ -313,6 +313,11 @@ routes:
     expect(missing!.headers()['content-type']).toContain('text/html');
     await expect(page.textContent('h1')).resolves.toBe('Not found');
     await expect(page.locator('nav[aria-label=Console], a[href="/console"]').count()).resolves.toBeGreaterThan(0);
+    // a refused filter: the reason, and the navigation stays (signed in)
+    const refused = await page.goto(console_('/dead?since=abc'));
+    expect(refused!.status()).toBe(400);
+    await expect(page.locator('nav[aria-label=Console]').count()).resolves.toBe(1);
+    await expect(page.textContent('[role=alert]')).resolves.toMatch(/since/);
   });
 
   it('signs out, after which no page opens', async () => {

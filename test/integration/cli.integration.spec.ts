@@ -188,6 +188,14 @@ describe('jogg-bridge CLI', () => {
       // a full page says there may be more; a page with room does not
       expect((await cli(['events', 'list', '-n', '1'], serviceEnv)).stdout).toMatch(/\(the newest 1 shown; there may be more: --limit <n> for more, --since to narrow\)\n$/);
       expect(events.stdout).not.toContain('there may be more');
+      // a glob over JoggAI's event names, as in the console
+      await cli(['trigger', 'generated_video_success', '--url', serviceEnv.URL], serviceEnv);
+      const failed = JSON.parse((await cli(['events', 'list', '--event', '*_failed', '--json'], serviceEnv)).stdout) as { id: number; event: string }[];
+      expect(failed.map((e) => e.id)).toContain(eventId);
+      expect(failed.every((e) => e.event.endsWith('_failed'))).toBe(true);
+      expect(failed.map((e) => e.id)).toEqual([...failed.map((e) => e.id)].sort((a, b) => b - a));
+      const none = await cli(['events', 'list', '--event', 'generated_nothing_*'], serviceEnv);
+      expect([none.status, none.stderr]).toEqual([1, "jogg-bridge: --event generated_nothing_* matches none of JoggAI's event names\n"]);
       const shown = await cli(['events', 'show', String(eventId)], serviceEnv);
       expect(shown.stdout).toContain('"photo_id": "p-replay"');
       expect(shown.stdout).toMatch(/ops-hook\s+dead\s+1/);

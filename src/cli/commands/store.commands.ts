@@ -3,6 +3,8 @@ import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { Delivery, DELIVERY_STATUSES, DeliveryStatus } from '../../store/store.types';
 import { unreplayable } from '../../delivery/replay.service';
 import { configuredNames, withStore } from '../cli-context';
+import { compileGlob, RuleError } from '../../rules/glob';
+import { JOGG_EVENTS } from '../../common/jogg-event';
 import { suggest } from '../../common/did-you-mean';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
@@ -39,9 +41,13 @@ abstract class ListCommand extends JsonCommand<ListOptions> {
 @SubCommand({ name: 'list', description: 'list stored events, newest first' })
 export class EventsListCommand extends ListCommand {
   async run(_params: string[], options: ListOptions): Promise<void> {
-    const events = await withStore(options.config, ({ inbox }) =>
-      inbox.listEvents({ event: options.event, since: parseSince(options.since), limit: options.limit }),
-    );
+    const names = eventNamesOf(options.event);
+    const since = parseSince(options.since);
+    const events = await withStore(options.config, async ({ inbox }) => {
+      // a glob is the JoggAI event names it matches, one index lookup each, merged newest first (as the console does)
+      const pages = await Promise.all(names.map((event) => inbox.listEvents({ event, since, limit: options.limit })));
+      return pages.flat().sort((a, b) => b.id - a.id).slice(0, options.limit);
+    });
     if (options.json) return printJson(events.map(({ body, ...event }) => ({ ...event, body: JSON.parse(body) })));
     this.printPage(table(
       ['ID', 'RECEIVED', 'EVENT', 'EVENT_ID', 'ENDPOINT', 'DELIVERIES'],
@@ -49,15 +55,32 @@ export class EventsListCommand extends ListCommand {
     ), events.length, options.limit);
   }
 
-  @Option({ flags: '-e, --event <name>', description: 'only this event name' })
+  @Option({ flags: '-e, --event <name>', description: "only this event name, or a glob over JoggAI's event names (*_failed)" })
   parseEvent(value: string): string {
     return value;
   }
 
   @Help('afterAll')
   example(): string {
-    return '\nExamples:\n  jogg-bridge events list --since 1h\n  jogg-bridge events list --event generated_video_failed --json';
+    return "\nExamples:\n  jogg-bridge events list --since 1h\n  jogg-bridge events list --event generated_video_failed --json\n  jogg-bridge events list --event '*_failed'";
   }
+}
+
+/** `--event`: none (every event), one name, or a glob as the JoggAI event names it matches. */
+function eventNamesOf(pattern: string | undefined): (string | undefined)[] {
+  const text = pattern?.trim();
+  if (!text) return [undefined];
+  if (!/[*?]/.test(text)) return [text];
+  let glob;
+  try {
+    glob = compileGlob(text);
+  } catch (error) {
+    if (error instanceof RuleError) throw new CliError(`--event ${text}: ${error.message}`);
+    throw error;
+  }
+  const names = JOGG_EVENTS.filter((name) => glob.test(name));
+  if (!names.length) throw new CliError(`--event ${text} matches none of JoggAI's event names`);
+  return names;
 }
 
 @SubCommand({ name: 'show', arguments: '<id>', description: 'one stored event with its body and deliveries' })

@@ -156,6 +156,8 @@ describe('alert grouping on the built bridge', () => {
     const group = JSON.parse(shown.stdout);
     expect(group).toMatchObject({ id: stored.groups[0].id, state: 'flushed', members: 120, delivery: { status: 'delivered', groupId: stored.groups[0].id } });
     expect(group.events.map((e: { resource: string }) => e.resource).sort()).toEqual([...acked].sort());
+    expect(group.labels).toEqual(JSON.parse(group.key)); // the key as an object too
+    expect(Object.keys(group.labels).length).toBeGreaterThan(0);
     const [newest] = JSON.parse((await cli(['events', 'list', '--limit', '1', '--json', '--config', victim.configPath])).stdout);
     const member = JSON.parse((await cli(['events', 'show', String(newest.id), '--json', '--config', victim.configPath])).stdout);
     expect(member.deliveries).toEqual([]);

@@ -19,6 +19,15 @@ const positive = (value: string): number => {
   return Number(value);
 };
 
+/** `key` as stored (the group key's JSON text), and `labels`: the same as an object, for scripts. */
+function withLabels<G extends AlertGroup>(group: G): G & { labels: Record<string, unknown> } {
+  try {
+    return { ...group, labels: JSON.parse(group.key) as Record<string, unknown> };
+  } catch {
+    return { ...group, labels: {} };
+  }
+}
+
 function labels(key: string): string {
   try {
     return Object.entries(JSON.parse(key) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -32,7 +41,7 @@ export class GroupsListCommand extends JsonCommand<GroupListOptions> {
   async run(_params: string[], options: GroupListOptions): Promise<void> {
     const groups = await withStore(options.config, (store) =>
       store.groups.listGroups({ state: options.open ? 'open' : undefined, sink: options.sink, limit: options.limit }));
-    if (options.json) return printJson(groups);
+    if (options.json) return printJson(groups.map(withLabels));
     print(table(
       ['GROUP', 'STATE', 'ROUTE', 'SINK', 'KEY', 'EVENTS', 'OPENED', 'DUE/SENT', 'DELIVERY'],
       groups.map((g) => [g.id, g.state, g.route, g.sink, labels(g.key), g.members, isoTime(g.openedAt), isoTime(g.flushedAt ?? g.dueAt), g.deliveryId ?? '-']),
@@ -71,7 +80,7 @@ export class GroupsShowCommand extends JsonCommand<BaseOptions & { limit: number
       return { group: found, members: await groups.members(found.id, options.limit), delivery: deliveryRow };
     });
     const rows = members.map((m) => ({ id: m.eventPk, event: m.event, receivedAt: m.receivedAt, ...summary(m.body) }));
-    if (options.json) return printJson({ ...group, delivery: delivery ?? null, events: rows });
+    if (options.json) return printJson({ ...withLabels(group), delivery: delivery ?? null, events: rows });
     print([
       header(group),
       delivery ? `message: delivery ${delivery.id}, ${delivery.status}${delivery.lastError ? ` (${truncate(delivery.lastError, 80)})` : ''}` : 'message: not yet sent (the group is still collecting)',

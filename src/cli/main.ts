@@ -12,6 +12,8 @@ export async function runCli(): Promise<void> {
     cliName: 'jogg-bridge',
     version: VERSION,
     logger: false,
+    // commander's own refusals (an unknown option or command) in the CLI's one format: "jogg-bridge: …"
+    outputConfiguration: { outputError: (text: string, write: (text: string) => void) => write(text.replace(/^error: /, 'jogg-bridge: ')) },
     serviceErrorHandler: (error: Error) => {
       const verbose = process.argv.includes('--verbose');
       process.stderr.write(`jogg-bridge: ${redactText(verbose && error.stack ? error.stack : error.message)}\n`);

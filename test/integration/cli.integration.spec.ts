@@ -100,7 +100,7 @@ describe('jogg-bridge CLI', () => {
     it('refuses unknown flags', () => {
       const run = cliSync(['events', 'list', '--colour'], env);
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain("unknown option '--colour'");
+      expect(run.stderr).toMatch(/^jogg-bridge: unknown option '--colour'/);
     });
 
     it.each(['events', 'deliveries', 'routes', 'sync', 'groups', 'silence'])('refuses an unknown subcommand of %s and exits 1', (command) => {

@@ -15,6 +15,7 @@ import { SinkRegistry } from '../sink-registry/sink.registry';
 import { ConsoleQueries, DeadLetter, EventPage, Series, WindowCounts } from '../store/console-queries';
 import { AlertGroup, AlertGroups } from '../store/ports/alert-groups';
 import { AnswerStats } from '../store/ports/answer-stats';
+import { Silence, Silences } from '../store/ports/silences';
 import { DeliveryQueue } from '../store/ports/delivery-queue';
 import { EndpointSyncLog, EndpointSyncStatus } from '../store/ports/endpoint-sync-log';
 import { KeyringStore } from '../store/ports/keyring-store';
@@ -46,6 +47,9 @@ export interface Overview {
   endpoints: { name: string; status: string; events: string; secrets: number; sync?: EndpointSyncStatus }[];
   /** Per bucket: events received, delivered, dead-lettered, and webhooks refused (every answer but accepted and duplicate). */
   series: { hour: Series & { refused: number[] }; day: Series & { refused: number[] } };
+  /** Alerting: groups still collecting (grouping, digests, alerts held for a route's active time), and silences in force. */
+  openGroups: AlertGroup[];
+  silences: Silence[];
 }
 
 export interface DeliveryView extends Delivery {
@@ -104,11 +108,12 @@ export class ConsoleService {
     private readonly syncLog: EndpointSyncLog,
     private readonly clock: Clock,
     private readonly alertGroups: AlertGroups,
+    private readonly silencePort: Silences,
   ) {}
 
   async overview(): Promise<Overview> {
     const now = this.clock.now();
-    const [hour, day, deadWaiting, readiness, secrets, hourSeries, daySeries, answers, synced] = await Promise.all([
+    const [hour, day, deadWaiting, readiness, secrets, hourSeries, daySeries, answers, synced, openGroups, silences] = await Promise.all([
       this.queries.windowCounts(now - 3600_000),
       this.queries.windowCounts(now - 86_400_000),
       this.queries.deadBySink(),
@@ -118,6 +123,8 @@ export class ConsoleService {
       this.queries.series(now - 86_400_000, 900_000),
       this.answerWindows(now),
       this.syncLog.listSync(),
+      this.alertGroups.listGroups({ state: 'open', limit: 50 }),
+      this.silencePort.listSilences({ now, limit: 50 }),
     ]);
     const endpoints = this.config.current.jogg.endpoints.map((e) => ({
       name: e.name,
@@ -133,6 +140,8 @@ export class ConsoleService {
       readiness,
       endpoints,
       series: { hour: await this.withRefused(hourSeries, now - 3600_000, 60_000), day: await this.withRefused(daySeries, now - 86_400_000, 900_000) },
+      openGroups,
+      silences,
     };
   }
 

@@ -54,6 +54,7 @@ routes:
   - { name: videos, match: { events: ["generated_*video*"] }, to: [crm, alerts], slack: { text: "Video {{ data.video_id }}: {{ event }}" } }
   - { name: images, match: { events: ["generated_image_*"] }, to: [slow] }
   - { name: scripts, match: { events: ["generated_script_*"] }, to: [alerts], group: { wait: 1s, interval: 1s } }
+  - { name: motions, match: { events: ["generated_motion_*"] }, to: [alerts], group: { wait: 1h } }
 `, { BRIDGE_ADMIN_TOKEN: TOKEN });
     browser = await launchChromium();
     context = await browser.newContext();
@@ -161,6 +162,13 @@ routes:
     });
     expect(silence.status).toBe(201);
     const silenceId = ((await silence.json()) as { id: number }).id;
+    // the overview lists what waits: the silence, and a group still collecting
+    expect((await bridge.webhook(videoEvent('generated_motion_success', { video_id: 'vid-motion' }), SECRET)).status).toBe(200);
+    await page.goto(console_());
+    const waiting = await page.textContent('section[aria-labelledby="h-alerting"]');
+    expect(waiting).toMatch(/#\d+\s*motions → alerts\s*event=generated_motion_success\s*1/);
+    expect(waiting).toMatch(new RegExp(`#${silenceId}\\s*data.video_id=vid-hush sink=alerts.*console test`, 's'));
+    if (process.env.CONSOLE_SHOTS) await page.screenshot({ path: `${process.env.CONSOLE_SHOTS}/overview-waiting.png`, fullPage: true });
     const hushed = await bridge.webhook(videoEvent('generated_video_success', { video_id: 'vid-hush' }), SECRET);
     await page.goto(console_(`/events/${hushed.body.id}`));
     const alerts = page.locator('#deliveries article', { hasText: 'alerts' });

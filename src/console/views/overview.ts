@@ -45,6 +45,17 @@ export function overviewPage(ctx: PageContext, o: Overview): Html {
     </tbody>
   </table>
 </section>
+<section aria-labelledby="h-alerting">
+  <h2 id="h-alerting">Alerts waiting</h2>
+  ${o.openGroups.length ? html`<table><caption>Groups still collecting: grouped alerts, digests, and alerts held until a route's active time opens</caption>
+    <thead><tr><th scope="col">Group</th><th scope="col">Route → sink</th><th scope="col">Key</th><th scope="col" class="num">Events</th><th scope="col">Opened</th><th scope="col">Due</th></tr></thead>
+    <tbody>${o.openGroups.map((g) => html`<tr><th scope="row">#${g.id}</th><td>${g.route} → ${g.sink}</td><td>${keyText(g.key)}</td><td class="num">${g.members}</td><td>${when(g.openedAt)}</td><td>${when(g.dueAt)}</td></tr>`)}</tbody></table>`
+    : html`<p>No group is collecting: every alert has gone out.</p>`}
+  ${o.silences.length ? html`<table><caption>Silences in force or to come: matching deliveries are recorded, not sent</caption>
+    <thead><tr><th scope="col">Silence</th><th scope="col">Matchers</th><th scope="col">From</th><th scope="col">Until</th><th scope="col">By</th><th scope="col">Why</th></tr></thead>
+    <tbody>${o.silences.map((x) => html`<tr><th scope="row">#${x.id}</th><td><code>${x.matchers.map((m) => `${m.field}${m.op}${m.value}`).join(' ')}</code></td><td>${when(x.startsAt)}</td><td>${when(x.endsAt)}</td><td>${x.createdBy ?? '—'}</td><td>${x.comment}</td></tr>`)}</tbody></table>`
+    : html`<p class="hint">No silence is in force.</p>`}
+</section>
 <section aria-labelledby="h-sync">
   <h2 id="h-sync">JoggAI sync</h2>
   <p>Sync ${badge(o.readiness.checks.sync?.status ?? 'off')}${o.readiness.checks.sync?.lastSuccessAt ? html` · last success ${when(o.readiness.checks.sync.lastSuccessAt)}` : ''}${o.readiness.checks.sync?.error ? html` · <span class="error-text">${o.readiness.checks.sync.error}</span>` : ''}</p>
@@ -88,4 +99,13 @@ function sumBy(pairs: [string, number][]): Map<string, number> {
   const totals = new Map<string, number>();
   for (const [key, n] of pairs) totals.set(key, (totals.get(key) ?? 0) + Number(n));
   return totals;
+}
+
+/** A group's key as `field=value` pairs (the stored key is their JSON). */
+function keyText(key: string): string {
+  try {
+    return Object.entries(JSON.parse(key) as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '—';
+  } catch {
+    return key;
+  }
 }

@@ -21,7 +21,7 @@ export class DeliveriesQuery extends PageQuery {
 }
 
 export class ReplayRequest {
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsInt({ each: true }) @Min(1, { each: true }) ids?: number[];
+  @IsOptional() @IsArray() @ArrayMinSize(1, { message: 'ids must list at least one delivery id' }) @IsInt({ each: true }) @Min(1, { each: true }) ids?: number[];
 
   @IsOptional() @IsBoolean() dead?: boolean;
 
@@ -51,7 +51,7 @@ export class EventSearchQuery {
 
 /** Alerting: a new silence (`matchers` as the CLI's --match: `event=generated_video_failed`). */
 export class SilenceBody {
-  @IsArray() @ArrayMinSize(1) @IsString({ each: true }) @MaxLength(500, { each: true }) matchers!: string[];
+  @IsArray() @ArrayMinSize(1, { message: 'a silence needs at least one matcher (event=generated_video_failed)' }) @IsString({ each: true }) @MaxLength(500, { each: true }) matchers!: string[];
 
   @IsOptional() @IsString() for?: string;
 

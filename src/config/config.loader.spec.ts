@@ -89,7 +89,7 @@ routes: []
       '11:15 routes[0].to[1]: unknown sink "slak" (known: out, hook)',
       '12:19 routes[0].http.body: template does not compile: unknown filter "nope" (did you mean "pop"?) (at character 1)',
       '13:11 routes[1].name: duplicate route name "failures"',
-      '14:22 routes[1].match.events: events must contain at least 1 elements',
+      '14:22 routes[1].match.events: events must list at least one',
       '16:5 routes[1].extra: unknown key "extra" (valid keys: name, match, to, continue, group, active_time, http, file, console, kafka, slack, email)',
       '16:12 : environment variable MISSING is not set (write ${MISSING:-} to allow it to be empty)',
     ]);

@@ -308,6 +308,11 @@ function namedEntry(value: unknown, constraint: string, message: string, path: P
   return index < 0 ? path : [...path, index];
 }
 
+/** class-validator's wording where it reads badly: "must contain at least 1 elements". */
+function readable(message: string): string {
+  return message.replace(/ must contain at least 1 elements$/, ' must list at least one');
+}
+
 function relevant(constraints: Record<string, string>): [string, string][] {
   const all = Object.entries(constraints);
   const typeErrors = all.filter(([name]) => TYPE_CONSTRAINTS.has(name));
@@ -351,7 +356,7 @@ class ProblemList {
       const path = [...base, segment];
       for (const [name, message] of relevant(error.constraints ?? {})) {
         if (name === 'whitelistValidation') this.add(path, `unknown key "${error.property}"${suggest(error.property, knownKeys(error.target), 'valid keys')}`, true);
-        else this.add(path, message, false, namedEntry(error.value, name, message, path));
+        else this.add(path, readable(message), false, namedEntry(error.value, name, message, path));
       }
       if (error.children?.length) this.addValidation(error.children, path, Array.isArray(error.value));
     }

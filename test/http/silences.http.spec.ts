@@ -41,7 +41,7 @@ routes: [{ name: failures, match: { events: ["*_failed"] }, to: [alerts] }]
 
   it('refuses silences without matchers, with a bad matcher, without a duration or a comment', async () => {
     const bad = [
-      [{ matchers: [], for: '2h', comment: 'x' }, 'matchers must contain at least 1 elements'],
+      [{ matchers: [], for: '2h', comment: 'x' }, 'a silence needs at least one matcher (event=generated_video_failed)'],
       [{ matchers: ['event'], for: '2h', comment: 'x' }, '"event" is not a matcher: write field=value, field!=value or field=~regex'],
       [{ matchers: ['data.error.code=~(('], for: '2h', comment: 'x' }, '"((" is not a regular expression'],
       [{ matchers: ['event=x'], comment: 'x' }, 'give how long the silence lasts: for (2h) or until (a date)'],

@@ -80,7 +80,8 @@ function restartOnly(current: LoadedConfig, next: LoadedConfig): string[] {
 
 function isEmptyFile(file: string): boolean {
   try {
-    return readFileSync(file, 'utf8').split('\n').every((line) => !line.trim() || line.trimStart().startsWith('#'));
+    // blank lines, comments and YAML's document markers hold no setting
+    return readFileSync(file, 'utf8').split('\n').every((line) => !line.trim() || line.trimStart().startsWith('#') || /^(---|\.\.\.)\s*(#.*)?$/.test(line.trim()));
   } catch {
     return false; // the reload says why the file cannot be read
   }

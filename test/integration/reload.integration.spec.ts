@@ -76,6 +76,15 @@ describe('hot reload', () => {
     expect([applied.server, applied.source.server]).toEqual([running.server, running.source.server]); // the port waits for a restart
   });
 
+  it('refuses a file with no settings (empty, comments or document markers only) and keeps the running config', async () => {
+    const running = bridge.app.get(BridgeConfigService).current;
+    for (const text of ['', '\n\n', '# editing\n', '---\n# nothing yet\n...\n']) {
+      writeFileSync(file(), text);
+      expect(bridge.app.get(ConfigReloaderService).reload()).toEqual({ ok: false, error: expect.stringContaining('the file holds no settings') });
+      expect(bridge.app.get(BridgeConfigService).current).toBe(running);
+    }
+  });
+
   it('dead-letters, visibly, waiting deliveries of a sink that was removed', async () => {
     writeFileSync(file(), config('[{ name: r, match: { events: ["*"] }, to: [b] }]', ', path: "/dev/null/cannot/write"').replace(/ {2}b: .*\n/, '  b: { type: file, path: "/dev/null/x/b.jsonl" }\n'));
     expect(bridge.app.get(ConfigReloaderService).reload()).toMatchObject({ ok: true });

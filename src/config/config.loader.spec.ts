@@ -165,6 +165,21 @@ routes: []
     expect(() => loadConfig({ path: 'does/not/exist.yaml', env: {} })).toThrow('does/not/exist.yaml  cannot read: no such file (ENOENT)');
   });
 
+  it('warns about a bare-number duration under a second (milliseconds, as documented, but likely meant as seconds)', () => {
+    const config = parseConfig(`delivery: { pollInterval: 50 }
+sinks:
+  hook: { type: http, url: "http://127.0.0.1:9/x", timeout: 5 }
+  alerts: { type: slack, url: "https://hooks.slack.com/services/T/B/x", group: { wait: 30s, interval: 2000 } }
+routes:
+  - { name: a, match: { events: ["*_failed"] }, to: [alerts], group: { wait: 30, interval: 500ms } }
+`, 'bridge.yaml', {});
+    expect(config.warnings.map((w) => `${w.line}:${w.col} ${w.path}: ${w.message}`).sort()).toEqual([
+      '1:27 delivery.pollInterval: 50 is 50 ms (a bare number is milliseconds): write 50ms to mean that, or 50s for seconds',
+      '3:61 sinks.hook.timeout: 5 is 5 ms (a bare number is milliseconds): write 5ms to mean that, or 5s for seconds',
+      '6:78 routes[0].group.wait: 30 is 30 ms (a bare number is milliseconds): write 30ms to mean that, or 30s for seconds',
+    ]);
+  });
+
   it('never puts an interpolated secret into an error message', () => {
     const yaml = `sinks:\n  hook: { type: http, url: "\${HOOK_URL}" }\nroutes: []\n`;
     const problems = problemsOf(yaml, { HOOK_URL: 'not-a-url-but-very-secret-token' });

@@ -121,7 +121,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const loaded: LoadedConfig = {
     ...resolve(file, source, sinks, routes.routes),
     groups,
-    warnings: [...templateWarnings(source, sinks), ...retryWarnings(source)].map((w) => problems.locate(w.path, w.message)),
+    warnings: [...templateWarnings(source, sinks), ...retryWarnings(source), ...bareDurationWarnings(source, sinks)].map((w) => problems.locate(w.path, w.message)),
     admin: { token: env.BRIDGE_ADMIN_TOKEN || undefined },
     reload: () => loadConfig({ path: file, env }),
   };
@@ -145,6 +145,28 @@ function retryWarnings(source: BridgeConfigFile): { path: Path; message: string 
   const own = sinks.filter(([, attempts]) => attempts !== undefined && attempts <= failures)
     .map(([name, attempts]) => warning(['sinks', name, 'retry', 'attempts'], attempts!, `for sink "${name}"`));
   return [...global, ...own];
+}
+
+/**
+ * A duration written as a bare number under a second (`wait: 30`) is milliseconds, as documented, but more often meant
+ * as seconds: say so once at load. Writing the unit (`30ms`, `30s`) is how to mean it.
+ */
+function bareDurationWarnings(source: BridgeConfigFile, sinks: ReadonlyMap<string, LoadedSink>): { path: Path; message: string }[] {
+  const out: { path: Path; message: string }[] = [];
+  const visit = (node: unknown, path: Path): void => {
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, [...path, i]));
+    if (!node || typeof node !== 'object') return;
+    const durations = new Set(getMetadataStorage().getTargetValidationMetadatas(node.constructor, '', true, false)
+      .filter((rule) => rule.name === 'isDuration').map((rule) => rule.propertyName));
+    for (const [key, value] of Object.entries(node)) {
+      if (durations.has(key) && typeof value === 'number' && value > 0 && value < 1000) {
+        out.push({ path: [...path, key], message: `${value} is ${value} ms (a bare number is milliseconds): write ${value}ms to mean that, or ${value}s for seconds` });
+      } else if (key !== 'sinks') visit(value, [...path, key]);
+    }
+  };
+  visit(source, []);
+  for (const [name, sink] of sinks) visit(sink.config, ['sinks', name]);
+  return out;
 }
 
 /** Secrets too short to be searched for in free text: say so (without saying them). */

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { existsSync, FSWatcher, readFileSync, watch } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { basename, dirname } from 'node:path';
 import { BridgeConfigService } from '../config/bridge-config.service';
 import { ConfigError, formatProblem } from '../config/config.error';
@@ -69,20 +70,22 @@ export class ConfigReloaderService implements OnApplicationBootstrap, OnApplicat
   }
 }
 
-/** The server and store settings the file changed, by name (`server.port`, `store.url`): never their values. */
+/** The server and store settings the file changed, by their keys as written (`server.port`, `store.url`): never their values. */
 function restartOnly(current: LoadedConfig, next: LoadedConfig): string[] {
   const changed = (section: 'server' | 'store') => {
-    const [a, b] = [current[section] as Record<string, unknown>, next[section] as Record<string, unknown>];
+    const [a, b] = [(current.source[section] ?? {}) as unknown as Record<string, unknown>, (next.source[section] ?? {}) as unknown as Record<string, unknown>];
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).map((key) => `${section}.${key}`);
   };
   return [...changed('server'), ...changed('store')];
 }
 
 function isEmptyFile(file: string): boolean {
+  let doc: unknown;
   try {
-    // blank lines, comments and YAML's document markers hold no setting
-    return readFileSync(file, 'utf8').split('\n').every((line) => !line.trim() || line.trimStart().startsWith('#') || /^(---|\.\.\.)\s*(#.*)?$/.test(line.trim()));
+    doc = parseYaml(readFileSync(file, 'utf8'));
   } catch {
-    return false; // the reload says why the file cannot be read
+    return false; // the reload says what is wrong with it
   }
+  // nothing, comments, document markers, `null`, `~` or `{}`: no setting at all
+  return doc === null || doc === undefined || (typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).length === 0);
 }

@@ -78,7 +78,7 @@ describe('hot reload', () => {
 
   it('refuses a file with no settings (empty, comments or document markers only) and keeps the running config', async () => {
     const running = bridge.app.get(BridgeConfigService).current;
-    for (const text of ['', '\n\n', '# editing\n', '---\n# nothing yet\n...\n']) {
+    for (const text of ['', '\n\n', '# editing\n', '---\n# nothing yet\n...\n', 'null\n', '~\n', '{}\n', '# c\n---\n']) {
       writeFileSync(file(), text);
       expect(bridge.app.get(ConfigReloaderService).reload()).toEqual({ ok: false, error: expect.stringContaining('the file holds no settings') });
       expect(bridge.app.get(BridgeConfigService).current).toBe(running);

@@ -137,7 +137,8 @@ export class ConsoleService {
       windows: [{ label: 'Last hour', counts: hour }, { label: 'Last 24 hours', counts: day }],
       answers,
       deadWaiting,
-      readiness,
+      // a failed check may quote a server's answer (an SMTP server echoing AUTH): redacted as /readyz is
+      readiness: redactionFor(this.config.current).value(readiness) as Readiness,
       endpoints,
       series: { hour: await this.withRefused(hourSeries, now - 3600_000, 60_000), day: await this.withRefused(daySeries, now - 86_400_000, 900_000) },
       openGroups,

@@ -323,7 +323,18 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook, mail] }]
         expect([args, run.status]).toEqual([args, 0]);
         texts.push(run.stdout + run.stderr);
       }
-      expectNoSecret('admin answers, stored errors and CLI output', texts.join('\n'), secrets);
+      // the console's overview shows each sink's health check, which quotes the mail server's refusal
+      const login = await fetch(`${bridge.url}/console/login`, {
+        method: 'POST', body: `token=${encodeURIComponent(SECRETS.adminToken)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual',
+      });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      const overview = await waitFor(async () => {
+        const page = await (await fetch(`${bridge.url}/console`, { headers: { cookie } })).text();
+        return page.includes('auth failed for AUTH PLAIN') && page;
+      }, 15_000, 'the overview to show the mail sink\'s failed check');
+      expect(overview).toContain('auth failed for AUTH PLAIN [redacted]');
+      texts.push(overview);
+      expectNoSecret('admin answers, stored errors, CLI output and the console', texts.join('\n'), secrets);
     } finally {
       expect(await bridge.stop()).toBe(0);
       web.close();

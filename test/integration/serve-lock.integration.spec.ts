@@ -69,6 +69,7 @@ describe('one server per SQLite store', () => {
       for (const [path, reason] of [
         [`${dir}/afile/sub/bridge.db`, 'a part of its folder path is a file, not a folder (ENOTDIR)'],
         [`${dir}/notadb`, 'it is not an SQLite database (SQLITE_NOTADB)'],
+        [dir, 'it is a folder, not a file (SQLITE_CANTOPEN)'],
       ]) {
         const configPath = join(dir, 'bridge.yaml');
         writeFileSync(configPath, `store: { path: "${path}" }\njogg: { secrets: ["serve-lock-webhook-secret"] }\n`);

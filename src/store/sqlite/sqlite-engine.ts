@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Database as Db } from 'better-sqlite3';
@@ -163,7 +163,13 @@ function cannotOpen(path: string, error: NodeJS.ErrnoException): Error {
     EROFS: 'the file system is read-only',
     ENOSPC: 'the disk is full',
   };
-  const reason = (error.code && reasons[error.code]) ?? error.message;
+  let isFolder = false;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    /* missing, or a part of its path is not a folder: the error's code says which */
+  }
+  const reason = isFolder ? 'it is a folder, not a file' : (error.code && reasons[error.code]) ?? error.message;
   return Object.assign(new Error(`cannot open the SQLite store ${path}: ${reason}${error.code ? ` (${error.code})` : ''}`), { code: error.code, cause: error });
 }
 

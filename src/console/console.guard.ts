@@ -24,6 +24,13 @@ export class ConsoleKeys {
 
   constructor(private readonly config: BridgeConfigService) {}
 
+  /** The CSRF token of the request's session, when it has a valid one (for pages drawn outside the guard). */
+  csrfFor(request: FastifyRequest, now: number): string | undefined {
+    const keys = this.current;
+    const session = keys?.verify(readCookie(request.headers.cookie, COOKIE), now);
+    return session ? keys!.csrfToken(session) : undefined;
+  }
+
   get current(): SessionKeys | undefined {
     const token = this.config.current.admin.token;
     if (!token) return undefined;
@@ -50,13 +57,13 @@ export class ConsoleGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const session = keys.verify(readCookie(request.headers.cookie, COOKIE), this.clock.now());
     if (!session) throw new SignInRequired();
+    request.consoleCsrf = keys.csrfToken(session); // signed in: even a refused form's page keeps the navigation
     if (changes) {
       const body = request.body as Record<string, unknown> | undefined;
       const token = (body && typeof body === 'object' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
       if (!keys.csrfMatches(session, token)) throw new ForbiddenException('This form has expired or did not come from this console (CSRF token missing or wrong). Reload the page and try again.');
     }
     request.consoleSession = session;
-    request.consoleCsrf = keys.csrfToken(session);
     return true;
   }
 }

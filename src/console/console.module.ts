@@ -36,7 +36,7 @@ export class ConsoleModule implements OnModuleInit {
     providers: [ConsoleService, ConsoleGuard, ConsoleKeys, LiveStreams],
   }));
 
-  constructor(private readonly adapter: HttpAdapterHost) {}
+  constructor(private readonly adapter: HttpAdapterHost, private readonly keys: ConsoleKeys) {}
 
   /** HTML forms post application/x-www-form-urlencoded: parsed for the console's routes only (elsewhere 415, as before). */
   onModuleInit(): void {
@@ -45,7 +45,7 @@ export class ConsoleModule implements OnModuleInit {
       if (!request.url.startsWith('/console/')) return done(new UnsupportedMediaTypeException('forms are accepted by the console only'), undefined);
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
-    fastify.addHook('onSend', (request, reply, payload, done) => done(null, asConsolePage(request.url, reply, payload)));
+    fastify.addHook('onSend', (request, reply, payload, done) => done(null, asConsolePage(request.url, reply, payload, () => this.keys.csrfFor(request, Date.now()))));
   }
 }
 
@@ -54,7 +54,7 @@ export class ConsoleModule implements OnModuleInit {
  * type the console does not take) come as the app's JSON error; under /console they become a page, like the
  * controllers' own errors. Other paths keep their JSON.
  */
-function asConsolePage(url: string, reply: FastifyReply, payload: unknown): unknown {
+function asConsolePage(url: string, reply: FastifyReply, payload: unknown, csrf: () => string | undefined): unknown {
   if (!/^\/console(\/|\?|$)/.test(url) || reply.statusCode < 400 || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
   let message = 'The request was refused.';
   try {
@@ -65,5 +65,7 @@ function asConsolePage(url: string, reply: FastifyReply, payload: unknown): unkn
   }
   reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' });
   reply.removeHeader('content-length');
-  return errorPage(reply.statusCode, message).text;
+  // the router's own 404 ("Cannot GET /console/x"): say it as a person would
+  if (reply.statusCode === 404 && /^(Cannot \w+ \S+|Route \w+:\S+ not found)$/.test(message)) message = 'There is no such page in the console.';
+  return errorPage(reply.statusCode, message, csrf()).text;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards, UseInterceptors, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards, UseInterceptors, ValidationPipe } from '@nestjs/common';
 import { DeliveriesQuery, EventSearchQuery, EventsQuery, ReplayRequest, SilenceBody, SilencesQuery } from './admin.dto';
 import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
@@ -6,11 +6,15 @@ import { ADMIN_OPENAPI } from './openapi';
 import { JsonBody, JsonText } from './json-body.decorator';
 import { RedactingInterceptor } from '../ops/redacting.interceptor';
 import { getMetadataStorage, validate } from '../common/class-validator';
+import { validationMessage } from './validation-message';
 
 // class-validator from the bridge's own pieces (the pipe would load its whole index: see common/class-validator);
 // the pipe also reads the metadata storage, to refuse binary values where objects are declared
 const validatorPackage = { validate, getMetadataStorage };
-const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, validatorPackage });
+const query = new ValidationPipe({
+  transform: true, whitelist: true, forbidNonWhitelisted: true, validatorPackage,
+  exceptionFactory: (errors) => new BadRequestException(validationMessage(errors)),
+});
 @Controller('admin')
 @UseGuards(AdminGuard)
 @UseInterceptors(RedactingInterceptor)

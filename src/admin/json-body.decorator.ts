@@ -1,6 +1,7 @@
 import { BadRequestException, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from '../common/class-validator';
+import { validationMessage } from './validation-message';
 import { FastifyRequest } from 'fastify';
 import { MAX_DEPTH, scanJson } from '../ingress/json-scan';
 
@@ -22,7 +23,7 @@ export const JsonBody = createParamDecorator((dto: (new () => object) | undefine
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequestException('body must be a JSON object');
   const instance = plainToInstance(dto, value);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw new BadRequestException(errors.flatMap((e) => Object.values(e.constraints ?? {})));
+  if (errors.length) throw new BadRequestException(validationMessage(errors));
   return instance;
 });
 

@@ -57,7 +57,9 @@ routes: [{ name: all, match: { events: ["*"] }, to: [hook] }]
     expect((await admin('/events?since=yesterday')).status).toBe(400);
     expect((await admin('/events?limit=0')).status).toBe(400);
     const notANumber = await admin('/events?limit=abc');
-    expect([notANumber.status, notANumber.body]).toEqual([400, { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/^limit must .*; limit must /) }]);
+    expect([notANumber.status, notANumber.body]).toEqual([400, { statusCode: 400, error: 'Bad Request', message: 'limit must be an integer number' }]);
+    const notAList = await admin('/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ids":"x"}' });
+    expect([notAList.status, notAList.body.message]).toEqual([400, 'ids must be an array']);
 
     const shown = await admin(`/events/${ids[0]}`);
     expect(shown.body).toMatchObject({ id: ids[0], body: { event: 'generated_video_failed' }, deliveries: [{ sink: 'hook', status: 'dead' }] });

@@ -81,11 +81,11 @@ describe('redaction in every encoding', () => {
 sinks:
   a: { type: http, url: "http://u:p%22w@h/x", headers: { Authorization: "Basic ${Buffer.from('user:pw-9').toString('base64')}" } }
   b: { type: http, url: "http://h/y", headers: { x-auth-token: "Bearer tok-1" } }
-  c: { type: http, url: "https://fn.example.net/api/hook?code=fn-key%2F42&api_key=k-77&sig=s1g&page=2&format=json" }
+  c: { type: http, url: "https://fn.example.net/api/hook?code=fn-key%2F42&api_key=k-77&sig=s1g&page=2&format=json&jwt=j-88&pass=p-99&sid=s-11" }
 routes: []
 `, 'f', {});
     const secrets = collectSecrets(config);
-    for (const expected of ['p"w', Buffer.from('u:p"w').toString('base64'), 'user:pw-9', 'pw-9', 'tok-1', 'Bearer tok-1', 'fn-key/42', 'fn-key%2F42', 'k-77', 's1g']) {
+    for (const expected of ['p"w', Buffer.from('u:p"w').toString('base64'), 'user:pw-9', 'pw-9', 'tok-1', 'Bearer tok-1', 'fn-key/42', 'fn-key%2F42', 'k-77', 's1g', 'j-88', 'p-99', 's-11']) {
       expect(secrets).toContain(expected);
     }
     expect(secrets).not.toContain('2');

@@ -11,7 +11,7 @@ export function isSensitiveHeader(name: string): boolean {
 }
 
 /** Query parameters whose values are credentials (`?token=`, `?api_key=`, Azure's `?sig=` and `?code=`). */
-const SENSITIVE_PARAM = /token|secret|passw|pwd|api[-_]?key|^key$|auth|sig|session|credential|^code$/i;
+const SENSITIVE_PARAM = /token|secret|pass|pwd|api[-_]?key|^key$|auth|sig|session|^sid$|credential|^code$|jwt|hmac|bearer|^sas$/i;
 
 /**
  * The credentials of a URL: its password (decoded and as written) with its basic-auth form and the SMTP AUTH PLAIN and

@@ -42,7 +42,7 @@ function position(counter: LineCounter, node: Node): Position | undefined {
 /** Keys whose value may be a secret written into the file. */
 const SECRET_LINE = /(secret|password|pass|token|key|url|auth|smtp|sasl|dsn|credential|cookie|sign)\w*["']?\s*:/i;
 /** Values that hold a credential whatever their key: a URL with a password, a query parameter named like one. */
-const SECRET_VALUE = /:\/\/[^\s/@]*:[^\s/@]*@|[?&][\w-]*(token|secret|pass|pwd|key|sig|auth|session|credential|code)[\w-]*=/i;
+const SECRET_VALUE = /:\/\/[^\s/@]*:[^\s/@]*@|[?&][\w-]*(token|secret|pass|pwd|key|sig|auth|session|sid|credential|code|jwt|hmac|bearer|sas)[\w-]*=/i;
 
 /**
  * Line `index` as shown under a syntax error, or undefined when it is blank or may hold a secret (it, or a

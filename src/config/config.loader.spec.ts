@@ -161,6 +161,10 @@ routes: []
     expect(errorOf('routes:\n  - name: a\n    to: x\n     y: z\n').message).toContain('    to: x\n');
   });
 
+  it('refuses an alias without its anchor at the alias, with its path', () => {
+    expect(problemsOf('sinks:\n  a: { type: http, url: *b }\nroutes: []\n')).toEqual(['2:25 sinks.a.url: Unresolved alias (the anchor must be set before the alias): b']);
+  });
+
   it('says why a file cannot be read', () => {
     expect(() => loadConfig({ path: 'does/not/exist.yaml', env: {} })).toThrow('does/not/exist.yaml  cannot read: no such file (ENOENT)');
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from '../common/class-validator';
-import { Document, isNode, isScalar, LineCounter, Node, parseDocument, Scalar, visit } from 'yaml';
+import { Document, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, visit } from 'yaml';
 import { suggest } from '../common/did-you-mean';
 import { compileRoutes, Path, RouteDefinition } from '../rules/route';
 import { SINK_DEFINITIONS, sinkDefinition, SINK_TYPES, SinkConfig } from '../sinks/definitions';
@@ -48,7 +48,7 @@ export interface PartialConfig {
 export function loadPartialConfig(options: LoadOptions = {}): PartialConfig {
   const { file, text, env } = readConfigFile(options);
   const { doc, problems } = parseYaml(text, file);
-  const plain = (doc.toJS() ?? {}) as unknown;
+  const plain = (toJS(doc, problems) ?? {}) as unknown;
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     problems.add([], 'the file must be a YAML mapping (key: value)');
     throw problems.error();
@@ -58,12 +58,44 @@ export function loadPartialConfig(options: LoadOptions = {}): PartialConfig {
     if (isNode(node)) interpolateScalars(node, env, problems);
   }
   // read again: the two sections now hold their interpolated values
-  const source = plainToInstance(BridgeConfigFile, pick(doc.toJS() as Record<string, unknown>, ['store', 'server']), { exposeDefaultValues: true });
+  const source = plainToInstance(BridgeConfigFile, pick(toJS(doc, problems) as Record<string, unknown>, ['store', 'server']), { exposeDefaultValues: true });
   problems.addValidation(validate(source), []);
   applyPortOverride(source, env, problems);
   if (source.store) checkStore(source.store, problems);
   if (problems.count) throw problems.error();
   return { file, store: resolveStore(source.store), server: { port: source.server.port, host: source.server.host } };
+}
+
+/**
+ * The document as plain data. An alias without its anchor parses, then fails here ("Unresolved alias"): a problem
+ * of the file like any other, at the alias's line, not an error without a position.
+ */
+function toJS(doc: Document, problems: ProblemList): unknown {
+  try {
+    return doc.toJS();
+  } catch (error) {
+    let at: Path = [];
+    visit(doc, { Alias: (_key, node, path) => {
+      if (!node.resolve(doc)) at = aliasPath([...path, node]);
+      return at.length ? visit.BREAK : undefined;
+    } });
+    problems.add(at, (error as Error).message.split('\n')[0]);
+    throw problems.error();
+  }
+}
+
+/** The config path of a node from the parents `visit` gives (pairs' keys, sequence indexes). */
+function aliasPath(parents: readonly unknown[]): Path {
+  const path: (string | number)[] = [];
+  for (let i = 0; i < parents.length; i++) {
+    const node = parents[i];
+    if (isPair(node) && isScalar(node.key)) path.push(String(node.key.value));
+    else if (isSeq(node)) {
+      const next = parents[i + 1];
+      path.push(node.items.indexOf(next as never));
+    }
+  }
+  return path;
 }
 
 function pick(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -103,7 +135,7 @@ function parseYaml(text: string, file: string): { doc: Document; problems: Probl
 export function parseConfig(text: string, file: string, env: Env = process.env): LoadedConfig {
   const { doc, problems } = parseYaml(text, file);
   interpolateScalars(doc, env, problems);
-  const plain = (doc.toJS() ?? {}) as unknown;
+  const plain = (toJS(doc, problems) ?? {}) as unknown;
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     problems.add([], 'the file must be a YAML mapping (key: value)');
     throw problems.error();

@@ -24,7 +24,7 @@ export function openStore(settings: StoreSettings, owner: boolean): Promise<Stor
 
 /**
  * Which bridge serves the store now, for tools that write what a serving bridge applies (a silence): on SQLite the one
- * process its lock file names, if it lives; on PostgreSQL any number of them, which nothing here can list.
+ * process that holds its serving lock, if any; on PostgreSQL any number of them, which nothing here can list.
  */
 export function whoServes(settings: StoreSettings): { pid: number; host: string } | 'several' | undefined {
   return settings.driver === 'postgres' ? 'several' : servingBridge(settings.path);

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { errorCode, errorMessage, JoggEnvelope, resourceId } from '../../common/jogg-event';
 import { AlertGroup } from '../../store/ports/alert-groups';
+import { groupLabels } from '../../alerting/membership';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table, truncate } from '../format';
@@ -21,19 +22,12 @@ const positive = (value: string): number => {
 
 /** `key` as stored (the group key's JSON text), and `labels`: the same as an object, for scripts. */
 function withLabels<G extends AlertGroup>(group: G): G & { labels: Record<string, unknown> } {
-  try {
-    return { ...group, labels: JSON.parse(group.key) as Record<string, unknown> };
-  } catch {
-    return { ...group, labels: {} };
-  }
+  return { ...group, labels: groupLabels(group.key) };
 }
 
 function labels(key: string): string {
-  try {
-    return Object.entries(JSON.parse(key) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(' ');
-  } catch {
-    return key;
-  }
+  const pairs = Object.entries(groupLabels(key));
+  return pairs.length ? pairs.map(([k, v]) => `${k}=${v}`).join(' ') : key;
 }
 
 @SubCommand({ name: 'list', description: 'alert groups (one message each), newest first' })

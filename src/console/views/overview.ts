@@ -1,3 +1,4 @@
+import { groupLabels } from '../../alerting/membership';
 import { Overview } from '../console.service';
 import { html, Html, jsonData } from '../html';
 import { badge, duration, layout, PageContext, when } from './layout';
@@ -103,9 +104,5 @@ function sumBy(pairs: [string, number][]): Map<string, number> {
 
 /** A group's key as `field=value` pairs (the stored key is their JSON). */
 function keyText(key: string): string {
-  try {
-    return Object.entries(JSON.parse(key) as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '—';
-  } catch {
-    return key;
-  }
+  return Object.entries(groupLabels(key)).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '—';
 }

@@ -30,6 +30,11 @@ export function groupLabels(key: string): Record<string, string> {
   }
 }
 
+/** A group's key as `field=value` pairs, space-separated (empty for a key that is not one). */
+export function groupLabelText(key: string): string {
+  return Object.entries(groupLabels(key)).map(([field, value]) => `${field}=${value}`).join(' ');
+}
+
 /** The key of a digest's group: the end of its period. */
 export function digestKey(periodEnd: number): string {
   return JSON.stringify({ digest: new Date(periodEnd).toISOString() });

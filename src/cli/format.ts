@@ -2,6 +2,7 @@ import { parseSince as parseSinceValue } from '../config/since';
 import { CliError } from './cli-error';
 import { LoadedConfig } from '../config/loaded-config';
 import { Redaction, redactionFor } from '../config/secrets';
+import { suggest } from '../common/did-you-mean';
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(headers: string[], rows: (string | number | null | undefined)[][]): string {
@@ -61,4 +62,9 @@ function write(text: string): void {
 /** Control characters in stored text (a comment, an error) shown as escapes: in a table they would act on the terminal. */
 export function visible(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `the config has no sink "crn" (did you mean "crm"?)`: a name the config lacks, for the notes and errors that say so. */
+export function notConfigured(kind: 'sink' | 'route', name: string, known: readonly string[]): string {
+  return `the config has no ${kind} "${name}"${suggest(name, known, `${kind}s`, ` (it has no ${kind}s)`)}`;
 }

@@ -5,6 +5,7 @@ import { LoadedConfig } from '../../config/loaded-config';
 import { loadCliConfig } from '../cli-context';
 import { print, printJson } from '../format';
 import { BaseOptions, JsonCommand } from './base.command';
+import { counted } from '../../common/units';
 
 @Command({ name: 'check', description: 'validate the config offline: every problem with file:line:col and path; exit 0 valid, 1 invalid' })
 export class CheckCommand extends JsonCommand {
@@ -20,7 +21,7 @@ export class CheckCommand extends JsonCommand {
       warnings: config.warnings.map(formatProblem),
     };
     if (options.json) return printJson(summary);
-    print(`${config.file}: valid (${count(summary.sinks.length, 'sink')}, ${count(summary.routes.length, 'route')}, ${count(summary.secrets, 'webhook secret')})`);
+    print(`${config.file}: valid (${counted(summary.sinks.length, 'sink')}, ${counted(summary.routes.length, 'route')}, ${counted(summary.secrets, 'webhook secret')})`);
     if (!summary.secrets) print('warning: no webhook secret is configured; every webhook would be answered 401');
     for (const warning of summary.warnings) print(`warning: ${warning}`);
   }
@@ -45,8 +46,4 @@ function loadOrReport(path: string | undefined): LoadedConfig | undefined {
     process.exitCode = 1;
     return undefined;
   }
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { errorCode, errorMessage, JoggEnvelope, resourceId } from '../../common/jogg-event';
 import { AlertGroup } from '../../store/ports/alert-groups';
-import { groupLabels } from '../../alerting/membership';
+import { groupLabels, groupLabelText } from '../../alerting/membership';
 import { withStore } from '../cli-context';
 import { CliError } from '../cli-error';
 import { isoTime, parseId, print, printJson, table, truncate } from '../format';
@@ -26,8 +26,7 @@ function withLabels<G extends AlertGroup>(group: G): G & { labels: Record<string
 }
 
 function labels(key: string): string {
-  const pairs = Object.entries(groupLabels(key));
-  return pairs.length ? pairs.map(([k, v]) => `${k}=${v}`).join(' ') : key;
+  return groupLabelText(key) || key;
 }
 
 @SubCommand({ name: 'list', description: 'alert groups (one message each), newest first' })

@@ -6,8 +6,7 @@ import { AlertingDecision, alertingDecision, describeDecision, withDecisions } f
 import { EnvelopeError, parseEnvelope } from '../../ingress/envelope';
 import { withTools } from '../cli-context';
 import { CliError } from '../cli-error';
-import { suggest } from '../../common/did-you-mean';
-import { print, printJson } from '../format';
+import { notConfigured, print, printJson } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
 interface RoutesTestOptions extends BaseOptions {
@@ -120,6 +119,6 @@ function expectRoutes(result: DryRunResult, expected: string, configured: readon
   const got = result.routes.map((r) => r.route);
   if ([...want].sort().join('\n') === [...got].sort().join('\n')) return;
   // a name no route has is a typo in the expectation (or the route was renamed): say so, not only that it did not match
-  const unknown = want.filter((name) => !configured.includes(name)).map((name) => `; the config has no route "${name}"${suggest(name, configured, 'routes', ' (it has no routes)')}`);
+  const unknown = want.filter((name) => !configured.includes(name)).map((name) => `; ${notConfigured('route', name, configured)}`);
   throw new CliError(`expected routes [${want.join(', ')}] but the event matches [${got.join(', ')}]${unknown.join('')}`);
 }

@@ -2,10 +2,9 @@ import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { newSilence } from '../../alerting/silence-input';
 import { formatMatcher, MatcherError } from '../../alerting/silence-match';
 import { configuredNames, loadCliPartialConfig, withStore } from '../cli-context';
-import { suggest } from '../../common/did-you-mean';
 import { StoreSettings, whoServes } from '../../store/open-store';
 import { CliError } from '../cli-error';
-import { isoTime, parseId, print, printJson, table } from '../format';
+import { isoTime, notConfigured, parseId, print, printJson, table } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 
 interface AddOptions extends BaseOptions {
@@ -121,6 +120,6 @@ function noteUnknownNames(matchers: readonly { field: string; op: string; value:
   for (const { field, op, value } of matchers) {
     const known = field === 'sink' ? names.sinks : field === 'route' ? names.routes : undefined;
     if (op !== '=' || !known || known.includes(value)) continue;
-    process.stderr.write(`note: the config has no ${field} "${value}"${suggest(value, known, `${field}s`, ` (it has no ${field}s)`)}: this silence holds nothing until one is added\n`);
+    process.stderr.write(`note: ${notConfigured(field as 'sink' | 'route', value, known)}: this silence holds nothing until one is added\n`);
   }
 }

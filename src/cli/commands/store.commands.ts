@@ -5,9 +5,8 @@ import { unreplayable } from '../../delivery/replay.service';
 import { configuredNames, withStore } from '../cli-context';
 import { compileGlob, RuleError } from '../../rules/glob';
 import { JOGG_EVENTS } from '../../common/jogg-event';
-import { suggest } from '../../common/did-you-mean';
 import { CliError } from '../cli-error';
-import { isoTime, parseId, parseSince, print, printJson, table, truncate } from '../format';
+import { isoTime, notConfigured, parseId, parseSince, print, printJson, table, truncate } from '../format';
 import { BaseOptions, JsonCommand, ParentCommand } from './base.command';
 import { counted } from '../../common/units';
 
@@ -195,7 +194,7 @@ export class ReplayCommand extends JsonCommand<ReplayOptions> {
     });
     const names = options.sink ? configuredNames(options.config) : undefined;
     if (options.sink && names && !names.sinks.includes(options.sink)) {
-      process.stderr.write(`note: the config has no sink "${options.sink}"${suggest(options.sink, names.sinks, 'sinks', ' (it has no sinks)')}: `
+      process.stderr.write(`note: ${notConfigured('sink', options.sink, names.sinks)}: `
         + `${count ? 'the replayed deliveries wait for a sink of that name (a reload or restart without one dead-letters them again)' : 'it has no dead letters to replay'}\n`);
     }
     if (options.json) printJson({ replayed: count, ...(refused.length ? { notReplayed: refused } : {}) });

@@ -1,4 +1,4 @@
-import { groupLabels } from '../../alerting/membership';
+import { groupLabelText } from '../../alerting/membership';
 import { Overview } from '../console.service';
 import { html, Html, jsonData } from '../html';
 import { badge, duration, layout, PageContext, when } from './layout';
@@ -50,7 +50,7 @@ export function overviewPage(ctx: PageContext, o: Overview): Html {
   <h2 id="h-alerting">Alerts waiting</h2>
   ${o.openGroups.length ? html`<table><caption>Groups still collecting: grouped alerts, digests, and alerts held until a route's active time opens</caption>
     <thead><tr><th scope="col">Group</th><th scope="col">Route → sink</th><th scope="col">Key</th><th scope="col" class="num">Events</th><th scope="col">Opened</th><th scope="col">Due</th></tr></thead>
-    <tbody>${o.openGroups.map((g) => html`<tr><th scope="row">#${g.id}</th><td>${g.route} → ${g.sink}</td><td>${keyText(g.key)}</td><td class="num">${g.members}</td><td>${when(g.openedAt)}</td><td>${when(g.dueAt)}</td></tr>`)}</tbody></table>`
+    <tbody>${o.openGroups.map((g) => html`<tr><th scope="row">#${g.id}</th><td>${g.route} → ${g.sink}</td><td>${groupLabelText(g.key) || '—'}</td><td class="num">${g.members}</td><td>${when(g.openedAt)}</td><td>${when(g.dueAt)}</td></tr>`)}</tbody></table>`
     : html`<p>No group is collecting: every alert has gone out.</p>`}
   ${o.silences.length ? html`<table><caption>Silences in force or to come: matching deliveries are recorded, not sent</caption>
     <thead><tr><th scope="col">Silence</th><th scope="col">Matchers</th><th scope="col">From</th><th scope="col">Until</th><th scope="col">By</th><th scope="col">Why</th></tr></thead>
@@ -100,9 +100,4 @@ function sumBy(pairs: [string, number][]): Map<string, number> {
   const totals = new Map<string, number>();
   for (const [key, n] of pairs) totals.set(key, (totals.get(key) ?? 0) + Number(n));
   return totals;
-}
-
-/** A group's key as `field=value` pairs (the stored key is their JSON). */
-function keyText(key: string): string {
-  return Object.entries(groupLabels(key)).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '—';
 }
